@@ -1,0 +1,1 @@
+"""Newsdesk: one folder of YAML + Markdown becomes a website and newsletter editions."""

@@ -1,0 +1,161 @@
+"""``python build.py [build|serve|check|new]``: the editor's commands."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException
+
+from newsdesk.catalog import load_catalog
+from newsdesk.errors import ContentErrors
+from newsdesk.plugin import NewsdeskPlugin
+from newsdesk.scaffold import ScaffoldError, write_scaffold
+from newsdesk.settings import TODAY_ENV
+
+CONFIG_HELP = "The site's configuration file."
+TODAY_HELP = "Build date, YYYY-MM-DD or an ISO date-time (default: mkdocs.yml's, else now)."
+
+
+class _EditorFormatter(logging.Formatter):
+    """Content errors print bare (``path:line: message``) so editors can click them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name == "mkdocs.plugins.newsdesk" or record.levelno < logging.WARNING:
+            return message
+        return f"{record.levelname.lower()}: {message}"
+
+
+def _setup_logging(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_EditorFormatter())
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def _load(config_file: str, today: str | None, **overrides) -> MkDocsConfig:
+    if today:
+        os.environ[TODAY_ENV] = today
+    return load_config(config_file, **overrides)
+
+
+def _newsdesk(config: MkDocsConfig) -> NewsdeskPlugin:
+    plugin = config.plugins.get("newsdesk")
+    if not isinstance(plugin, NewsdeskPlugin):
+        raise click.ClickException("mkdocs.yml does not list the 'newsdesk' plugin")
+    config.plugins.on_config(config)
+    return plugin
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Newsdesk: build the site and newsletter editions from content/.
+
+    With no command, builds the site (as ``build``).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(build)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+@click.option("-d", "--site-dir", help="Where to write the site (default: mkdocs.yml's site_dir).")
+def build(config_file: str, today: str | None, site_dir: str | None) -> None:
+    """Build the site into site/; on any error the previous site stays as it was."""
+    _setup_logging(logging.WARNING)
+    from mkdocs.commands.build import build as mkdocs_build
+
+    config = _load(config_file, today)
+    target = Path(site_dir or config.site_dir).resolve()
+    staging = target.with_name(f".{target.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    config["site_dir"] = str(staging)
+    try:
+        mkdocs_build(config)
+    except (Abort, MkDocsException) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, target)
+    click.echo(f"built {target}")
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put the new site in place; the old one is removed only once the new one is there."""
+    previous = target.with_name(f".{target.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+def check(config_file: str, today: str | None) -> None:
+    """Validate all content and report every problem; write nothing."""
+    _setup_logging(logging.WARNING)
+    plugin = _newsdesk(_load(config_file, today))
+    assert plugin.settings is not None
+    try:
+        catalog = load_catalog(plugin.settings)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(exc.summary()) from None
+    published = sum(1 for _ in catalog.items())
+    click.echo(f"content is valid: {published} published items, "
+               f"{len(catalog.unpublished)} drafts or scheduled, {len(catalog.pages)} pages")
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve the preview on.")
+def serve(config_file: str, today: str | None, dev_addr: str) -> None:
+    """Preview the site with live reload; the page refreshes when content or templates change."""
+    _setup_logging(logging.INFO)
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if today:
+        os.environ[TODAY_ENV] = today
+    try:
+        mkdocs_serve(config_file=config_file, livereload=True, watch_theme=True, dev_addr=dev_addr)
+    except (Abort, MkDocsException) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("collection")
+@click.argument("title")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+def new(collection: str, title: str, config_file: str, today: str | None) -> None:
+    """Start a new item: writes content/COLLECTION/<slug>.md and prints its path."""
+    _setup_logging(logging.WARNING)
+    plugin = _newsdesk(_load(config_file, today))
+    assert plugin.settings is not None
+    try:
+        written = write_scaffold(plugin.settings, collection, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(written)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,57 @@
+"""The build date: one explicit input from which every state (upcoming, open, published) derives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The moment the site is built for, in the site's timezone."""
+
+    now: datetime
+    tz: ZoneInfo
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def start_of(self, day: date) -> datetime:
+        return datetime.combine(day, time(0, 0), self.tz)
+
+    def end_of(self, day: date) -> datetime:
+        """The last second of a day: a deadline given as a date closes then."""
+        return datetime.combine(day, time(23, 59, 59), self.tz)
+
+    def day_after(self, day: date) -> datetime:
+        return self.start_of(day + timedelta(days=1))
+
+
+def timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r}; use a name like 'Europe/Brussels'") from None
+
+
+def make_clock(today: str | date | datetime | None, tz_name: str) -> Clock:
+    """Build the clock from ``--today`` (``YYYY-MM-DD`` or an ISO date-time); None is now."""
+    tz = timezone(tz_name)
+    if today is None:
+        return Clock(datetime.now(tz).replace(microsecond=0), tz)
+    if isinstance(today, datetime):
+        moment = today
+    elif isinstance(today, date):
+        moment = datetime.combine(today, time(0, 0))
+    else:
+        try:
+            moment = datetime.fromisoformat(today.strip())
+        except ValueError:
+            raise ValueError(
+                f"build date {today!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return Clock(moment.astimezone(tz), tz)

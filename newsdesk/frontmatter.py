@@ -1,0 +1,149 @@
+"""Split a Markdown file into YAML front matter and body, keeping the line of every key.
+
+MkDocs' own parser swallows YAML errors and returns no metadata; this one reports them
+with the file line, rejects duplicate keys, and records where each value was written so
+later checks (types, vocabulary, references) can name the offending line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from newsdesk.errors import ContentError
+
+Path = tuple[str | int, ...]
+"""Where a value sits in the front matter: ``("deadlines", 1, "date")``."""
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves dates as text, so the content model parses (and reports) them."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+_FENCE = re.compile(r"^---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A content file as read from disk: front matter, where each key was, and the body."""
+
+    src_uri: str
+    """Posix path relative to the content folder (MkDocs' ``src_uri``)."""
+    display_path: str
+    """Path shown to editors in errors, relative to the project root."""
+    meta: dict[str, Any]
+    lines: dict[Path, int]
+    body: str
+    body_line: int
+    """File line on which the body starts."""
+
+    def line_of(self, path: Path) -> int:
+        """The file line of a value, or of its closest enclosing value."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def error(self, path: Path, message: str) -> ContentError:
+        return ContentError(self.display_path, self.line_of(path), message)
+
+
+class FrontMatterError(Exception):
+    def __init__(self, error: ContentError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def parse_document(text: str, src_uri: str, display_path: str) -> Document:
+    """Parse one Markdown file; raise FrontMatterError naming the line of the first YAML fault."""
+    opening = _FENCE.match(text)
+    if not opening:
+        return Document(src_uri, display_path, {}, {(): 1}, text, 1)
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        raise FrontMatterError(
+            ContentError(display_path, 1, "front matter is not closed: add a line '---' after it")
+        )
+    yaml_text = text[opening.end() : closing.start()]
+    body_start = text.find("\n", closing.end())
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    body_line = text.count("\n", 0, closing.end()) + 2
+    meta, lines = _load_yaml(yaml_text, display_path, first_line=2)
+    return Document(src_uri, display_path, meta, lines, body, body_line)
+
+
+def parse_yaml_file(text: str, display_path: str) -> tuple[dict[str, Any], dict[Path, int]]:
+    """Parse a whole YAML file (e.g. the taxonomy) with the same line tracking."""
+    return _load_yaml(text, display_path, first_line=1)
+
+
+def _load_yaml(
+    text: str, display_path: str, first_line: int
+) -> tuple[dict[str, Any], dict[Path, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {(): first_line - 1 or 1}
+        lines: dict[Path, int] = {(): max(first_line - 1, 1)}
+        _record_lines(node, (), lines, first_line, display_path)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= text.count("\n"):
+            mark = exc.context_mark  # ran off the end: the opening is what to fix
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or "malformed YAML"
+        hint = f" ({exc.context})" if exc.context else ""
+        raise FrontMatterError(
+            ContentError(display_path, line, f"invalid YAML: {problem}{hint}")
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we feed it
+        raise FrontMatterError(ContentError(display_path, first_line, f"invalid YAML: {exc}"))
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            ContentError(
+                display_path,
+                lines[()],
+                "front matter must be 'key: value' lines, "
+                f"not a {type(data).__name__}",
+            )
+        )
+    return data, lines
+
+
+def _record_lines(
+    node: yaml.Node, path: Path, lines: dict[Path, int], first_line: int, display_path: str
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = first_line + key_node.start_mark.line
+            if key in seen:
+                raise FrontMatterError(
+                    ContentError(
+                        display_path,
+                        line,
+                        f"duplicate key '{key}' (first set on line {seen[key]}); keep one",
+                    )
+                )
+            seen[key] = line
+            lines[(*path, key)] = line
+            _record_lines(value_node, (*path, key), lines, first_line, display_path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = first_line + item.start_mark.line
+            _record_lines(item, (*path, index), lines, first_line, display_path)

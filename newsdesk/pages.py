@@ -1,0 +1,181 @@
+"""The site plan: every page the site has, what template lays it out, and the view it shows.
+
+Listings, archives, the home page and tag pages are made in memory from the catalog; each
+is O(items it shows). Items never enter the navigation: sections lead to listings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newsdesk.catalog import Catalog
+from newsdesk.models import Call, Event, Item, News
+from newsdesk.settings import Settings
+from newsdesk.states import CallState, call_status, deadline_moment, event_start, is_upcoming
+from newsdesk.views import (
+    SECTION_TITLES,
+    Card,
+    HomeSection,
+    HomeView,
+    Link,
+    ListingView,
+    Pager,
+    Presenter,
+    TagIndexView,
+    TagLink,
+    tag_url,
+)
+
+HOME_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    src_uri: str
+    title: str
+    template: str
+    view: Any
+    description: str | None = None
+    generated: bool = True
+    """Made in memory; False for files editors wrote (items, the home page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SitePlan:
+    pages: dict[str, PageSpec]
+
+    def __getitem__(self, src_uri: str) -> PageSpec:
+        return self.pages[src_uri]
+
+    def get(self, src_uri: str) -> PageSpec | None:
+        return self.pages.get(src_uri)
+
+
+def plan_site(catalog: Catalog, settings: Settings) -> SitePlan:
+    presenter = Presenter(catalog, settings)
+    pages: dict[str, PageSpec] = {}
+    for spec in _all_pages(catalog, settings, presenter):
+        if spec.src_uri in pages:  # a writer never puts two pages at one URL
+            raise ValueError(f"two pages planned at {spec.src_uri}")
+        pages[spec.src_uri] = spec
+    return SitePlan(pages)
+
+
+def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
+    has_home = any(page.src_uri == "index.md" for page in catalog.pages)
+    yield PageSpec("index.md", "Home", "newsdesk/home.html", _home(catalog, settings, presenter),
+                   generated=not has_home)
+    for item in catalog.items():
+        yield PageSpec(item.src_uri, item.title, "newsdesk/item.html", presenter.item_view(item),
+                       description=item.summary, generated=False)
+    yield from _listings(catalog, settings, presenter)
+    yield from _tag_pages(catalog, settings, presenter)
+
+
+# -- listings ----------------------------------------------------------------------------
+
+
+def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
+    size = settings.page_size
+    clock = catalog.clock
+    events = catalog.collection("events")
+    upcoming = sorted((e for e in events if is_upcoming(e, clock)),
+                      key=lambda e: (event_start(e, clock), e.slug))
+    past = [e for e in events if not is_upcoming(e, clock)]  # newest first already
+    yield from _paginate("events", "Events", "Upcoming events, soonest first.", upcoming, size,
+                         presenter, (Link("Past events", "events/past/"),),
+                         "No events are coming up. See the past events.")
+    yield from _paginate("events/past", "Past events", "Events that have taken place, newest first.",
+                         past, size, presenter, (Link("Upcoming events", "events/"),),
+                         "No past events yet.")
+    calls = catalog.collection("calls")
+    statuses = {call.slug: call_status(call, clock, settings.closing_soon_days) for call in calls}
+    current = sorted((c for c in calls if statuses[c.slug].state is not CallState.CLOSED),
+                     key=lambda c: (deadline_moment(statuses[c.slug].next, clock), c.slug))
+    closed = [c for c in calls if statuses[c.slug].state is CallState.CLOSED]
+    yield from _paginate("calls", "Open calls", "Calls for proposals and expressions of interest, "
+                         "nearest deadline first.", current, size, presenter,
+                         (Link("Closed calls", "calls/closed/"),), "No calls are open right now.")
+    yield from _paginate("calls/closed", "Closed calls", "Calls whose last deadline has passed.",
+                         closed, size, presenter, (Link("Open calls", "calls/"),),
+                         "No closed calls yet.")
+    for name, intro in (
+        ("news", "News from the cluster community, newest first."),
+        ("interviews", "Conversations with cluster managers and experts."),
+        ("knowledge", "Reports, presentations, guides and policy examples."),
+        ("newsletters", "Every edition of the newsletter, newest first."),
+    ):
+        yield from _paginate(name, SECTION_TITLES[name], intro, catalog.collection(name), size,
+                             presenter, (), "Nothing published yet.")
+
+
+def _paginate(base: str, title: str, intro: str, items: Sequence[Item], size: int,
+              presenter: Presenter, links: tuple[Link, ...], empty: str) -> Iterator[PageSpec]:
+    """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page."""
+    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [[]]
+    urls = [f"{base}/"] + [f"{base}/page/{n}/" for n in range(2, len(chunks) + 1)]
+    for index, chunk in enumerate(chunks):
+        pager = None
+        if len(chunks) > 1:
+            pager = Pager(
+                number=index + 1, count=len(chunks),
+                previous=urls[index - 1] if index > 0 else None,
+                next=urls[index + 1] if index + 1 < len(chunks) else None,
+                pages=tuple(Link(str(n + 1), url) for n, url in enumerate(urls)),
+            )
+        page_title = title if index == 0 else f"{title} (page {index + 1})"
+        view = ListingView(page_title, intro, presenter.cards(chunk), pager, links, empty)
+        yield PageSpec(f"{urls[index]}index.md", page_title, "newsdesk/listing.html", view, description=intro)
+
+
+# -- home --------------------------------------------------------------------------------
+
+
+def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeView:
+    clock = catalog.clock
+    news = catalog.collection("news")
+    lead = next((item for item in news if isinstance(item, News) and item.featured), None)
+    latest = [item for item in news if item is not lead][:HOME_SIZE]
+    events = sorted((e for e in catalog.collection("events")
+                     if isinstance(e, Event) and is_upcoming(e, clock)),
+                    key=lambda e: (event_start(e, clock), e.slug))[:HOME_SIZE]
+    closing = []
+    for call in catalog.collection("calls"):
+        status = call_status(call, clock, settings.closing_soon_days)  # type: ignore[arg-type]
+        if status.state is CallState.CLOSING_SOON:
+            closing.append((deadline_moment(status.next, clock), call.slug, call))
+    calls: list[Call] = [call for *_, call in sorted(closing)][:HOME_SIZE]
+    interview = catalog.collection("interviews")[:1]
+    days = settings.closing_soon_days
+    sections = (
+        HomeSection("Latest news", presenter.cards(latest), Link("All news", "news/"),
+                    "No news yet."),
+        HomeSection("Upcoming events", presenter.cards(events), Link("All upcoming events", "events/"),
+                    "No events are coming up."),
+        HomeSection("Calls closing soon", presenter.cards(calls), Link("All open calls", "calls/"),
+                    f"No call closes in the next {days} days."),
+        HomeSection("Latest interview", presenter.cards(interview), Link("All interviews", "interviews/"),
+                    "No interviews yet."),
+    )
+    return HomeView(presenter.card(lead) if lead else None, sections)
+
+
+# -- tags --------------------------------------------------------------------------------
+
+
+def _tag_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
+    taxonomy = catalog.taxonomy
+    links = tuple(TagLink(taxonomy.label("tags", tag), tag_url(tag), len(items))
+                  for tag, items in catalog.by_tag.items())
+    yield PageSpec("tags/index.md", "Tags", "newsdesk/tags.html", TagIndexView("Tags", links),
+                   description="Every topic on the site, with the number of items on each.")
+    for tag, items in catalog.by_tag.items():
+        label = taxonomy.label("tags", tag)
+        yield from _paginate(f"tags/{tag}", label, f"Everything tagged “{label}”, newest first.",
+                             items, settings.page_size, presenter, (Link("All tags", "tags/"),),
+                             "Nothing is tagged with this yet.")
+
+
+__all__ = ["Card", "PageSpec", "SitePlan", "plan_site"]

@@ -1,0 +1,128 @@
+"""The MkDocs plugin: the one place Newsdesk meets MkDocs.
+
+Content is loaded and validated before MkDocs cleans ``site/`` (``on_pre_build``), so a
+content error aborts with every problem listed and the previous site untouched. Items
+become pages made in memory from the catalog; listings, archives and tag pages are added
+as generated files; templates get a ready view object per page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from newsdesk.catalog import Catalog, load_catalog
+from newsdesk.errors import ContentErrors
+from newsdesk.pages import SitePlan, plan_site
+from newsdesk.sanitize import clean_html
+from newsdesk.settings import Settings, build_clock
+from newsdesk.taxonomy import TAXONOMY_FILE
+
+log = logging.getLogger("mkdocs.plugins.newsdesk")
+
+OWN_TEMPLATES = "newsdesk/"
+"""Templates of ours (under templates/site/newsdesk/) are autoescaped; Material's are not."""
+
+
+class NewsdeskConfig(Config):
+    today = c.Optional(c.Type((str, date, datetime)))
+    """Build date (YYYY-MM-DD or ISO date-time); NEWSDESK_TODAY overrides; unset means now."""
+    timezone = c.Type(str, default="Europe/Brussels")
+    closing_soon_days = c.Type(int, default=14)
+    page_size = c.Type(int, default=20)
+    sanitize_html = c.Type(bool, default=True)
+    locale = c.Type(str, default="en_GB")
+
+
+class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.catalog: Catalog | None = None
+        self.plan: SitePlan | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            clock = build_clock(self.config.today, self.config.timezone)
+        except ValueError as exc:
+            raise PluginError(f"newsdesk: {exc}") from None
+        self.settings = Settings(
+            docs_dir=Path(config.docs_dir),
+            project_dir=Path(config.config_file_path or ".").resolve().parent,
+            clock=clock,
+            closing_soon_days=self.config.closing_soon_days,
+            page_size=self.config.page_size,
+            sanitize_html=self.config.sanitize_html,
+            locale=self.config.locale,
+        )
+        # MkDocs stamps the sitemap and its gzip with the build time: make it the build date.
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(clock.now.timestamp()))
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        assert self.settings is not None
+        try:
+            self.catalog = load_catalog(self.settings)
+        except ContentErrors as exc:
+            for error in exc.errors:
+                log.error(str(error))
+            raise Abort(exc.summary()) from None
+        self.plan = plan_site(self.catalog, self.settings)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.catalog is not None and self.plan is not None
+        for src_uri in (TAXONOMY_FILE, *sorted(self.catalog.unpublished)):
+            if file := files.get_file_from_path(src_uri):
+                files.remove(file)
+        for item in self.catalog.items():
+            if file := files.get_file_from_path(item.src_uri):
+                files.remove(file)
+            files.append(self._generated(config, item.src_uri, item.body))
+        for spec in self.plan.pages.values():
+            if spec.generated:
+                files.append(self._generated(config, spec.src_uri, ""))
+        return files
+
+    @staticmethod
+    def _generated(config: MkDocsConfig, src_uri: str, content: str) -> File:
+        file = File.generated(config, src_uri, content=content)
+        if not src_uri.endswith("/index.md") or src_uri.count("/") > 1:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        return file
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        env.autoescape = lambda name: bool(name) and name.startswith(OWN_TEMPLATES)
+        return env
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.plan.get(page.file.src_uri) if self.plan else None
+        if spec is not None:
+            page.meta["template"] = spec.template
+            page.meta["title"] = spec.title
+            if spec.description:
+                page.meta["description"] = spec.description
+        # Material prints these unescaped in <title>, the header and a meta attribute.
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str) and not isinstance(page.meta[key], Markup):
+                page.meta[key] = escape(page.meta[key])
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.settings is not None
+        return clean_html(html) if self.settings.sanitize_html else html
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        spec = self.plan.get(page.file.src_uri) if self.plan else None
+        context["view"] = spec.view if spec is not None else None
+        return context

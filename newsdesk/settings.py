@@ -1,0 +1,38 @@
+"""What a build needs to know besides the content: where it is, when "now" is, and house rules."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsdesk.clock import Clock, make_clock
+
+TODAY_ENV = "NEWSDESK_TODAY"
+"""Overrides the configured build date; how ``--today`` reaches ``mkdocs build`` and ``serve``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    docs_dir: Path
+    project_dir: Path
+    clock: Clock
+    closing_soon_days: int = 14
+    page_size: int = 20
+    sanitize_html: bool = True
+    locale: str = "en_GB"
+
+    @property
+    def display_prefix(self) -> str:
+        """How the content folder is shown in error paths (``content/``)."""
+        try:
+            relative = self.docs_dir.resolve().relative_to(self.project_dir.resolve())
+        except ValueError:
+            return f"{self.docs_dir}/"
+        return f"{relative.as_posix()}/"
+
+
+def build_clock(configured_today: object, tz_name: str) -> Clock:
+    """The environment's ``NEWSDESK_TODAY`` wins over mkdocs.yml; neither means now."""
+    today = os.environ.get(TODAY_ENV) or configured_today
+    return make_clock(today, tz_name)  # type: ignore[arg-type]

@@ -1,0 +1,124 @@
+"""Turn a parsed Document into a typed item, or into editor messages with file lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from newsdesk.errors import ContentError, did_you_mean
+from newsdesk.frontmatter import Document, Path
+from newsdesk.models import FILE_FIELDS, Item
+from newsdesk.taxonomy import Taxonomy
+
+
+def validate_item(
+    model: type[Item], document: Document, slug: str, context: dict[str, Any],
+    taxonomy: Taxonomy,
+) -> tuple[Item | None, list[ContentError]]:
+    """Validate front matter into ``model``; return the item (if any) and every problem found."""
+    errors = [
+        document.error((key,), f"'{key}' is set by the file name and location; remove it")
+        for key in document.meta
+        if key in FILE_FIELDS
+    ]
+    fields = {key: value for key, value in document.meta.items() if key not in FILE_FIELDS}
+    errors.extend(_vocabulary_errors(model, document, taxonomy))
+    try:
+        item = model.model_validate(
+            {**fields, "slug": slug, "src_uri": document.src_uri, "body": document.body},
+            context=context,
+        )
+    except ValidationError as exc:
+        errors.extend(document.error(_path(e), _message(model, e)) for e in exc.errors())
+        return None, errors
+    errors.extend(document.error(path, message) for path, message in item.problems())
+    return item, errors
+
+
+def _vocabulary_errors(model: type[Item], document: Document, taxonomy: Taxonomy):
+    for dotted, vocabulary in model.vocabulary_fields.items():
+        path: Path = tuple(dotted.split("."))
+        value: Any = document.meta
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, term in values:
+            message = taxonomy.unknown_value_message(vocabulary, term)
+            if message:
+                where = path if index is None else (*path, index)
+                yield document.error(where, f"{dotted}: {message}")
+
+
+def _path(error: ErrorDetails) -> Path:
+    return tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+
+
+def _message(model: type[Item], error: ErrorDetails) -> str:
+    path = _path(error)
+    field = _dotted(path)
+    kind = error["type"]
+    if kind == "missing":
+        return f"missing required field '{field}'"
+    if kind == "extra_forbidden":
+        known = _field_names(_model_at(model, path[:-1]))
+        return f"unknown field '{field}'{did_you_mean(str(path[-1]), known)}"
+    if kind == "value_error":
+        return f"{field}: {error['ctx']['error']}"
+    if kind == "literal_error":
+        expected = _choices(model, path)
+        given = error["input"]
+        hint = did_you_mean(given, expected) if isinstance(given, str) else ""
+        return f"{field}: '{given}' is not one of {', '.join(expected)}{hint}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{field}: expected true or false, got {error['input']!r}"
+    if kind in ("tuple_type", "list_type"):
+        return f"{field}: expected a list (e.g. [a, b]), got {error['input']!r}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{field}: expected 'key: value' lines indented below it"
+    if kind == "too_short":
+        return f"{field}: needs at least one entry"
+    if kind in ("int_type", "int_parsing", "greater_than"):
+        return f"{field}: expected a whole number above 0, got {error['input']!r}"
+    return f"{field}: {error['msg']}"
+
+
+def _dotted(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel]:
+    """The (nested) model that holds the value at ``path``."""
+    for part in path:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        nested = [arg for arg in _flatten(annotation) if isinstance(arg, type)
+                  and issubclass(arg, BaseModel)]
+        if not nested:
+            break
+        model = nested[0]
+    return model
+
+
+def _flatten(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for arg in get_args(annotation):
+        yield from _flatten(arg)
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [name for name in model.model_fields if name not in FILE_FIELDS]
+
+
+def _choices(model: type[Item], path: Path) -> list[str]:
+    holder = _model_at(model, path[:-1])
+    annotation = holder.model_fields[str(path[-1])].annotation
+    return [str(arg) for arg in _flatten(annotation) if isinstance(arg, str)]
