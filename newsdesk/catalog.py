@@ -158,9 +158,9 @@ class _Loader:
     # -- checks across files -------------------------------------------------------------
 
     def _check_page(self, document: Document) -> None:
-        top = document.src_uri.split("/", 1)[0]
-        if "/" in document.src_uri and top in GENERATED_FOLDERS:
-            self.errors.append(document.error((), f"{self.prefix}{top}/ holds generated pages; move this page elsewhere"))
+        top = page_url(document.src_uri).split("/", 1)[0]
+        if top in GENERATED_FOLDERS:
+            self.errors.append(document.error((), f"/{top}/ is where the site puts its generated {top} pages; move or rename this page"))
         for key in document.meta:
             if key not in PAGE_FIELDS:
                 known = ", ".join(sorted(PAGE_FIELDS))
@@ -175,7 +175,7 @@ class _Loader:
             else:
                 by_slug[key] = document
         by_url: dict[str, Document] = {}
-        for document in [*(doc for _, doc in items), *pages]:
+        for document in [*by_slug.values(), *pages]:
             url = page_url(document.src_uri)
             if url in by_url:
                 self.errors.append(document.error((), f"duplicate URL '/{url}': {by_url[url].display_path} is published there too; rename one"))

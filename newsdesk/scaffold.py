@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def write_scaffold(settings: Settings, collection: str, title: str) -> Path:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    environment.filters["quoted"] = _quoted
     today = settings.clock.today
     text = environment.get_template(f"{collection}.md").render(
         title=title, today=today, in_a_month=today + timedelta(days=30)
@@ -44,6 +46,11 @@ def write_scaffold(settings: Settings, collection: str, title: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return Path(_shown(target, settings))
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML), readable as typed."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _shown(target: Path, settings: Settings) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any, get_args
 
@@ -32,7 +33,8 @@ def validate_item(
             context=context,
         )
     except ValidationError as exc:
-        errors.extend(document.error(_path(e), _message(model, e)) for e in exc.errors())
+        details = _without_misspelt_missing(model, exc.errors())
+        errors.extend(document.error(_path(e), _message(model, e)) for e in details)
         return None, errors
     errors.extend(document.error(path, message) for path, message in item.problems())
     return item, errors
@@ -52,6 +54,19 @@ def _vocabulary_errors(model: type[Item], document: Document, taxonomy: Taxonomy
             if message:
                 where = path if index is None else (*path, index)
                 yield document.error(where, f"{dotted}: {message}")
+
+
+def _without_misspelt_missing(model: type[Item], details: list[ErrorDetails]) -> list[ErrorDetails]:
+    """A typo (``sumary``) also leaves its field missing; report only the typo, with the fix."""
+    meant = set()
+    for error in details:
+        if error["type"] == "extra_forbidden":
+            path = _path(error)
+            known = _field_names(_model_at(model, path[:-1]))
+            match = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
+            if match:
+                meant.add((*path[:-1], match[0]))
+    return [e for e in details if not (e["type"] == "missing" and _path(e) in meant)]
 
 
 def _path(error: ErrorDetails) -> Path:

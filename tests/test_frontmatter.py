@@ -1,0 +1,61 @@
+"""The front-matter parser: values, the line of every key, and YAML faults with their line."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.frontmatter import FrontMatterError, parse_document
+
+
+def parse(text: str):
+    return parse_document(text, "events/x.md", "content/events/x.md")
+
+
+def test_front_matter_values_body_and_lines():
+    document = parse(
+        "---\n"
+        "title: EU-Canada matchmaking\n"
+        "start: 2019-06-05\n"
+        "deadlines:\n"
+        "  - date: 2020-04-02\n"
+        "    label: First stage\n"
+        "---\n"
+        "The body.\n"
+    )
+    assert document.meta == {
+        "title": "EU-Canada matchmaking",
+        "start": "2019-06-05",  # dates stay text; the model parses and reports them
+        "deadlines": [{"date": "2020-04-02", "label": "First stage"}],
+    }
+    assert document.line_of(("start",)) == 3
+    assert document.line_of(("deadlines", 0, "label")) == 6
+    assert document.line_of(("deadlines", 0, "missing")) == 5  # closest enclosing value
+    assert document.body == "The body.\n"
+    assert document.body_line == 8
+
+
+def test_file_without_front_matter_is_all_body():
+    document = parse("Just text.\n")
+    assert document.meta == {} and document.body == "Just text.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\ntitle: ok\nsummary: [unclosed\n---\n",
+         "content/events/x.md:3: invalid YAML: did not find expected ',' or ']' "
+         "(while parsing a flow sequence)"),
+        ("---\ntitle: a\nsummary: b\ntitle: c\n---\n",
+         "content/events/x.md:4: duplicate key 'title' (first set on line 2); keep one"),
+        ("---\n- a list\n---\n",
+         "content/events/x.md:1: front matter must be 'key: value' lines, not a list"),
+        ("---\ntitle: never closed\n",
+         "content/events/x.md:1: front matter is not closed: add a line '---' after it"),
+        ("---\ntitle: a\n  summary: b\n---\n",
+         "content/events/x.md:3: invalid YAML: mapping values are not allowed in this context"),
+    ],
+)
+def test_yaml_faults_name_their_line(text, expected):
+    with pytest.raises(FrontMatterError) as caught:
+        parse(text)
+    assert str(caught.value.error) == expected
