@@ -40,6 +40,8 @@ class PageSpec:
     description: str | None = None
     generated: bool = True
     """Made in memory; False for files editors wrote (items, the home page)."""
+    toc: bool = False
+    """Show the table of contents (item bodies have headings; listings do not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
                    generated=not has_home)
     for item in catalog.items():
         yield PageSpec(item.src_uri, item.title, "newsdesk/item.html", presenter.item_view(item),
-                       description=item.summary, generated=False)
+                       description=item.summary, generated=False, toc=True)
     yield from _listings(catalog, settings, presenter)
     yield from _tag_pages(catalog, settings, presenter)
 

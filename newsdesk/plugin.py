@@ -112,6 +112,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             page.meta["title"] = spec.title
             if spec.description:
                 page.meta["description"] = spec.description
+            # Sections are tabs, so a navigation sidebar would only repeat them.
+            page.meta.setdefault("hide", ["navigation"] if spec.toc else ["navigation", "toc"])
         # Material prints these unescaped in <title>, the header and a meta attribute.
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str) and not isinstance(page.meta[key], Markup):
