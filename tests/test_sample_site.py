@@ -1,0 +1,111 @@
+"""The sample content exercises every feature, and its built site holds together."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from newsdesk.catalog import load_catalog
+from newsdesk.clock import make_clock
+from newsdesk.models import Call, Event, KnowledgeDoc
+from newsdesk.settings import Settings
+from newsdesk.states import CallState, call_status, is_upcoming
+from tests.conftest import REPO, SAMPLE_TODAY
+
+LINK = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def catalog():
+    settings = Settings(docs_dir=REPO / "content", project_dir=REPO,
+                        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"))
+    return load_catalog(settings)
+
+
+def test_sample_content_covers_every_kind_of_item():
+    sample = catalog()
+    counts = {name: len(items) for name, items in sample.collections.items()}
+    assert counts["news"] >= 12 and counts["events"] >= 12 and counts["calls"] >= 8
+    assert counts["interviews"] >= 3 and counts["knowledge"] >= 8
+    assert sample.unpublished == {"news/european-cluster-conference-2020-berlin.md",
+                                  "news/european-climate-pact-consultation.md"}
+
+    events: list[Event] = list(sample.collection("events"))  # type: ignore[arg-type]
+    assert {"conference", "matchmaking", "webinar", "mission"} <= {e.kind for e in events}
+    upcoming = [e for e in events if is_upcoming(e, sample.clock)]
+    assert 5 <= len(upcoming) < len(events)
+    assert any(e.end and e.end != e.start for e in events)
+    assert any(e.dates_note and e.dates_note.startswith("Various dates") for e in events)
+
+    calls: list[Call] = list(sample.collection("calls"))  # type: ignore[arg-type]
+    states = Counter(call_status(c, sample.clock, 14).state for c in calls)
+    assert states[CallState.CLOSED] and states[CallState.CLOSING_SOON]
+    assert states[CallState.OPEN] and states[CallState.FORTHCOMING]
+    assert any(len(c.deadlines) == 2 and all(d.label for d in c.deadlines) for c in calls)
+    assert any(len(c.deadlines) >= 3 for c in calls)
+    assert any(c.budget_eur for c in calls)
+
+    knowledge: list[KnowledgeDoc] = list(sample.collection("knowledge"))  # type: ignore[arg-type]
+    assert {"report", "presentation", "guide", "policy-example"} <= {k.kind for k in knowledge}
+    for example in (k for k in knowledge if k.kind == "policy-example"):
+        assert example.territorial_validity and example.strategic_challenges
+        assert example.thematic_priorities and example.support_types and example.typology
+
+
+def test_every_link_in_the_built_site_resolves(sample_site: Path):
+    broken = []
+    for page in sample_site.rglob("*.html"):
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            parts = urlsplit(target)
+            if parts.scheme or target.startswith(("#", "mailto:")) or not parts.path:
+                continue
+            base = sample_site if parts.path.startswith("/") else page.parent
+            resolved = (base / unquote(parts.path).lstrip("/")).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.exists():
+                broken.append(f"{page.relative_to(sample_site)} -> {target}")
+    assert broken == []
+
+
+def test_pages_load_nothing_from_other_origins(sample_site: Path):
+    loads = re.compile(r'<(?:script|img|iframe)[^>]+src="(https?:[^"]+)"|'
+                       r'<link[^>]+href="(https?:[^"]+)"[^>]*rel="(?:stylesheet|preconnect)"|'
+                       r'<link[^>]+rel="(?:stylesheet|preconnect)"[^>]*href="(https?:[^"]+)"')
+    found = {
+        page.relative_to(sample_site).as_posix(): hits
+        for page in sample_site.rglob("*.html")
+        if (hits := [m for m in loads.findall(page.read_text()) if any(m)])
+    }
+    assert found == {}
+    css = "".join(p.read_text() for p in sample_site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+
+
+def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
+    sample = catalog()
+    for item in sample.items():
+        assert (sample_site / item.page_url / "index.html").exists(), item.page_url
+    for listing in ("news", "events", "events/past", "calls", "calls/closed", "interviews",
+                    "knowledge", "newsletters", "tags", "about"):
+        assert (sample_site / listing / "index.html").exists(), listing
+    seoul = (sample_site / "events/eu-korea-matchmaking-seoul-2020/index.html").read_text()
+    assert "UTC+09:00" in seoul
+
+
+def test_sample_site_is_byte_identical_when_built_again(sample_site: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    again = tmp_path / "again"
+    result = CliRunner().invoke(main, ["build", "--config-file", str(REPO / "mkdocs.yml"),
+                                       "--site-dir", str(again), "--today", SAMPLE_TODAY])
+    assert result.exit_code == 0, result.output
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(again) == files(sample_site)
