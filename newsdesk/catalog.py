@@ -88,16 +88,14 @@ class _Loader:
                 if item is not None:
                     items.append((item, document))
         self._check_duplicates(items, pages)
-        published = {
-            item.src_uri: item for item, _ in items if self._is_published(item)
-        }
+        published = {item.src_uri: item for item, _ in items if self._is_published(item)}
         known = {item.src_uri for item, _ in items} | {page.src_uri for page in pages}
         for item, document in items:
-            self._check_links(document, known, published)
+            self._check_links(document, known, published, public=item.src_uri in published)
             if isinstance(item, Edition):
                 self._check_edition(item, document, known, published)
         for page in pages:
-            self._check_links(page, known, published)
+            self._check_links(page, known, published, public=True)
         if self.errors:
             raise ContentErrors(self.errors)
         return _catalog(self.settings.clock, taxonomy, published, pages, items)
@@ -105,20 +103,34 @@ class _Loader:
     # -- files ---------------------------------------------------------------------------
 
     def _markdown_files(self) -> list[str]:
+        """Every Markdown file MkDocs would publish; links that lead outside are errors."""
         found = []
-        for root, folders, files in os.walk(self.docs_dir, followlinks=False):
-            folders[:] = sorted(name for name in folders if not name.startswith("."))
+        root_dir = self.docs_dir.resolve()
+        for root, folders, files in os.walk(self.docs_dir, followlinks=True):
+            folders[:] = sorted(
+                name
+                for name in folders
+                if not name.startswith(".") and self._inside_or_reported(Path(root, name), root_dir)
+            )
             for name in sorted(files):
-                if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith("."):
+                if name.startswith(".") or not self._inside_or_reported(Path(root, name), root_dir):
+                    continue
+                if name.lower().endswith(MARKDOWN_SUFFIXES):
                     found.append(Path(root, name).relative_to(self.docs_dir).as_posix())
         return found
+
+    def _inside_or_reported(self, path: Path, root_dir: Path) -> bool:
+        """False (with an error) for a link whose target lies outside the content folder."""
+        if not path.is_symlink() or _inside(path.resolve(), root_dir):
+            return True
+        display = f"{self.prefix}{path.relative_to(self.docs_dir).as_posix()}"
+        message = "is a link to a place outside the content folder; copy the file in instead"
+        self.errors.append(ContentError(display, 1, message))
+        return False
 
     def _read(self, src_uri: str) -> Document | None:
         display = f"{self.prefix}{src_uri}"
         source = self.docs_dir / src_uri
-        if source.is_symlink() and not _inside(source.resolve(), self.docs_dir.resolve()):
-            self.errors.append(ContentError(display, 1, "is a link to a file outside the content folder; copy the file in instead"))
-            return None
         try:
             text = source.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -134,15 +146,31 @@ class _Loader:
     def _slug(self, document: Document) -> str | None:
         collection, _, rest = document.src_uri.partition("/")
         if "/" in rest:
-            self.errors.append(document.error((), f"items live directly in {self.prefix}{collection}/, not in a subfolder; move the file up"))
+            self.errors.append(
+                document.error(
+                    (),
+                    f"items live directly in {self.prefix}{collection}/, "
+                    "not in a subfolder; move the file up",
+                )
+            )
             return None
         slug, suffix = posixpath.splitext(rest)
         if not SLUG.match(slug):
             suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "a-title"
-            self.errors.append(document.error((), f"file name '{rest}' is not a valid slug: use lower-case letters, digits and single hyphens, e.g. '{suggestion}{suffix}'"))
+            self.errors.append(
+                document.error(
+                    (),
+                    f"file name '{rest}' is not a valid slug: use lower-case letters, digits "
+                    f"and single hyphens, e.g. '{suggestion}{suffix}'",
+                )
+            )
             return None
         if slug in RESERVED_SLUGS:
-            self.errors.append(document.error((), f"'{slug}' is reserved for pages the site makes; choose another file name"))
+            self.errors.append(
+                document.error(
+                    (), f"'{slug}' is reserved for pages the site makes; choose another file name"
+                )
+            )
             return None
         return slug
 
@@ -160,40 +188,68 @@ class _Loader:
     def _check_page(self, document: Document) -> None:
         top = page_url(document.src_uri).split("/", 1)[0]
         if top in GENERATED_FOLDERS:
-            self.errors.append(document.error((), f"/{top}/ is where the site puts its generated {top} pages; move or rename this page"))
+            self.errors.append(
+                document.error(
+                    (),
+                    f"/{top}/ is where the site puts its generated {top} pages; "
+                    "move or rename this page",
+                )
+            )
         for key in document.meta:
             if key not in PAGE_FIELDS:
                 known = ", ".join(sorted(PAGE_FIELDS))
-                self.errors.append(document.error((key,), f"unknown field '{key}' for a page (known: {known})"))
+                self.errors.append(
+                    document.error((key,), f"unknown field '{key}' for a page (known: {known})")
+                )
 
     def _check_duplicates(self, items: list[tuple[Item, Document]], pages: list[Document]) -> None:
         by_slug: dict[tuple[str, str], Document] = {}
         for item, document in items:
             key = (item.collection, item.slug)
             if key in by_slug:
-                self.errors.append(document.error((), f"duplicate slug '{item.slug}' in {item.collection}: {by_slug[key].display_path} has it too; rename one"))
+                self.errors.append(
+                    document.error(
+                        (),
+                        f"duplicate slug '{item.slug}' in {item.collection}: "
+                        f"{by_slug[key].display_path} has it too; rename one",
+                    )
+                )
             else:
                 by_slug[key] = document
         by_url: dict[str, Document] = {}
         for document in [*by_slug.values(), *pages]:
             url = page_url(document.src_uri)
             if url in by_url:
-                self.errors.append(document.error((), f"duplicate URL '/{url}': {by_url[url].display_path} is published there too; rename one"))
+                self.errors.append(
+                    document.error(
+                        (),
+                        f"duplicate URL '/{url}': {by_url[url].display_path} "
+                        "is published there too; rename one",
+                    )
+                )
             else:
                 by_url[url] = document
 
-    def _check_links(self, document: Document, known: set[str], published: Mapping[str, Item]) -> None:
+    def _check_links(
+        self, document: Document, known: set[str], published: Mapping[str, Item], public: bool
+    ) -> None:
+        """Links to other content files must land on one; from a public page, on a public one."""
         for line, target in _links(document):
-            path, _, _anchor = target.partition("#")
-            if not path.lower().endswith(MARKDOWN_SUFFIXES) or "://" in path or path.startswith(("/", "mailto:")):
+            path = target.partition("#")[0]
+            if not path.lower().endswith(MARKDOWN_SUFFIXES) or "://" in path or path[:1] == "/":
                 continue
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(document.src_uri), path))
-            if resolved.startswith("../") or resolved == "..":
-                self.errors.append(ContentError(document.display_path, line, f"link '{target}' points outside the content folder"))
+            if resolved == ".." or resolved.startswith("../"):
+                problem = "points outside the content folder"
             elif resolved not in known:
-                self.errors.append(ContentError(document.display_path, line, f"link '{target}' points at nothing: there is no {self.prefix}{resolved}"))
-            elif resolved not in published and _is_item(resolved) and document.src_uri in published:
-                self.errors.append(ContentError(document.display_path, line, f"link '{target}' points at an item that is a draft or not yet published"))
+                problem = f"points at nothing: there is no {self.prefix}{resolved}"
+            elif public and _is_item(resolved) and resolved not in published:
+                problem = "points at an item that is a draft or not yet published"
+            else:
+                continue
+            self.errors.append(
+                ContentError(document.display_path, line, f"link '{target}' {problem}")
+            )
 
     def _check_edition(
         self, edition: Edition, document: Document, known: set[str], published: Mapping[str, Item]
@@ -208,10 +264,18 @@ class _Loader:
                 else:
                     reason = f"does not exist: there is no {self.prefix}{src_uri}"
                 where = ("sections", index, "items", position)
-                self.errors.append(document.error(where, f"sections[{index}].items: '{slug}' {reason}"))
+                self.errors.append(
+                    document.error(where, f"sections[{index}].items: '{slug}' {reason}")
+                )
 
-def _catalog(clock: Clock, taxonomy: Taxonomy, published: Mapping[str, Item],
-             pages: list[Document], items: list[tuple[Item, Document]]) -> Catalog:
+
+def _catalog(
+    clock: Clock,
+    taxonomy: Taxonomy,
+    published: Mapping[str, Item],
+    pages: list[Document],
+    items: list[tuple[Item, Document]],
+) -> Catalog:
     grouped: dict[str, list[Item]] = defaultdict(list)
     tagged: dict[str, list[Item]] = defaultdict(list)
     for item in published.values():
@@ -219,8 +283,12 @@ def _catalog(clock: Clock, taxonomy: Taxonomy, published: Mapping[str, Item],
         for tag in item.tags:
             tagged[tag].append(item)
     newest_first = lambda item: (item.sort_date, item.slug)  # noqa: E731
-    collections = {name: tuple(sorted(grouped[name], key=newest_first, reverse=True)) for name in MODELS}
-    by_tag = {tag: tuple(sorted(tagged[tag], key=newest_first, reverse=True)) for tag in sorted(tagged)}
+    collections = {
+        name: tuple(sorted(grouped[name], key=newest_first, reverse=True)) for name in MODELS
+    }
+    by_tag = {
+        tag: tuple(sorted(tagged[tag], key=newest_first, reverse=True)) for tag in sorted(tagged)
+    }
     unpublished = frozenset(item.src_uri for item, _ in items if item.src_uri not in published)
     return Catalog(clock, taxonomy, collections, tuple(pages), unpublished, by_tag)
 

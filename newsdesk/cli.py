@@ -118,15 +118,22 @@ def check(config_file: str, today: str | None) -> None:
             click.echo(str(error), err=True)
         raise click.ClickException(exc.summary()) from None
     published = sum(1 for _ in catalog.items())
-    click.echo(f"content is valid: {published} published items, "
-               f"{len(catalog.unpublished)} drafts or scheduled, {len(catalog.pages)} pages")
+    click.echo(
+        f"content is valid: {published} published items, "
+        f"{len(catalog.unpublished)} drafts or scheduled, {len(catalog.pages)} pages"
+    )
 
 
 @main.command()
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 @click.option("--today", help=TODAY_HELP)
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
-              help="Address to serve the preview on.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Address to serve the preview on.",
+)
 def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     """Preview the site with live reload; the page refreshes when content or templates change."""
     _setup_logging(logging.INFO)

@@ -109,7 +109,8 @@ def _load_yaml(
             ContentError(display_path, line, f"invalid YAML: {problem}{hint}")
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we feed it
-        raise FrontMatterError(ContentError(display_path, first_line, f"invalid YAML: {exc}"))
+        error = ContentError(display_path, first_line, f"invalid YAML: {exc}")
+        raise FrontMatterError(error) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -117,8 +118,7 @@ def _load_yaml(
             ContentError(
                 display_path,
                 lines[()],
-                "front matter must be 'key: value' lines, "
-                f"not a {type(data).__name__}",
+                f"front matter must be 'key: value' lines, not a {type(data).__name__}",
             )
         )
     return data, lines

@@ -86,8 +86,14 @@ def _amount(value: Any) -> float:
 
 
 def _describe(value: Any) -> str:
-    names = {list: "a list", dict: "a mapping", bool: "true/false", int: "a number",
-             float: "a number", type(None): "nothing"}
+    names = {
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }
     return names.get(type(value), repr(value))
 
 
@@ -233,14 +239,20 @@ class Call(Item):
         for index in range(1, len(self.deadlines)):
             before, after = self.deadlines[index - 1].date, self.deadlines[index].date
             if _as_date(after) < _as_date(before):
-                yield ("deadlines", index, "date"), (
-                    f"deadline {_show(after)} comes before the one above it ({_show(before)}); "
-                    "list deadlines in date order"
+                yield (
+                    ("deadlines", index, "date"),
+                    (
+                        f"deadline {_show(after)} comes before the one above it ({_show(before)}); "
+                        "list deadlines in date order"
+                    ),
                 )
         if self.opens and _as_date(self.opens) > _as_date(self.deadlines[0].date):
-            yield ("opens",), (
-                f"opens {_show(self.opens)} is after the first deadline "
-                f"{_show(self.deadlines[0].date)}"
+            yield (
+                ("opens",),
+                (
+                    f"opens {_show(self.opens)} is after the first deadline "
+                    f"{_show(self.deadlines[0].date)}"
+                ),
             )
 
 

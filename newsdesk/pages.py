@@ -67,11 +67,23 @@ def plan_site(catalog: Catalog, settings: Settings) -> SitePlan:
 
 def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
-    yield PageSpec("index.md", "Home", "newsdesk/home.html", _home(catalog, settings, presenter),
-                   generated=not has_home)
+    yield PageSpec(
+        "index.md",
+        "Home",
+        "newsdesk/home.html",
+        _home(catalog, settings, presenter),
+        generated=not has_home,
+    )
     for item in catalog.items():
-        yield PageSpec(item.src_uri, item.title, "newsdesk/item.html", presenter.item_view(item),
-                       description=item.summary, generated=False, toc=True)
+        yield PageSpec(
+            item.src_uri,
+            item.title,
+            "newsdesk/item.html",
+            presenter.item_view(item),
+            description=item.summary,
+            generated=False,
+            toc=True,
+        )
     yield from _listings(catalog, settings, presenter)
     yield from _tag_pages(catalog, settings, presenter)
 
@@ -83,53 +95,103 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
     size = settings.page_size
     clock = catalog.clock
     events = catalog.collection("events")
-    upcoming = sorted((e for e in events if is_upcoming(e, clock)),
-                      key=lambda e: (event_start(e, clock), e.slug))
+    upcoming = sorted(
+        (e for e in events if is_upcoming(e, clock)), key=lambda e: (event_start(e, clock), e.slug)
+    )
     past = [e for e in events if not is_upcoming(e, clock)]  # newest first already
-    yield from _paginate("events", "Events", "Upcoming events, soonest first.", upcoming, size,
-                         presenter, (Link("Past events", "events/past/"),),
-                         "No events are coming up. See the past events.")
-    yield from _paginate("events/past", "Past events", "Events that have taken place, newest first.",
-                         past, size, presenter, (Link("Upcoming events", "events/"),),
-                         "No past events yet.")
+    yield from _paginate(
+        "events",
+        "Events",
+        "Upcoming events, soonest first.",
+        upcoming,
+        size,
+        presenter,
+        (Link("Past events", "events/past/"),),
+        "No events are coming up. See the past events.",
+    )
+    yield from _paginate(
+        "events/past",
+        "Past events",
+        "Events that have taken place, newest first.",
+        past,
+        size,
+        presenter,
+        (Link("Upcoming events", "events/"),),
+        "No past events yet.",
+    )
     calls = catalog.collection("calls")
     statuses = {call.slug: call_status(call, clock, settings.closing_soon_days) for call in calls}
-    current = sorted((c for c in calls if statuses[c.slug].state is not CallState.CLOSED),
-                     key=lambda c: (deadline_moment(statuses[c.slug].next, clock), c.slug))
+    current = sorted(
+        (c for c in calls if statuses[c.slug].state is not CallState.CLOSED),
+        key=lambda c: (deadline_moment(statuses[c.slug].next, clock), c.slug),
+    )
     closed = [c for c in calls if statuses[c.slug].state is CallState.CLOSED]
-    yield from _paginate("calls", "Open calls", "Calls for proposals and expressions of interest, "
-                         "nearest deadline first.", current, size, presenter,
-                         (Link("Closed calls", "calls/closed/"),), "No calls are open right now.")
-    yield from _paginate("calls/closed", "Closed calls", "Calls whose last deadline has passed.",
-                         closed, size, presenter, (Link("Open calls", "calls/"),),
-                         "No closed calls yet.")
+    yield from _paginate(
+        "calls",
+        "Open calls",
+        "Calls for proposals and expressions of interest, nearest deadline first.",
+        current,
+        size,
+        presenter,
+        (Link("Closed calls", "calls/closed/"),),
+        "No calls are open right now.",
+    )
+    yield from _paginate(
+        "calls/closed",
+        "Closed calls",
+        "Calls whose last deadline has passed.",
+        closed,
+        size,
+        presenter,
+        (Link("Open calls", "calls/"),),
+        "No closed calls yet.",
+    )
     for name, intro in (
         ("news", "News from the cluster community, newest first."),
         ("interviews", "Conversations with cluster managers and experts."),
         ("knowledge", "Reports, presentations, guides and policy examples."),
         ("newsletters", "Every edition of the newsletter, newest first."),
     ):
-        yield from _paginate(name, SECTION_TITLES[name], intro, catalog.collection(name), size,
-                             presenter, (), "Nothing published yet.")
+        yield from _paginate(
+            name,
+            SECTION_TITLES[name],
+            intro,
+            catalog.collection(name),
+            size,
+            presenter,
+            (),
+            "Nothing published yet.",
+        )
 
 
-def _paginate(base: str, title: str, intro: str, items: Sequence[Item], size: int,
-              presenter: Presenter, links: tuple[Link, ...], empty: str) -> Iterator[PageSpec]:
+def _paginate(
+    base: str,
+    title: str,
+    intro: str,
+    items: Sequence[Item],
+    size: int,
+    presenter: Presenter,
+    links: tuple[Link, ...],
+    empty: str,
+) -> Iterator[PageSpec]:
     """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page."""
-    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [[]]
+    chunks = [items[start : start + size] for start in range(0, len(items), size)] or [[]]
     urls = [f"{base}/"] + [f"{base}/page/{n}/" for n in range(2, len(chunks) + 1)]
     for index, chunk in enumerate(chunks):
         pager = None
         if len(chunks) > 1:
             pager = Pager(
-                number=index + 1, count=len(chunks),
+                number=index + 1,
+                count=len(chunks),
                 previous=urls[index - 1] if index > 0 else None,
                 next=urls[index + 1] if index + 1 < len(chunks) else None,
                 pages=tuple(Link(str(n + 1), url) for n, url in enumerate(urls)),
             )
         page_title = title if index == 0 else f"{title} (page {index + 1})"
         view = ListingView(page_title, intro, presenter.cards(chunk), pager, links, empty)
-        yield PageSpec(f"{urls[index]}index.md", page_title, "newsdesk/listing.html", view, description=intro)
+        yield PageSpec(
+            f"{urls[index]}index.md", page_title, "newsdesk/listing.html", view, description=intro
+        )
 
 
 # -- home --------------------------------------------------------------------------------
@@ -140,9 +202,10 @@ def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeVie
     news = catalog.collection("news")
     lead = next((item for item in news if isinstance(item, News) and item.featured), None)
     latest = [item for item in news if item is not lead][:HOME_SIZE]
-    events = sorted((e for e in catalog.collection("events")
-                     if isinstance(e, Event) and is_upcoming(e, clock)),
-                    key=lambda e: (event_start(e, clock), e.slug))[:HOME_SIZE]
+    events = sorted(
+        (e for e in catalog.collection("events") if isinstance(e, Event) and is_upcoming(e, clock)),
+        key=lambda e: (event_start(e, clock), e.slug),
+    )[:HOME_SIZE]
     closing = []
     for call in catalog.collection("calls"):
         status = call_status(call, clock, settings.closing_soon_days)  # type: ignore[arg-type]
@@ -152,14 +215,27 @@ def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeVie
     interview = catalog.collection("interviews")[:1]
     days = settings.closing_soon_days
     sections = (
-        HomeSection("Latest news", presenter.cards(latest), Link("All news", "news/"),
-                    "No news yet."),
-        HomeSection("Upcoming events", presenter.cards(events), Link("All upcoming events", "events/"),
-                    "No events are coming up."),
-        HomeSection("Calls closing soon", presenter.cards(calls), Link("All open calls", "calls/"),
-                    f"No call closes in the next {days} days."),
-        HomeSection("Latest interview", presenter.cards(interview), Link("All interviews", "interviews/"),
-                    "No interviews yet."),
+        HomeSection(
+            "Latest news", presenter.cards(latest), Link("All news", "news/"), "No news yet."
+        ),
+        HomeSection(
+            "Upcoming events",
+            presenter.cards(events),
+            Link("All upcoming events", "events/"),
+            "No events are coming up.",
+        ),
+        HomeSection(
+            "Calls closing soon",
+            presenter.cards(calls),
+            Link("All open calls", "calls/"),
+            f"No call closes in the next {days} days.",
+        ),
+        HomeSection(
+            "Latest interview",
+            presenter.cards(interview),
+            Link("All interviews", "interviews/"),
+            "No interviews yet.",
+        ),
     )
     return HomeView(presenter.card(lead) if lead else None, sections)
 
@@ -169,15 +245,29 @@ def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeVie
 
 def _tag_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
     taxonomy = catalog.taxonomy
-    links = tuple(TagLink(taxonomy.label("tags", tag), tag_url(tag), len(items))
-                  for tag, items in catalog.by_tag.items())
-    yield PageSpec("tags/index.md", "Tags", "newsdesk/tags.html", TagIndexView("Tags", links),
-                   description="Every topic on the site, with the number of items on each.")
+    links = tuple(
+        TagLink(taxonomy.label("tags", tag), tag_url(tag), len(items))
+        for tag, items in catalog.by_tag.items()
+    )
+    yield PageSpec(
+        "tags/index.md",
+        "Tags",
+        "newsdesk/tags.html",
+        TagIndexView("Tags", links),
+        description="Every topic on the site, with the number of items on each.",
+    )
     for tag, items in catalog.by_tag.items():
         label = taxonomy.label("tags", tag)
-        yield from _paginate(f"tags/{tag}", label, f"Everything tagged “{label}”, newest first.",
-                             items, settings.page_size, presenter, (Link("All tags", "tags/"),),
-                             "Nothing is tagged with this yet.")
+        yield from _paginate(
+            f"tags/{tag}",
+            label,
+            f"Everything tagged “{label}”, newest first.",
+            items,
+            settings.page_size,
+            presenter,
+            (Link("All tags", "tags/"),),
+            "Nothing is tagged with this yet.",
+        )
 
 
 __all__ = ["Card", "PageSpec", "SitePlan", "plan_site"]

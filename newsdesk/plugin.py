@@ -105,7 +105,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         env.autoescape = lambda name: bool(name) and name.startswith(OWN_TEMPLATES)
         return env
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         if spec is not None:
             page.meta["template"] = spec.template

@@ -18,8 +18,12 @@ class CallState(Enum):
 
     @property
     def label(self) -> str:
-        return {"forthcoming": "Forthcoming", "open": "Open", "closing-soon": "Closing soon",
-                "closed": "Closed"}[self.value]
+        return {
+            "forthcoming": "Forthcoming",
+            "open": "Open",
+            "closing-soon": "Closing soon",
+            "closed": "Closed",
+        }[self.value]
 
 
 class DeadlineState(Enum):

@@ -46,14 +46,15 @@ class Taxonomy:
         return self.vocabularies.get(vocabulary, {}).get(key, key)
 
     def unknown_value_message(self, vocabulary: str, value: object) -> str | None:
-        """None when ``value`` is a known key of ``vocabulary``; otherwise what to tell the editor."""
+        """None when ``value`` is a key of ``vocabulary``; otherwise what to tell the editor."""
         terms = self.vocabularies.get(vocabulary, {})
         noun = VOCABULARIES[vocabulary]
         if not isinstance(value, str):
             return f"expected a {noun} as text, got {value!r}"
         if value in terms:
             return None
-        return f"unknown {noun} '{value}'{self._closest(terms, value)} (known values are in taxonomy.yml)"
+        closest = self._closest(terms, value)
+        return f"unknown {noun} '{value}'{closest} (known values are in taxonomy.yml)"
 
     @staticmethod
     def _closest(terms: Mapping[str, str], value: str) -> str:

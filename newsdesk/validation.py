@@ -16,7 +16,10 @@ from newsdesk.taxonomy import Taxonomy
 
 
 def validate_item(
-    model: type[Item], document: Document, slug: str, context: dict[str, Any],
+    model: type[Item],
+    document: Document,
+    slug: str,
+    context: dict[str, Any],
     taxonomy: Taxonomy,
 ) -> tuple[Item | None, list[ContentError]]:
     """Validate front matter into ``model``; return the item (if any) and every problem found."""
@@ -115,8 +118,11 @@ def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel]:
         if isinstance(part, int):
             continue
         annotation = model.model_fields[part].annotation
-        nested = [arg for arg in _flatten(annotation) if isinstance(arg, type)
-                  and issubclass(arg, BaseModel)]
+        nested = [
+            arg
+            for arg in _flatten(annotation)
+            if isinstance(arg, type) and issubclass(arg, BaseModel)
+        ]
         if not nested:
             break
         model = nested[0]

@@ -138,12 +138,21 @@ SECTION_TITLES = {
 }
 
 EVENT_KIND_LABELS = {
-    "conference": "Conference", "matchmaking": "Matchmaking event", "webinar": "Webinar",
-    "workshop": "Workshop", "info-day": "Info day", "mission": "Mission", "other": "Event",
+    "conference": "Conference",
+    "matchmaking": "Matchmaking event",
+    "webinar": "Webinar",
+    "workshop": "Workshop",
+    "info-day": "Info day",
+    "mission": "Mission",
+    "other": "Event",
 }
 KNOWLEDGE_KIND_LABELS = {
-    "report": "Report", "presentation": "Presentation", "guide": "Guide",
-    "policy-example": "Policy example", "study": "Study", "toolkit": "Toolkit",
+    "report": "Report",
+    "presentation": "Presentation",
+    "guide": "Guide",
+    "policy-example": "Policy example",
+    "study": "Study",
+    "toolkit": "Toolkit",
 }
 
 
@@ -224,8 +233,11 @@ class Presenter:
         parts = []
         if event.location:
             country = event.location.country
-            parts = [event.location.venue, event.location.city,
-                     self.catalog.taxonomy.label("countries", country) if country else None]
+            parts = [
+                event.location.venue,
+                event.location.city,
+                self.catalog.taxonomy.label("countries", country) if country else None,
+            ]
         place = ", ".join(part for part in parts if part)
         if event.online:
             return f"{place} and online" if place else "Online"
@@ -234,27 +246,54 @@ class Presenter:
 
 @singledispatch
 def _card(item: Item, presenter: Presenter) -> Card:
-    return Card(item.title, item.page_url, presenter.kind_label(item), presenter.when(item),
-                item.summary or "", None, presenter.badges(item))
+    return Card(
+        item.title,
+        item.page_url,
+        presenter.kind_label(item),
+        presenter.when(item),
+        item.summary or "",
+        None,
+        presenter.badges(item),
+    )
 
 
 @_card.register
 def _(item: Event, presenter: Presenter) -> Card:
-    return Card(item.title, item.page_url, presenter.kind_label(item), presenter.when(item),
-                item.summary, presenter.place(item), presenter.badges(item))
+    return Card(
+        item.title,
+        item.page_url,
+        presenter.kind_label(item),
+        presenter.when(item),
+        item.summary,
+        presenter.place(item),
+        presenter.badges(item),
+    )
 
 
 @_card.register
 def _(item: Call, presenter: Presenter) -> Card:
-    return Card(item.title, item.page_url, presenter.kind_label(item), presenter.when(item),
-                item.summary, item.programme, presenter.badges(item))
+    return Card(
+        item.title,
+        item.page_url,
+        presenter.kind_label(item),
+        presenter.when(item),
+        item.summary,
+        item.programme,
+        presenter.badges(item),
+    )
 
 
 @_card.register
 def _(item: Interview, presenter: Presenter) -> Card:
     person = item.interviewee
-    return Card(item.title, item.page_url, presenter.kind_label(item), presenter.when(item),
-                item.summary, f"{person.name}, {person.role}, {person.organisation}")
+    return Card(
+        item.title,
+        item.page_url,
+        presenter.kind_label(item),
+        presenter.when(item),
+        item.summary,
+        f"{person.name}, {person.role}, {person.organisation}",
+    )
 
 
 def _facts(item: Item, p: Presenter) -> tuple[list[Fact], list[DeadlineRow], Link | None]:
@@ -273,8 +312,16 @@ def _facts(item: Item, p: Presenter) -> tuple[list[Fact], list[DeadlineRow], Lin
         if item.dates_note:
             facts.append(Fact("Dates", range_text(item.start, item.end, p.locale)))
         facts.append(Fact("Where", p.place(item) or "To be announced"))
-        facts.append(Fact("Format", "Online" if item.online and not item.location
-                          else "In person and online" if item.online else "In person"))
+        facts.append(
+            Fact(
+                "Format",
+                "Online"
+                if item.online and not item.location
+                else "In person and online"
+                if item.online
+                else "In person",
+            )
+        )
         if item.organiser:
             facts.append(Fact("Organiser", item.organiser))
         if item.url:
@@ -293,13 +340,25 @@ def _facts(item: Item, p: Presenter) -> tuple[list[Fact], list[DeadlineRow], Lin
             facts.append(Fact("Call documents and how to apply", _host(item.url), item.url, True))
         for number, deadline in enumerate(item.deadlines, start=1):
             state = deadline_state(deadline, item, p.clock)
-            label = deadline.label or (f"Deadline {number}" if len(item.deadlines) > 1 else "Deadline")
-            deadlines.append(DeadlineRow(moment_text(deadline.date, p.locale), label, state.value,
-                                         _DEADLINE_LABELS[state.value]))
+            label = deadline.label or (
+                f"Deadline {number}" if len(item.deadlines) > 1 else "Deadline"
+            )
+            deadlines.append(
+                DeadlineRow(
+                    moment_text(deadline.date, p.locale),
+                    label,
+                    state.value,
+                    _DEADLINE_LABELS[state.value],
+                )
+            )
     elif isinstance(item, Interview):
         person = item.interviewee
-        facts += [Fact("Published", day_text(item.date, p.locale)), Fact("Interviewee", person.name),
-                  Fact("Role", person.role), Fact("Organisation", person.organisation)]
+        facts += [
+            Fact("Published", day_text(item.date, p.locale)),
+            Fact("Interviewee", person.name),
+            Fact("Role", person.role),
+            Fact("Organisation", person.organisation),
+        ]
         if item.photo:
             image = Link(item.photo_alt or "", item.photo)
     elif isinstance(item, KnowledgeDoc):

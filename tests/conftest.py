@@ -75,8 +75,9 @@ class Project:
 
     def run(self, *args: str) -> Result:
         runner = CliRunner()
-        return runner.invoke(main, [*args, "--config-file", str(self.root / "mkdocs.yml")],
-                             catch_exceptions=False)
+        return runner.invoke(
+            main, [*args, "--config-file", str(self.root / "mkdocs.yml")], catch_exceptions=False
+        )
 
     def build(self, *args: str) -> Result:
         return self.run("build", "--site-dir", str(self.site), *args)
@@ -112,7 +113,17 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's sample content, built once for the session at the sample build date."""
     site = tmp_path_factory.mktemp("sample") / "site"
     result = CliRunner().invoke(
-        main, ["build", "--config-file", str(REPO / "mkdocs.yml"), "--site-dir", str(site),
-               "--today", SAMPLE_TODAY], catch_exceptions=False)
+        main,
+        [
+            "build",
+            "--config-file",
+            str(REPO / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+            "--today",
+            SAMPLE_TODAY,
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return site

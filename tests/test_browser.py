@@ -27,8 +27,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,15 +92,20 @@ def open_page(browser, base_url):
 
 
 def sample_catalog():
-    settings = Settings(docs_dir=REPO / "content", project_dir=REPO,
-                        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"))
+    settings = Settings(
+        docs_dir=REPO / "content",
+        project_dir=REPO,
+        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
+    )
     return load_catalog(settings), settings
 
 
 def test_home_leads_to_an_upcoming_event_with_its_date_and_place(open_page):
     catalog, settings = sample_catalog()
-    upcoming = sorted((e for e in catalog.collection("events") if is_upcoming(e, catalog.clock)),
-                      key=lambda e: (event_start(e, catalog.clock), e.slug))
+    upcoming = sorted(
+        (e for e in catalog.collection("events") if is_upcoming(e, catalog.clock)),
+        key=lambda e: (event_start(e, catalog.clock), e.slug),
+    )
     first = upcoming[0]
     card = Presenter(catalog, settings).card(first)
 
@@ -118,8 +128,10 @@ ACCESSIBILITY_PAGES = ["", "news/", "events/", "events/past/", "calls/", "tags/"
 
 def _item_pages() -> list[str]:
     catalog, _ = sample_catalog()
-    return [catalog.collection(name)[0].page_url
-            for name in ("news", "events", "calls", "interviews", "knowledge")]
+    return [
+        catalog.collection(name)[0].page_url
+        for name in ("news", "events", "calls", "interviews", "knowledge")
+    ]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -131,8 +143,11 @@ def test_no_serious_accessibility_violations(open_page, width):
         page = opener(url, width)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         if serious:
             found[url] = serious
     assert found == {}, "\n".join(f"{url}: {v}" for url, v in found.items())

@@ -17,14 +17,18 @@ def news(title: str, day: str, extra: str = "", body: str = "A story.") -> str:
 
 def event(title: str, start: str, end: str = "", extra: str = "") -> str:
     end_line = f"end: {end}\n" if end else ""
-    return (f"---\ntitle: {title}\nsummary: About {title}.\nkind: conference\nstart: {start}\n"
-            f"{end_line}{extra}---\nProgramme.\n")
+    return (
+        f"---\ntitle: {title}\nsummary: About {title}.\nkind: conference\nstart: {start}\n"
+        f"{end_line}{extra}---\nProgramme.\n"
+    )
 
 
 def call(title: str, *deadlines: str, extra: str = "") -> str:
     rows = "".join(f"  - date: {d}\n" for d in deadlines)
-    return (f"---\ntitle: {title}\nsummary: About {title}.\nprogramme: COSME\n"
-            f"deadlines:\n{rows}{extra}---\nHow to apply.\n")
+    return (
+        f"---\ntitle: {title}\nsummary: About {title}.\nprogramme: COSME\n"
+        f"deadlines:\n{rows}{extra}---\nHow to apply.\n"
+    )
 
 
 def card_titles(html: str) -> list[str]:
@@ -32,8 +36,11 @@ def card_titles(html: str) -> list[str]:
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_listings_order_and_archive(project: Project):
@@ -41,22 +48,26 @@ def test_listings_order_and_archive(project: Project):
     project.write("news/newer.md", news("Newer story", "2020-02-10"))
     project.write("events/summit.md", event("Social Economy Summit", "2020-11-26", "2020-11-27"))
     project.write("events/automotive.md", event("Automotive skills conference", "2020-05-27"))
-    project.write("events/bucharest.md", event("Cluster Conference 2019", "2019-05-14", "2019-05-16"))
+    project.write(
+        "events/bucharest.md", event("Cluster Conference 2019", "2019-05-14", "2019-05-16")
+    )
     project.write("calls/eliit.md", call("ELIIT", "2020-03-09"))
     project.write("calls/esif.md", call("ESIF Slovakia", "2020-05-29"))
     project.write("calls/fti.md", call("Fast Track to Innovation", "2019-05-23"))
     assert project.build().exit_code == 0
 
     assert card_titles(project.page("news")) == ["Newer story", "Older story"]
-    assert card_titles(project.page("events")) == ["Automotive skills conference",
-                                                   "Social Economy Summit"]
+    assert card_titles(project.page("events")) == [
+        "Automotive skills conference",
+        "Social Economy Summit",
+    ]
     assert card_titles(project.page("events/past")) == ["Cluster Conference 2019"]
     assert card_titles(project.page("calls")) == ["ELIIT", "ESIF Slovakia"]
     assert card_titles(project.page("calls/closed")) == ["Fast Track to Innovation"]
 
     home = project.page("")
     assert "26–27 November 2020" in home
-    assert 'nd-badge--closing-soon">Closing soon' in home   # ELIIT closes within 14 days
+    assert 'nd-badge--closing-soon">Closing soon' in home  # ELIIT closes within 14 days
     assert card_titles(home)[:2] == ["Newer story", "Older story"]
 
 
@@ -67,10 +78,15 @@ def test_pagination_keeps_every_item_once(tmp_path: Path):
     assert project.build().exit_code == 0
     pages = [project.page("news"), project.page("news/page/2"), project.page("news/page/3")]
     assert [card_titles(page) for page in pages] == [
-        ["Story 5", "Story 4"], ["Story 3", "Story 2"], ["Story 1"]]
-    pagers = [page[page.index('class="nd-pager"'):].split("</nav>")[0] for page in pages]
+        ["Story 5", "Story 4"],
+        ["Story 3", "Story 2"],
+        ["Story 1"],
+    ]
+    pagers = [page[page.index('class="nd-pager"') :].split("</nav>")[0] for page in pages]
     assert 'rel="next"' in pagers[0] and 'rel="prev"' not in pagers[0]
-    assert '<a href="../../" rel="prev">' in pagers[1] and '<a href="../3/" rel="next">' in pagers[1]
+    assert (
+        '<a href="../../" rel="prev">' in pagers[1] and '<a href="../3/" rel="next">' in pagers[1]
+    )
     assert '<span aria-current="page">3</span>' in pagers[2] and 'rel="next"' not in pagers[2]
     assert not (project.site / "news/page/4").exists()
 
@@ -80,7 +96,7 @@ def test_the_build_date_moves_events_and_calls(project: Project):
     project.write("calls/eliit.md", call("ELIIT", "2020-03-09"))
     project.build("--today", "2020-03-01")
     assert card_titles(project.page("events")) == ["Social Economy Summit"]
-    assert 'nd-badge--closing-soon' in project.page("calls/eliit")
+    assert "nd-badge--closing-soon" in project.page("calls/eliit")
     project.build("--today", "2020-12-01")
     assert card_titles(project.page("events")) == []
     assert card_titles(project.page("events/past")) == ["Social Economy Summit"]
@@ -89,11 +105,17 @@ def test_the_build_date_moves_events_and_calls(project: Project):
 
 
 def test_drafts_and_scheduled_items_stay_out_of_every_output(project: Project):
-    project.write("news/public.md", news("Public story", "2020-02-01", "tags: [green-transition]\n"))
-    project.write("news/secret-draft.md",
-                  news("Secret draft", "2020-02-02", "draft: true\ntags: [green-transition]\n"))
-    project.write("news/scheduled-story.md",
-                  news("Scheduled story", "2020-02-03", "publish: 2020-03-10 09:00\n"))
+    project.write(
+        "news/public.md", news("Public story", "2020-02-01", "tags: [green-transition]\n")
+    )
+    project.write(
+        "news/secret-draft.md",
+        news("Secret draft", "2020-02-02", "draft: true\ntags: [green-transition]\n"),
+    )
+    project.write(
+        "news/scheduled-story.md",
+        news("Scheduled story", "2020-02-03", "publish: 2020-03-10 09:00\n"),
+    )
     assert project.build().exit_code == 0
     everything = b"".join(site_files(project.site).values())
     for hidden in (b"secret-draft", b"Secret draft", b"scheduled-story", b"Scheduled story"):
@@ -106,32 +128,61 @@ def test_drafts_and_scheduled_items_stay_out_of_every_output(project: Project):
 
 
 def test_item_pages_show_their_fields(project: Project):
-    project.write("events/webinar.md", event(
-        "EU-Japan webinar", "2020-03-17 10:00", "2020-03-17 11:30",
-        "online: true\nurl: https://www.eu-japan.eu/events\norganiser: EU-Japan Centre\n"
-        "tags: [matchmaking]\n"))
-    project.write("calls/innosup.md", call(
-        "INNOSUP-1", "2020-04-02 17:00", "2020-09-08 17:00",
-        extra="opens: 2019-11-07\nbudget_eur: 25150000\nprojects_funded: 5-6\n"))
+    project.write(
+        "events/webinar.md",
+        event(
+            "EU-Japan webinar",
+            "2020-03-17 10:00",
+            "2020-03-17 11:30",
+            "online: true\nurl: https://www.eu-japan.eu/events\norganiser: EU-Japan Centre\n"
+            "tags: [matchmaking]\n",
+        ),
+    )
+    project.write(
+        "calls/innosup.md",
+        call(
+            "INNOSUP-1",
+            "2020-04-02 17:00",
+            "2020-09-08 17:00",
+            extra="opens: 2019-11-07\nbudget_eur: 25150000\nprojects_funded: 5-6\n",
+        ),
+    )
     assert project.build().exit_code == 0
     webinar = project.page("events/webinar")
-    for text in ("17 March 2020, 10:00–11:30 CET", "Online", "EU-Japan Centre",
-                 'href="https://www.eu-japan.eu/events"', 'href="../../tags/matchmaking/"'):
+    for text in (
+        "17 March 2020, 10:00–11:30 CET",
+        "Online",
+        "EU-Japan Centre",
+        'href="https://www.eu-japan.eu/events"',
+        'href="../../tags/matchmaking/"',
+    ):
         assert text in webinar
     innosup = project.page("calls/innosup")
-    for text in ("EUR 25.15 million", "5-6", "2 April 2020, 17:00 CEST", "Next deadline",
-                 "8 September 2020, 17:00 CEST", "Later", "7 November 2019"):
+    for text in (
+        "EUR 25.15 million",
+        "5-6",
+        "2 April 2020, 17:00 CEST",
+        "Next deadline",
+        "8 September 2020, 17:00 CEST",
+        "Later",
+        "7 November 2019",
+    ):
         assert text in innosup
     tag_page = project.page("tags/matchmaking")
     assert card_titles(tag_page) == ["EU-Japan webinar"]
 
 
 def test_hostile_html_is_cleaned_and_titles_are_escaped(project: Project):
-    project.write("news/hostile.md", news(
-        '"<script>alert(1)</script>"', "2020-02-01",
-        body='<script>alert(2)</script><img src="x.png" alt="x" onerror="alert(3)">\n\n'
-             '[click](javascript:alert(4)) <iframe src="https://evil.example"></iframe>\n\n'
-             '<b style="position:fixed">bold</b> | a | b |'))
+    project.write(
+        "news/hostile.md",
+        news(
+            '"<script>alert(1)</script>"',
+            "2020-02-01",
+            body='<script>alert(2)</script><img src="x.png" alt="x" onerror="alert(3)">\n\n'
+            '[click](javascript:alert(4)) <iframe src="https://evil.example"></iframe>\n\n'
+            '<b style="position:fixed">bold</b> | a | b |',
+        ),
+    )
     assert project.build().exit_code == 0
     for path in project.site.rglob("*.html"):
         html = path.read_text()
@@ -148,10 +199,11 @@ def test_items_stay_out_of_the_navigation(project: Project):
         project.write(f"news/story-{day}.md", news(f"Story {day}", f"2020-01-0{day}"))
     (project.root / "mkdocs.yml").write_text(
         (project.root / "mkdocs.yml").read_text()
-        + "nav:\n  - Home: index.md\n  - News: news/index.md\n")
+        + "nav:\n  - Home: index.md\n  - News: news/index.md\n"
+    )
     assert project.build().exit_code == 0
     page = project.page("news/story-1")
-    nav = page[page.index('<nav class="md-nav md-nav--primary"'):]
+    nav = page[page.index('<nav class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert "Story 2" not in nav and "News" in nav
 
@@ -170,9 +222,22 @@ def test_mkdocs_build_and_build_py_make_the_same_site(project: Project, tmp_path
     project.write("calls/c.md", call("C", "2020-04-02"))
     project.build()
     env = {**os.environ, "NEWSDESK_TODAY": ""}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f",
-                    str(project.root / "mkdocs.yml"), "-d", str(tmp_path / "by-mkdocs")],
-                   check=True, env=env, cwd=project.root)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--quiet",
+            "-f",
+            str(project.root / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "by-mkdocs"),
+        ],
+        check=True,
+        env=env,
+        cwd=project.root,
+    )
     assert site_files(tmp_path / "by-mkdocs") == site_files(project.site)
 
 
@@ -180,10 +245,25 @@ def test_content_errors_abort_mkdocs_build_before_it_cleans_the_site(project: Pr
     project.write("news/a.md", news("A", "2020-02-01"))
     project.build()
     project.write("news/a.md", news("A", "2020-02-31"))
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f",
-                             str(project.root / "mkdocs.yml"), "-d", str(project.site)],
-                            capture_output=True, text=True, cwd=project.root,
-                            env={**os.environ, "NEWSDESK_TODAY": ""})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-f",
+            str(project.root / "mkdocs.yml"),
+            "-d",
+            str(project.site),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=project.root,
+        env={**os.environ, "NEWSDESK_TODAY": ""},
+    )
     assert result.returncode == 1
-    assert "content/news/a.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-31'" in result.stderr
+    assert (
+        "content/news/a.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-31'"
+        in result.stderr
+    )
     assert (project.site / "news/a/index.html").exists()

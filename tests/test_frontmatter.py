@@ -42,17 +42,27 @@ def test_file_without_front_matter_is_all_body():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("---\ntitle: ok\nsummary: [unclosed\n---\n",
-         "content/events/x.md:3: invalid YAML: did not find expected ',' or ']' "
-         "(while parsing a flow sequence)"),
-        ("---\ntitle: a\nsummary: b\ntitle: c\n---\n",
-         "content/events/x.md:4: duplicate key 'title' (first set on line 2); keep one"),
-        ("---\n- a list\n---\n",
-         "content/events/x.md:1: front matter must be 'key: value' lines, not a list"),
-        ("---\ntitle: never closed\n",
-         "content/events/x.md:1: front matter is not closed: add a line '---' after it"),
-        ("---\ntitle: a\n  summary: b\n---\n",
-         "content/events/x.md:3: invalid YAML: mapping values are not allowed in this context"),
+        (
+            "---\ntitle: ok\nsummary: [unclosed\n---\n",
+            "content/events/x.md:3: invalid YAML: did not find expected ',' or ']' "
+            "(while parsing a flow sequence)",
+        ),
+        (
+            "---\ntitle: a\nsummary: b\ntitle: c\n---\n",
+            "content/events/x.md:4: duplicate key 'title' (first set on line 2); keep one",
+        ),
+        (
+            "---\n- a list\n---\n",
+            "content/events/x.md:1: front matter must be 'key: value' lines, not a list",
+        ),
+        (
+            "---\ntitle: never closed\n",
+            "content/events/x.md:1: front matter is not closed: add a line '---' after it",
+        ),
+        (
+            "---\ntitle: a\n  summary: b\n---\n",
+            "content/events/x.md:3: invalid YAML: mapping values are not allowed in this context",
+        ),
     ],
 )
 def test_yaml_faults_name_their_line(text, expected):

@@ -12,8 +12,9 @@ from tests.conftest import Project
 def test_new_item_of_every_kind_is_valid(project: Project, monkeypatch, collection):
     monkeypatch.chdir(project.root)
     # A newsletter's sections must point at something; give it news to show.
-    result = project.run("new", collection, "EU–Japan Cluster Matchmaking: Strasbourg 2020",
-                         "--today", "2020-03-01")
+    result = project.run(
+        "new", collection, "EU–Japan Cluster Matchmaking: Strasbourg 2020", "--today", "2020-03-01"
+    )
     assert result.exit_code == 0, result.output
     path = f"content/{collection}/eu-japan-cluster-matchmaking-strasbourg-2020.md"
     assert result.output.strip() == path
@@ -40,5 +41,7 @@ def test_new_refuses_to_overwrite_and_names_collections(project: Project, monkey
     assert "content/news/same-title.md already exists; choose another title" in again.output
     wrong = project.run("new", "blog", "A post")
     assert wrong.exit_code == 1
-    assert ("unknown collection 'blog'; choose one of: news, events, calls, interviews, "
-            "knowledge, newsletters") in wrong.output
+    assert (
+        "unknown collection 'blog'; choose one of: news, events, calls, interviews, "
+        "knowledge, newsletters"
+    ) in wrong.output

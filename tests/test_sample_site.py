@@ -18,8 +18,11 @@ LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 
 def catalog():
-    settings = Settings(docs_dir=REPO / "content", project_dir=REPO,
-                        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"))
+    settings = Settings(
+        docs_dir=REPO / "content",
+        project_dir=REPO,
+        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
+    )
     return load_catalog(settings)
 
 
@@ -28,8 +31,10 @@ def test_sample_content_covers_every_kind_of_item():
     counts = {name: len(items) for name, items in sample.collections.items()}
     assert counts["news"] >= 12 and counts["events"] >= 12 and counts["calls"] >= 8
     assert counts["interviews"] >= 3 and counts["knowledge"] >= 8
-    assert sample.unpublished == {"news/european-cluster-conference-2020-berlin.md",
-                                  "news/european-climate-pact-consultation.md"}
+    assert sample.unpublished == {
+        "news/european-cluster-conference-2020-berlin.md",
+        "news/european-climate-pact-consultation.md",
+    }
 
     events: list[Event] = list(sample.collection("events"))  # type: ignore[arg-type]
     assert {"conference", "matchmaking", "webinar", "mission"} <= {e.kind for e in events}
@@ -70,9 +75,11 @@ def test_every_link_in_the_built_site_resolves(sample_site: Path):
 
 
 def test_pages_load_nothing_from_other_origins(sample_site: Path):
-    loads = re.compile(r'<(?:script|img|iframe)[^>]+src="(https?:[^"]+)"|'
-                       r'<link[^>]+href="(https?:[^"]+)"[^>]*rel="(?:stylesheet|preconnect)"|'
-                       r'<link[^>]+rel="(?:stylesheet|preconnect)"[^>]*href="(https?:[^"]+)"')
+    loads = re.compile(
+        r'<(?:script|img|iframe)[^>]+src="(https?:[^"]+)"|'
+        r'<link[^>]+href="(https?:[^"]+)"[^>]*rel="(?:stylesheet|preconnect)"|'
+        r'<link[^>]+rel="(?:stylesheet|preconnect)"[^>]*href="(https?:[^"]+)"'
+    )
     found = {
         page.relative_to(sample_site).as_posix(): hits
         for page in sample_site.rglob("*.html")
@@ -87,8 +94,18 @@ def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
     sample = catalog()
     for item in sample.items():
         assert (sample_site / item.page_url / "index.html").exists(), item.page_url
-    for listing in ("news", "events", "events/past", "calls", "calls/closed", "interviews",
-                    "knowledge", "newsletters", "tags", "about"):
+    for listing in (
+        "news",
+        "events",
+        "events/past",
+        "calls",
+        "calls/closed",
+        "interviews",
+        "knowledge",
+        "newsletters",
+        "tags",
+        "about",
+    ):
         assert (sample_site / listing / "index.html").exists(), listing
     seoul = (sample_site / "events/eu-korea-matchmaking-seoul-2020/index.html").read_text()
     assert "UTC+09:00" in seoul
@@ -100,12 +117,25 @@ def test_sample_site_is_byte_identical_when_built_again(sample_site: Path, tmp_p
     from newsdesk.cli import main
 
     again = tmp_path / "again"
-    result = CliRunner().invoke(main, ["build", "--config-file", str(REPO / "mkdocs.yml"),
-                                       "--site-dir", str(again), "--today", SAMPLE_TODAY])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--config-file",
+            str(REPO / "mkdocs.yml"),
+            "--site-dir",
+            str(again),
+            "--today",
+            SAMPLE_TODAY,
+        ],
+    )
     assert result.exit_code == 0, result.output
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     assert files(again) == files(sample_site)

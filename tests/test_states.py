@@ -16,14 +16,24 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def event(**fields) -> Event:
-    base = {"slug": "e", "src_uri": "events/e.md", "title": "T", "summary": "S",
-            "kind": "conference"}
+    base = {
+        "slug": "e",
+        "src_uri": "events/e.md",
+        "title": "T",
+        "summary": "S",
+        "kind": "conference",
+    }
     return Event.model_validate(base | fields, context={"tz": BRUSSELS})
 
 
 def call(**fields) -> Call:
-    base = {"slug": "c", "src_uri": "calls/c.md", "title": "T", "summary": "S",
-            "programme": "Horizon 2020"}
+    base = {
+        "slug": "c",
+        "src_uri": "calls/c.md",
+        "title": "T",
+        "summary": "S",
+        "programme": "Horizon 2020",
+    }
     return Call.model_validate(base | fields, context={"tz": BRUSSELS})
 
 
@@ -39,7 +49,7 @@ SOCIAL_ECONOMY_SUMMIT = {"start": "2020-11-26", "end": "2020-11-27"}
     [
         ("2020-03-01", True, False),
         ("2020-11-26", True, True),
-        ("2020-11-27T23:59", True, True),   # the last day is still on
+        ("2020-11-27T23:59", True, True),  # the last day is still on
         ("2020-11-28", False, False),
     ],
 )
@@ -58,8 +68,10 @@ def test_timed_event_ends_at_its_end_time_in_its_own_zone():
 
 INNOSUP = {
     "opens": "2019-11-07",
-    "deadlines": [{"date": "2020-04-02 17:00", "label": "First stage"},
-                  {"date": "2020-09-08 17:00", "label": "Second stage"}],
+    "deadlines": [
+        {"date": "2020-04-02 17:00", "label": "First stage"},
+        {"date": "2020-09-08 17:00", "label": "Second stage"},
+    ],
     "budget_eur": 25150000,
 }
 
@@ -69,9 +81,9 @@ INNOSUP = {
     [
         ("2019-11-01", CallState.FORTHCOMING, "First stage"),
         ("2020-03-01", CallState.OPEN, "First stage"),
-        ("2020-03-19T17:00", CallState.CLOSING_SOON, "First stage"),   # 14 days before
+        ("2020-03-19T17:00", CallState.CLOSING_SOON, "First stage"),  # 14 days before
         ("2020-04-02T16:59", CallState.CLOSING_SOON, "First stage"),
-        ("2020-04-02T17:01", CallState.OPEN, "Second stage"),          # follows the next one
+        ("2020-04-02T17:01", CallState.OPEN, "Second stage"),  # follows the next one
         ("2020-08-30", CallState.CLOSING_SOON, "Second stage"),
         ("2020-09-08T17:01", CallState.CLOSED, None),
     ],
@@ -112,8 +124,11 @@ def test_naive_times_are_brussels_time_and_offsets_are_kept():
         (date(2020, 11, 26), date(2020, 11, 27), "26–27 November 2020"),
         (date(2020, 4, 30), date(2020, 5, 2), "30 April – 2 May 2020"),
         (date(2020, 12, 30), date(2021, 1, 2), "30 December 2020 – 2 January 2021"),
-        (datetime(2020, 3, 17, 10, tzinfo=BRUSSELS), datetime(2020, 3, 17, 11, 30, tzinfo=BRUSSELS),
-         "17 March 2020, 10:00–11:30 CET"),
+        (
+            datetime(2020, 3, 17, 10, tzinfo=BRUSSELS),
+            datetime(2020, 3, 17, 11, 30, tzinfo=BRUSSELS),
+            "17 March 2020, 10:00–11:30 CET",
+        ),
         (datetime(2020, 6, 1, 9, tzinfo=BRUSSELS), None, "1 June 2020, 09:00 CEST"),
     ],
 )
@@ -121,9 +136,10 @@ def test_date_ranges_read_naturally(start, end, text):
     assert range_text(start, end) == text
 
 
-@pytest.mark.parametrize(("euros", "text"), [(25_150_000, "EUR 25.15 million"),
-                                              (19_000_000, "EUR 19 million"),
-                                              (500_000, "EUR 500,000")])
+@pytest.mark.parametrize(
+    ("euros", "text"),
+    [(25_150_000, "EUR 25.15 million"), (19_000_000, "EUR 19 million"), (500_000, "EUR 500,000")],
+)
 def test_amounts(euros, text):
     assert amount_text(euros) == text
 
