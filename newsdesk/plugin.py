@@ -24,7 +24,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from newsdesk.catalog import Catalog, load_catalog
-from newsdesk.errors import ContentErrors
+from newsdesk.errors import ContentError, ContentErrors
+from newsdesk.models import MODELS
 from newsdesk.pages import SitePlan, plan_site
 from newsdesk.sanitize import clean_html
 from newsdesk.settings import Settings, build_clock
@@ -51,6 +52,14 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.settings: Settings | None = None
         self.catalog: Catalog | None = None
         self.plan: SitePlan | None = None
+        self.serving = False
+        self.problems: tuple[ContentError, ...] = ()
+        """Errors of the last load while previewing; the preview keeps the last good content."""
+
+    def on_startup(self, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this instance, and its last good catalog, across
+        # the rebuilds of `serve`.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -77,17 +86,25 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
-            raise Abort(exc.summary()) from None
+            if not (self.serving and self.catalog):
+                raise Abort(exc.summary()) from None
+            log.warning(f"{exc.summary()}: the preview shows the last good content")
+            self.problems = exc.errors
+            return
+        self.problems = ()
         self.plan = plan_site(self.catalog, self.settings)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalog is not None and self.plan is not None
-        for src_uri in (TAXONOMY_FILE, *sorted(self.catalog.unpublished)):
-            if file := files.get_file_from_path(src_uri):
+        # Items are pages made from the catalog; nothing else in a collection folder is a
+        # page (drafts, scheduled items, and while previewing, files with errors).
+        for file in list(files):
+            collection = file.src_uri.split("/", 1)[0]
+            if file.src_uri == TAXONOMY_FILE or (
+                collection in MODELS and file.is_documentation_page()
+            ):
                 files.remove(file)
         for item in self.catalog.items():
-            if file := files.get_file_from_path(item.src_uri):
-                files.remove(file)
             files.append(self._generated(config, item.src_uri, item.body))
         for spec in self.plan.pages.values():
             if spec.generated:
@@ -129,4 +146,5 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         context["view"] = spec.view if spec is not None else None
+        context["content_errors"] = self.problems
         return context
