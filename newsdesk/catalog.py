@@ -11,33 +11,32 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from newsdesk.clock import Clock
 from newsdesk.errors import ContentError, ContentErrors
 from newsdesk.frontmatter import Document, FrontMatterError, parse_document
-from newsdesk.models import MODELS, Edition, Item
+from newsdesk.links import links_in
+from newsdesk.models import MODELS, Call, Edition, Event, Item, PageMeta
 from newsdesk.settings import Settings
+from newsdesk.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.taxonomy import Taxonomy, load_taxonomy
-from newsdesk.validation import validate_item
+from newsdesk.validation import validate_item, validate_page
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index", "readme", "page", "past", "closed", "feed", "tag", "tags"})
 GENERATED_FOLDERS = frozenset({*MODELS, "tags"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""
-PAGE_FIELDS = frozenset({"title", "description", "template", "hide", "search", "status", "icon"})
-"""Front matter a plain (non-item) page may carry: MkDocs' and Material's page options."""
-
-_INLINE_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)")
-_REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+STORED_FILE_FIELDS = ("image", "photo", "file")
 
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """Every published item once, by collection, newest first; plus the plain pages."""
+    """Every published item once, by collection, newest first; the plain pages; and where
+    each event and call stands on the build date, computed once."""
 
     clock: Clock
     taxonomy: Taxonomy
@@ -45,7 +44,13 @@ class Catalog:
     pages: tuple[Document, ...]
     unpublished: frozenset[str]
     """``src_uri`` of items kept out of every output (drafts, scheduled)."""
-    by_tag: Mapping[str, tuple[Item, ...]] = field(default_factory=dict)
+    by_tag: Mapping[str, tuple[Item, ...]]
+    upcoming_events: tuple[Event, ...]
+    """Events not yet over, soonest first."""
+    past_events: tuple[Event, ...]
+    """Events that are over, most recent first."""
+    call_states: Mapping[str, CallStatus]
+    """Call ``src_uri`` → its state and next deadline."""
 
     def items(self) -> Iterator[Item]:
         for items in self.collections.values():
@@ -53,6 +58,9 @@ class Catalog:
 
     def collection(self, name: str) -> tuple[Item, ...]:
         return self.collections.get(name, ())
+
+    def status(self, call: Call) -> CallStatus:
+        return self.call_states[call.src_uri]
 
 
 def load_catalog(settings: Settings) -> Catalog:
@@ -74,10 +82,13 @@ class _Loader:
         self.errors.extend(errors)
         items: list[tuple[Item, Document]] = []
         pages: list[Document] = []
-        for src_uri in self._markdown_files():
+        documents: list[Document] = []
+        markdown, static = self._walk()
+        for src_uri in markdown:
             document = self._read(src_uri)
             if document is None:
                 continue
+            documents.append(document)
             model = MODELS.get(src_uri.split("/", 1)[0]) if "/" in src_uri else None
             if model is None:
                 self._check_page(document)
@@ -87,46 +98,65 @@ class _Loader:
                 self.errors.extend(errors)
                 if item is not None:
                     items.append((item, document))
+                    self._check_stored_files(item, document, static)
         self._check_duplicates(items, pages)
+        self._check_static(static, items, pages)
         published = {item.src_uri: item for item, _ in items if self._is_published(item)}
-        known = {item.src_uri for item, _ in items} | {page.src_uri for page in pages}
+        known = set(markdown)
+        for document in documents:
+            public = document.src_uri in published or not _is_item(document.src_uri)
+            self._check_links(document, known, static, published, public)
         for item, document in items:
-            self._check_links(document, known, published, public=item.src_uri in published)
             if isinstance(item, Edition):
                 self._check_edition(item, document, known, published)
-        for page in pages:
-            self._check_links(page, known, published, public=True)
         if self.errors:
             raise ContentErrors(self.errors)
-        return _catalog(self.settings.clock, taxonomy, published, pages, items)
+        return _catalog(self.settings, taxonomy, published, pages, items)
 
     # -- files ---------------------------------------------------------------------------
 
-    def _markdown_files(self) -> list[str]:
-        """Every Markdown file MkDocs would publish; links that lead outside are errors."""
-        found = []
+    def _walk(self) -> tuple[list[str], set[str]]:
+        """Markdown files and other files (as ``src_uri``), as MkDocs would find them;
+        links leading outside the content folder, or round in a loop, are errors."""
+        markdown: list[str] = []
+        static: set[str] = set()
         root_dir = self.docs_dir.resolve()
+        seen = {root_dir}
         for root, folders, files in os.walk(self.docs_dir, followlinks=True):
-            folders[:] = sorted(
-                name
-                for name in folders
-                if not name.startswith(".") and self._inside_or_reported(Path(root, name), root_dir)
-            )
-            for name in sorted(files):
-                if name.startswith(".") or not self._inside_or_reported(Path(root, name), root_dir):
+            kept = []
+            for name in sorted(folders):
+                folder = Path(root, name)
+                if name.startswith(".") or not self._inside_or_reported(folder, root_dir):
                     continue
+                if folder.resolve() in seen:
+                    self._report_link(folder, "is a link back to a folder already in the content")
+                    continue
+                seen.add(folder.resolve())
+                kept.append(name)
+            folders[:] = kept
+            for name in sorted(files):
+                source = Path(root, name)
+                if name.startswith(".") or not self._inside_or_reported(source, root_dir):
+                    continue
+                src_uri = source.relative_to(self.docs_dir).as_posix()
                 if name.lower().endswith(MARKDOWN_SUFFIXES):
-                    found.append(Path(root, name).relative_to(self.docs_dir).as_posix())
-        return found
+                    markdown.append(src_uri)
+                else:
+                    static.add(src_uri)
+        return markdown, static
 
     def _inside_or_reported(self, path: Path, root_dir: Path) -> bool:
         """False (with an error) for a link whose target lies outside the content folder."""
         if not path.is_symlink() or _inside(path.resolve(), root_dir):
             return True
-        display = f"{self.prefix}{path.relative_to(self.docs_dir).as_posix()}"
-        message = "is a link to a place outside the content folder; copy the file in instead"
-        self.errors.append(ContentError(display, 1, message))
+        self._report_link(
+            path, "is a link to a place outside the content folder; copy it in instead"
+        )
         return False
+
+    def _report_link(self, path: Path, message: str) -> None:
+        display = f"{self.prefix}{path.relative_to(self.docs_dir).as_posix()}"
+        self.errors.append(ContentError(display, 1, message))
 
     def _read(self, src_uri: str) -> Document | None:
         display = f"{self.prefix}{src_uri}"
@@ -195,11 +225,35 @@ class _Loader:
                     "move or rename this page",
                 )
             )
-        for key in document.meta:
-            if key not in PAGE_FIELDS:
-                known = ", ".join(sorted(PAGE_FIELDS))
+        self.errors.extend(validate_page(PageMeta, document, self.context))
+
+    def _check_stored_files(self, item: Item, document: Document, static: set[str]) -> None:
+        """Images and attachments named in front matter must be in the content folder."""
+        for name in STORED_FILE_FIELDS:
+            value = getattr(item, name, None)
+            if value and stored_file_uri(item, value) not in static:
+                folder = f"{self.prefix}{item.collection}/"
                 self.errors.append(
-                    document.error((key,), f"unknown field '{key}' for a page (known: {known})")
+                    document.error(
+                        (name,), f"{name}: there is no file '{value}' in {folder}; add it there"
+                    )
+                )
+
+    def _check_static(
+        self, static: set[str], items: list[tuple[Item, Document]], pages: list[Document]
+    ) -> None:
+        """A file copied as it is must not land where a page will be written."""
+        page_files = {f"{page_url(d.src_uri)}index.html" for _, d in items}
+        page_files |= {f"{page_url(d.src_uri)}index.html" for d in pages}
+        for src_uri in sorted(static):
+            generated = src_uri.split("/", 1)[0] in GENERATED_FOLDERS
+            if src_uri in page_files or (generated and src_uri.endswith(".html")):
+                self.errors.append(
+                    ContentError(
+                        f"{self.prefix}{src_uri}",
+                        1,
+                        "would overwrite a page of the site; rename it",
+                    )
                 )
 
     def _check_duplicates(self, items: list[tuple[Item, Document]], pages: list[Document]) -> None:
@@ -231,25 +285,40 @@ class _Loader:
                 by_url[url] = document
 
     def _check_links(
-        self, document: Document, known: set[str], published: Mapping[str, Item], public: bool
+        self,
+        document: Document,
+        known: set[str],
+        static: set[str],
+        published: Mapping[str, Item],
+        public: bool,
     ) -> None:
-        """Links to other content files must land on one; from a public page, on a public one."""
-        for line, target in _links(document):
-            path = target.partition("#")[0]
-            if not path.lower().endswith(MARKDOWN_SUFFIXES) or "://" in path or path[:1] == "/":
+        """Links to content files must land on one (from a public page, on a public one);
+        images must be stored in the content folder, so no page loads from elsewhere."""
+        for link in links_in(document):
+            parts = urlsplit(link.target)
+            if link.image and (parts.scheme or parts.netloc):
+                problem = (
+                    "loads an image from another site; store the image in the content folder "
+                    "so readers' browsers contact no one else"
+                )
+            elif parts.scheme or parts.netloc or not parts.path:
                 continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(document.src_uri), path))
-            if resolved == ".." or resolved.startswith("../"):
-                problem = "points outside the content folder"
-            elif resolved not in known:
-                problem = f"points at nothing: there is no {self.prefix}{resolved}"
-            elif public and _is_item(resolved) and resolved not in published:
-                problem = "points at an item that is a draft or not yet published"
             else:
-                continue
-            self.errors.append(
-                ContentError(document.display_path, line, f"link '{target}' {problem}")
-            )
+                folder = "" if parts.path.startswith("/") else posixpath.dirname(document.src_uri)
+                resolved = posixpath.normpath(
+                    posixpath.join(folder, unquote(parts.path).lstrip("/"))
+                )
+                is_markdown = resolved.lower().endswith(MARKDOWN_SUFFIXES)
+                if resolved == ".." or resolved.startswith("../"):
+                    problem = "points outside the content folder"
+                elif is_markdown and resolved not in known or link.image and resolved not in static:
+                    problem = f"points at nothing: there is no {self.prefix}{resolved}"
+                elif is_markdown and public and _is_item(resolved) and resolved not in published:
+                    problem = "points at an item that is a draft or not yet published"
+                else:
+                    continue
+            message = f"{'image' if link.image else 'link'} '{link.target}' {problem}"
+            self.errors.append(ContentError(document.display_path, link.line, message))
 
     def _check_edition(
         self, edition: Edition, document: Document, known: set[str], published: Mapping[str, Item]
@@ -270,27 +339,40 @@ class _Loader:
 
 
 def _catalog(
-    clock: Clock,
+    settings: Settings,
     taxonomy: Taxonomy,
     published: Mapping[str, Item],
     pages: list[Document],
     items: list[tuple[Item, Document]],
 ) -> Catalog:
+    clock = settings.clock
     grouped: dict[str, list[Item]] = defaultdict(list)
     tagged: dict[str, list[Item]] = defaultdict(list)
     for item in published.values():
         grouped[item.collection].append(item)
         for tag in item.tags:
             tagged[tag].append(item)
-    newest_first = lambda item: (item.sort_date, item.slug)  # noqa: E731
-    collections = {
-        name: tuple(sorted(grouped[name], key=newest_first, reverse=True)) for name in MODELS
-    }
-    by_tag = {
-        tag: tuple(sorted(tagged[tag], key=newest_first, reverse=True)) for tag in sorted(tagged)
-    }
-    unpublished = frozenset(item.src_uri for item, _ in items if item.src_uri not in published)
-    return Catalog(clock, taxonomy, collections, tuple(pages), unpublished, by_tag)
+
+    def newest_first(found: list[Item]) -> tuple[Item, ...]:
+        return tuple(sorted(found, key=lambda item: (item.sort_date, item.slug), reverse=True))
+
+    collections = {name: newest_first(grouped[name]) for name in MODELS}
+    events = [e for e in collections["events"] if isinstance(e, Event)]
+    upcoming = sorted(
+        (e for e in events if is_upcoming(e, clock)), key=lambda e: (event_start(e, clock), e.slug)
+    )
+    calls = (c for c in collections["calls"] if isinstance(c, Call))
+    return Catalog(
+        clock=clock,
+        taxonomy=taxonomy,
+        collections=collections,
+        pages=tuple(pages),
+        unpublished=frozenset(i.src_uri for i, _ in items if i.src_uri not in published),
+        by_tag={tag: newest_first(tagged[tag]) for tag in sorted(tagged)},
+        upcoming_events=tuple(upcoming),
+        past_events=tuple(e for e in events if not is_upcoming(e, clock)),
+        call_states={c.src_uri: call_status(c, clock, settings.closing_soon_days) for c in calls},
+    )
 
 
 def page_url(src_uri: str) -> str:
@@ -302,25 +384,14 @@ def page_url(src_uri: str) -> str:
     return f"{stem}/"
 
 
+def stored_file_uri(item: Item, value: str) -> str:
+    """``src_uri`` of a file named in an item's front matter (relative to its folder)."""
+    return posixpath.normpath(posixpath.join(item.collection, value))
+
+
 def _is_item(src_uri: str) -> bool:
     return src_uri.split("/", 1)[0] in MODELS
 
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
-
-
-def _links(document: Document) -> Iterator[tuple[int, str]]:
-    """(file line, target) of every Markdown link outside fenced code."""
-    fenced = False
-    for offset, text in enumerate(document.body.splitlines()):
-        if _FENCE.match(text):
-            fenced = not fenced
-            continue
-        if fenced:
-            continue
-        line = document.body_line + offset
-        for match in _INLINE_LINK.finditer(text):
-            yield line, match.group(1)
-        if match := _REFERENCE_LINK.match(text):
-            yield line, match.group(1)

@@ -15,20 +15,29 @@ import yaml
 
 from newsdesk.errors import ContentError
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 """Where a value sits in the front matter: ``("deadlines", 1, "date")``."""
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that leaves dates as text, so the content model parses (and reports) them."""
+    """Safe loader that leaves dates as text, so the content model parses (and reports) them,
+    and reads only true/false as booleans (YAML 1.2), so Norway's code ``NO`` stays text."""
 
 
+_BOOL = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", _BOOL)
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 _FENCE = re.compile(r"^---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -43,18 +52,18 @@ class Document:
     display_path: str
     """Path shown to editors in errors, relative to the project root."""
     meta: dict[str, Any]
-    lines: dict[Path, int]
+    lines: dict[KeyPath, int]
     body: str
     body_line: int
     """File line on which the body starts."""
 
-    def line_of(self, path: Path) -> int:
+    def line_of(self, path: KeyPath) -> int:
         """The file line of a value, or of its closest enclosing value."""
         while path not in self.lines and path:
             path = path[:-1]
         return self.lines.get(path, 1)
 
-    def error(self, path: Path, message: str) -> ContentError:
+    def error(self, path: KeyPath, message: str) -> ContentError:
         return ContentError(self.display_path, self.line_of(path), message)
 
 
@@ -66,6 +75,7 @@ class FrontMatterError(Exception):
 
 def parse_document(text: str, src_uri: str, display_path: str) -> Document:
     """Parse one Markdown file; raise FrontMatterError naming the line of the first YAML fault."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     opening = _FENCE.match(text)
     if not opening:
         return Document(src_uri, display_path, {}, {(): 1}, text, 1)
@@ -82,20 +92,20 @@ def parse_document(text: str, src_uri: str, display_path: str) -> Document:
     return Document(src_uri, display_path, meta, lines, body, body_line)
 
 
-def parse_yaml_file(text: str, display_path: str) -> tuple[dict[str, Any], dict[Path, int]]:
+def parse_yaml_file(text: str, display_path: str) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     """Parse a whole YAML file (e.g. the taxonomy) with the same line tracking."""
     return _load_yaml(text, display_path, first_line=1)
 
 
 def _load_yaml(
     text: str, display_path: str, first_line: int
-) -> tuple[dict[str, Any], dict[Path, int]]:
+) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return {}, {(): first_line - 1 or 1}
-        lines: dict[Path, int] = {(): max(first_line - 1, 1)}
+        lines: dict[KeyPath, int] = {(): max(first_line - 1, 1)}
         _record_lines(node, (), lines, first_line, display_path)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -125,13 +135,16 @@ def _load_yaml(
 
 
 def _record_lines(
-    node: yaml.Node, path: Path, lines: dict[Path, int], first_line: int, display_path: str
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], first_line: int, display_path: str
 ) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
             line = first_line + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = "a key must be plain text, like 'title:'"
+                raise FrontMatterError(ContentError(display_path, line, message))
+            key = key_node.value
             if key in seen:
                 raise FrontMatterError(
                     ContentError(

@@ -7,14 +7,16 @@ its start, an image without alt text) live with the model in ``problems()``.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, ValidationInfo
 
-from newsdesk.frontmatter import Path
+from newsdesk.frontmatter import KeyPath
 
 EVENT_KINDS = ("conference", "matchmaking", "webinar", "workshop", "info-day", "mission", "other")
 KNOWLEDGE_KINDS = ("report", "presentation", "guide", "policy-example", "study", "toolkit")
@@ -23,36 +25,42 @@ KNOWLEDGE_KINDS = ("report", "presentation", "guide", "policy-example", "study",
 # -- field types -------------------------------------------------------------------------
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?")
+_MOMENT_HELP = "expected a date YYYY-MM-DD or a date and time YYYY-MM-DD HH:MM"
+
+
 def _day(value: Any) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
     text = str(value).strip()
     try:
-        return date.fromisoformat(text)
+        if _DATE.fullmatch(text):
+            return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"expected a date as YYYY-MM-DD, got '{text}'") from None
+        pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got '{text}'")
 
 
 def _moment(value: Any, info: ValidationInfo) -> date | datetime:
     """A date, or a date-time; a date-time without an offset is in the site's timezone."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        return value
-    else:
-        text = str(value).strip()
-        try:
+    text = str(value).strip()
+    try:
+        if _DATE.fullmatch(text):
             return date.fromisoformat(text)
-        except ValueError:
-            pass
-        try:
+        if _DATETIME.fullmatch(text):
             moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"expected a date YYYY-MM-DD or a date and time YYYY-MM-DD HH:MM, got '{text}'"
-            ) from None
+        else:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{_MOMENT_HELP}, got '{text}'") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=(info.context or {})["tz"])
+        tz = (info.context or {})["tz"]
+        moment = moment.replace(tzinfo=tz)
+        wall_clock = moment.astimezone(UTC).astimezone(tz)
+        if wall_clock.replace(tzinfo=None) != moment.replace(tzinfo=None):
+            raise ValueError(
+                f"{text} does not exist in {tz.key}: the clocks go forward then; "
+                "give a time an hour later"
+            )
     return moment
 
 
@@ -68,21 +76,42 @@ def _text(value: Any) -> str:
 def _web_url(value: Any) -> str:
     text = _text(value)
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", text):
         raise ValueError(f"expected a web address starting with https://, got '{text}'")
     return text
 
 
 def _count(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, str))
+        or (isinstance(value, int) and value <= 0)
+    ):
         raise ValueError(f"expected a number or a range like '5-6', got {_describe(value)}")
     return _text(str(value))
 
 
 def _amount(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"expected a positive amount in euros like 25150000, got {value!r}")
     return float(value)
+
+
+def _stored_file(value: Any) -> str:
+    """A file kept in content/, given relative to the item's folder (``images/map.png``)."""
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc or text.startswith("/") or ".." in text.split("/"):
+        raise ValueError(
+            "expected a file stored next to the item, like 'images/map.png', got "
+            f"'{text}'; copy the file into the content folder"
+        )
+    return text
 
 
 def _describe(value: Any) -> str:
@@ -101,6 +130,7 @@ Text = Annotated[str, PlainValidator(_text)]
 Day = Annotated[date, PlainValidator(_day)]
 Moment = Annotated[date | datetime, PlainValidator(_moment)]
 WebUrl = Annotated[str, PlainValidator(_web_url)]
+StoredFile = Annotated[str, PlainValidator(_stored_file)]
 Terms = tuple[Text, ...]
 Flag = Annotated[bool, Strict()]
 
@@ -168,7 +198,7 @@ class Item(_Strict):
         """The date that orders this item among others (newest first on tag pages)."""
         raise NotImplementedError
 
-    def problems(self) -> Iterator[tuple[Path, str]]:
+    def problems(self) -> Iterator[tuple[KeyPath, str]]:
         """Checks across fields, as (field path, message)."""
         return iter(())
 
@@ -177,7 +207,7 @@ class News(Item):
     collection = "news"
     label = "News"
     date: Day
-    image: Text | None = None
+    image: StoredFile | None = None
     image_alt: Text | None = None
     source_url: WebUrl | None = None
     featured: Flag = False
@@ -186,7 +216,7 @@ class News(Item):
     def sort_date(self) -> date:
         return self.date
 
-    def problems(self) -> Iterator[tuple[Path, str]]:
+    def problems(self) -> Iterator[tuple[KeyPath, str]]:
         if self.image and not self.image_alt:
             yield ("image",), "an image needs image_alt: describe it for readers who cannot see it"
 
@@ -208,11 +238,7 @@ class Event(Item):
     def sort_date(self) -> date:
         return _as_date(self.start)
 
-    @property
-    def is_timed(self) -> bool:
-        return isinstance(self.start, datetime)
-
-    def problems(self) -> Iterator[tuple[Path, str]]:
+    def problems(self) -> Iterator[tuple[KeyPath, str]]:
         if self.end is None:
             return
         if isinstance(self.start, datetime) != isinstance(self.end, datetime):
@@ -235,10 +261,10 @@ class Call(Item):
     def sort_date(self) -> date:
         return _as_date(self.deadlines[-1].date)
 
-    def problems(self) -> Iterator[tuple[Path, str]]:
+    def problems(self) -> Iterator[tuple[KeyPath, str]]:
         for index in range(1, len(self.deadlines)):
             before, after = self.deadlines[index - 1].date, self.deadlines[index].date
-            if _as_date(after) < _as_date(before):
+            if _order(after) < _order(before):
                 yield (
                     ("deadlines", index, "date"),
                     (
@@ -246,7 +272,7 @@ class Call(Item):
                         "list deadlines in date order"
                     ),
                 )
-        if self.opens and _as_date(self.opens) > _as_date(self.deadlines[0].date):
+        if self.opens and _order(self.opens, opens=True) > _order(self.deadlines[0].date):
             yield (
                 ("opens",),
                 (
@@ -261,14 +287,14 @@ class Interview(Item):
     label = "Interview"
     date: Day
     interviewee: Person
-    photo: Text | None = None
+    photo: StoredFile | None = None
     photo_alt: Text | None = None
 
     @property
     def sort_date(self) -> date:
         return self.date
 
-    def problems(self) -> Iterator[tuple[Path, str]]:
+    def problems(self) -> Iterator[tuple[KeyPath, str]]:
         if self.photo and not self.photo_alt:
             yield ("photo",), "a photo needs photo_alt: describe it for readers who cannot see it"
 
@@ -290,7 +316,7 @@ class KnowledgeDoc(Item):
     kind: Literal[KNOWLEDGE_KINDS]  # type: ignore[valid-type]
     authors: Terms = ()
     organisation: Text | None = None
-    file: Text | None = None
+    file: StoredFile | None = None
     territorial_validity: Terms = ()
     strategic_challenges: Terms = ()
     thematic_priorities: Terms = ()
@@ -319,10 +345,32 @@ class Edition(Item):
     def sort_date(self) -> date:
         return self.date
 
-    def problems(self) -> Iterator[tuple[Path, str]]:
+    def problems(self) -> Iterator[tuple[KeyPath, str]]:
         for index, section in enumerate(self.sections):
+            where = ("sections", index)
             if (section.items is None) == (section.rule is None):
-                yield ("sections", index), "a section lists either items or a rule (one of them)"
+                yield where, "a section lists either items or a rule (one of them)"
+            elif section.items is not None:
+                if not section.items:
+                    yield (*where, "items"), "list at least one item, or remove the section"
+                if section.days is not None:
+                    yield (*where, "days"), "days goes with a rule, not with items"
+                for position, slug in enumerate(section.items):
+                    if slug in section.items[:position]:
+                        yield (*where, "items", position), f"'{slug}' is listed twice"
+
+
+class SearchOptions(_Strict):
+    exclude: Flag = False
+
+
+class PageMeta(_Strict):
+    """Front matter of a plain page (not an item): the page options MkDocs and Material read."""
+
+    title: Text | None = None
+    description: Text | None = None
+    hide: tuple[Literal["navigation", "toc", "footer", "path", "tags", "feedback"], ...] = ()
+    search: SearchOptions | None = None
 
 
 MODELS: dict[str, type[Item]] = {
@@ -336,6 +384,14 @@ FILE_FIELDS = frozenset({"slug", "src_uri", "body"})
 
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def _order(value: date | datetime, opens: bool = False) -> tuple[date, time]:
+    """Order deadlines and openings on the wall clock; a bare date closes at the end of its
+    day (and opens at its start)."""
+    if isinstance(value, datetime):
+        return value.date(), value.time()
+    return value, time.min if opens else time.max
 
 
 def _show(value: date | datetime) -> str:

@@ -6,17 +6,16 @@ is O(items it shows). Items never enter the navigation: sections lead to listing
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.catalog import Catalog
-from newsdesk.models import Call, Event, Item, News
+from newsdesk.models import Item, News
 from newsdesk.settings import Settings
-from newsdesk.states import CallState, call_status, deadline_moment, event_start, is_upcoming
+from newsdesk.states import CallState, deadline_moment
 from newsdesk.views import (
     SECTION_TITLES,
-    Card,
     HomeSection,
     HomeView,
     Link,
@@ -47,9 +46,6 @@ class PageSpec:
 @dataclass(frozen=True, slots=True)
 class SitePlan:
     pages: dict[str, PageSpec]
-
-    def __getitem__(self, src_uri: str) -> PageSpec:
-        return self.pages[src_uri]
 
     def get(self, src_uri: str) -> PageSpec | None:
         return self.pages.get(src_uri)
@@ -93,12 +89,7 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
 
 def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
     size = settings.page_size
-    clock = catalog.clock
-    events = catalog.collection("events")
-    upcoming = sorted(
-        (e for e in events if is_upcoming(e, clock)), key=lambda e: (event_start(e, clock), e.slug)
-    )
-    past = [e for e in events if not is_upcoming(e, clock)]  # newest first already
+    upcoming, past = catalog.upcoming_events, catalog.past_events
     yield from _paginate(
         "events",
         "Events",
@@ -119,13 +110,12 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         (Link("Upcoming events", "events/"),),
         "No past events yet.",
     )
-    calls = catalog.collection("calls")
-    statuses = {call.slug: call_status(call, clock, settings.closing_soon_days) for call in calls}
-    current = sorted(
-        (c for c in calls if statuses[c.slug].state is not CallState.CLOSED),
-        key=lambda c: (deadline_moment(statuses[c.slug].next, clock), c.slug),
-    )
-    closed = [c for c in calls if statuses[c.slug].state is CallState.CLOSED]
+    current = _by_next_deadline(catalog, lambda state: state is not CallState.CLOSED)
+    closed = [
+        call
+        for call in catalog.collection("calls")
+        if catalog.call_states[call.src_uri].state is CallState.CLOSED
+    ]
     yield from _paginate(
         "calls",
         "Open calls",
@@ -197,21 +187,22 @@ def _paginate(
 # -- home --------------------------------------------------------------------------------
 
 
+def _by_next_deadline(catalog: Catalog, wanted: Callable[[CallState], bool]) -> list[Item]:
+    """Calls whose state is ``wanted``, nearest next deadline first."""
+    found = []
+    for call in catalog.collection("calls"):
+        status = catalog.call_states[call.src_uri]
+        if wanted(status.state) and status.next is not None:
+            found.append((deadline_moment(status.next, catalog.clock), call.slug, call))
+    return [call for *_, call in sorted(found)]
+
+
 def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeView:
-    clock = catalog.clock
     news = catalog.collection("news")
     lead = next((item for item in news if isinstance(item, News) and item.featured), None)
     latest = [item for item in news if item is not lead][:HOME_SIZE]
-    events = sorted(
-        (e for e in catalog.collection("events") if isinstance(e, Event) and is_upcoming(e, clock)),
-        key=lambda e: (event_start(e, clock), e.slug),
-    )[:HOME_SIZE]
-    closing = []
-    for call in catalog.collection("calls"):
-        status = call_status(call, clock, settings.closing_soon_days)  # type: ignore[arg-type]
-        if status.state is CallState.CLOSING_SOON:
-            closing.append((deadline_moment(status.next, clock), call.slug, call))
-    calls: list[Call] = [call for *_, call in sorted(closing)][:HOME_SIZE]
+    events = catalog.upcoming_events[:HOME_SIZE]
+    calls = _by_next_deadline(catalog, lambda state: state is CallState.CLOSING_SOON)[:HOME_SIZE]
     interview = catalog.collection("interviews")[:1]
     days = settings.closing_soon_days
     sections = (
@@ -268,6 +259,3 @@ def _tag_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
             (Link("All tags", "tags/"),),
             "Nothing is tagged with this yet.",
         )
-
-
-__all__ = ["Card", "PageSpec", "SitePlan", "plan_site"]

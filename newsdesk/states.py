@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 from newsdesk.clock import Clock
@@ -37,9 +37,14 @@ def event_start(event: Event, clock: Clock) -> datetime:
 
 
 def event_end(event: Event, clock: Clock) -> datetime:
-    """When the event is over: the end of its last day, or its end (or start) time."""
+    """When the event is over: its end time, or the end of its last day (a timed event with
+    no end time is taken to last the rest of its day)."""
+    if isinstance(event.end, datetime):
+        return event.end
     last = event.end or event.start
-    return last if isinstance(last, datetime) else clock.day_after(last)
+    if isinstance(last, datetime):
+        return clock.day_after(last.astimezone(clock.tz).date())
+    return clock.day_after(last)
 
 
 def is_upcoming(event: Event, clock: Clock) -> bool:
@@ -94,7 +99,3 @@ def deadline_state(deadline: Deadline, call: Call, clock: Clock) -> DeadlineStat
     if deadline_moment(deadline, clock) < clock.now:
         return DeadlineState.PASSED
     return DeadlineState.NEXT if deadline is next_deadline(call, clock) else DeadlineState.LATER
-
-
-def as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value

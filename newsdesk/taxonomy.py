@@ -7,6 +7,7 @@ that names the closest known one, matched against keys and labels alike.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,14 @@ VOCABULARIES: dict[str, str] = {
     "typology": "typology",
 }
 """Vocabulary name in taxonomy.yml → what one value of it is called in messages."""
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+KEY_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
+    "countries": (re.compile(r"[A-Z]{2}"), "an ISO 3166 code of two capital letters, like BE"),
+    "languages": (re.compile(r"[a-z]{2,3}(?:-[A-Z]{2})?"), "a language code, like en or pt-BR"),
+}
+"""Keys become URLs and identifiers: tags and facet values are slugs; these have their own."""
+_SLUG_SHAPE = (_SLUG, "lower-case letters, digits and single hyphens, like green-transition")
 
 FACET_TITLES: dict[str, str] = {
     "territorial_validity": "Territorial validity",
@@ -101,8 +110,12 @@ def _problems(data, lines, display_path) -> Iterator[ContentError]:
         elif not isinstance(terms, dict):
             yield ContentError(display_path, line, f"{name}: expected 'key: Label' lines")
         else:
+            shape, described = KEY_SHAPES.get(name, _SLUG_SHAPE)
             for key, label in terms.items():
-                if not isinstance(label, str) or not label.strip():
+                key_line = lines.get((name, key), line)
+                if not isinstance(key, str) or not shape.fullmatch(key):
                     yield ContentError(
-                        display_path, lines.get((name, key), line), f"{name}.{key}: needs a label"
+                        display_path, key_line, f"{name}: key '{key}' must be {described}"
                     )
+                elif not isinstance(label, str) or not label.strip():
+                    yield ContentError(display_path, key_line, f"{name}.{key}: needs a label")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from newsdesk.errors import ContentError, did_you_mean
-from newsdesk.frontmatter import Document, Path
+from newsdesk.frontmatter import Document, KeyPath
 from newsdesk.models import FILE_FIELDS, Item
 from newsdesk.taxonomy import Taxonomy
 
@@ -30,22 +30,31 @@ def validate_item(
     ]
     fields = {key: value for key, value in document.meta.items() if key not in FILE_FIELDS}
     errors.extend(_vocabulary_errors(model, document, taxonomy))
+    data = {**fields, "slug": slug, "src_uri": document.src_uri, "body": document.body}
+    item, problems = _validate(model, document, data, context)
+    if item is not None:
+        problems.extend(document.error(path, message) for path, message in item.problems())
+    return item, errors + problems
+
+
+def validate_page(
+    model: type[BaseModel], document: Document, context: dict[str, Any]
+) -> list[ContentError]:
+    """Problems in a plain page's front matter (its options, not an item's fields)."""
+    return _validate(model, document, dict(document.meta), context)[1]
+
+
+def _validate(model, document: Document, data: dict[str, Any], context: dict[str, Any]):
     try:
-        item = model.model_validate(
-            {**fields, "slug": slug, "src_uri": document.src_uri, "body": document.body},
-            context=context,
-        )
+        return model.model_validate(data, context=context), []
     except ValidationError as exc:
-        details = _without_misspelt_missing(model, exc.errors())
-        errors.extend(document.error(_path(e), _message(model, e)) for e in details)
-        return None, errors
-    errors.extend(document.error(path, message) for path, message in item.problems())
-    return item, errors
+        details = _without_echoes(model, exc.errors())
+        return None, [document.error(_path(e), _message(model, e)) for e in details]
 
 
 def _vocabulary_errors(model: type[Item], document: Document, taxonomy: Taxonomy):
     for dotted, vocabulary in model.vocabulary_fields.items():
-        path: Path = tuple(dotted.split("."))
+        path: KeyPath = tuple(dotted.split("."))
         value: Any = document.meta
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
@@ -59,8 +68,9 @@ def _vocabulary_errors(model: type[Item], document: Document, taxonomy: Taxonomy
                 yield document.error(where, f"{dotted}: {message}")
 
 
-def _without_misspelt_missing(model: type[Item], details: list[ErrorDetails]) -> list[ErrorDetails]:
-    """A typo (``sumary``) also leaves its field missing; report only the typo, with the fix."""
+def _without_echoes(model: type[BaseModel], details: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop errors that only echo another: a typo (``sumary``) also leaves its field missing,
+    and a list whose entries are all wrong is also too short. Report the cause, with the fix."""
     meant = set()
     for error in details:
         if error["type"] == "extra_forbidden":
@@ -69,10 +79,18 @@ def _without_misspelt_missing(model: type[Item], details: list[ErrorDetails]) ->
             match = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
             if match:
                 meant.add((*path[:-1], match[0]))
-    return [e for e in details if not (e["type"] == "missing" and _path(e) in meant)]
+    faulty_lists = {
+        _path(e)[:i] for e in details for i, part in enumerate(_path(e)) if isinstance(part, int)
+    }
+    return [
+        e
+        for e in details
+        if not (e["type"] == "missing" and _path(e) in meant)
+        and not (e["type"] == "too_short" and _path(e) in faulty_lists)
+    ]
 
 
-def _path(error: ErrorDetails) -> Path:
+def _path(error: ErrorDetails) -> KeyPath:
     return tuple(part for part in error["loc"] if isinstance(part, (str, int)))
 
 
@@ -105,14 +123,14 @@ def _message(model: type[Item], error: ErrorDetails) -> str:
     return f"{field}: {error['msg']}"
 
 
-def _dotted(path: Path) -> str:
+def _dotted(path: KeyPath) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
 
 
-def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel]:
+def _model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel]:
     """The (nested) model that holds the value at ``path``."""
     for part in path:
         if isinstance(part, int):
@@ -139,7 +157,7 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [name for name in model.model_fields if name not in FILE_FIELDS]
 
 
-def _choices(model: type[Item], path: Path) -> list[str]:
+def _choices(model: type[Item], path: KeyPath) -> list[str]:
     holder = _model_at(model, path[:-1])
     annotation = holder.model_fields[str(path[-1])].annotation
     return [str(arg) for arg in _flatten(annotation) if isinstance(arg, str)]

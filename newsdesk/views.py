@@ -6,21 +6,17 @@ MkDocs' ``url`` filter, which makes them relative to the page being rendered.
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import singledispatch
 from urllib.parse import urlsplit
 
-from newsdesk.catalog import Catalog
+from newsdesk.catalog import Catalog, stored_file_uri
 from newsdesk.dates import amount_text, day_text, moment_text, range_text
 from newsdesk.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.settings import Settings
-from newsdesk.states import (
-    CallState,
-    call_status,
-    deadline_state,
-    is_ongoing,
-    is_upcoming,
-)
+from newsdesk.states import CallState, DeadlineState, deadline_state, is_ongoing, is_upcoming
 from newsdesk.taxonomy import FACET_TITLES
 
 
@@ -169,28 +165,37 @@ class Presenter:
         self.clock = catalog.clock
         self.locale = settings.locale
 
-    # -- cards ---------------------------------------------------------------------------
-
-    def card(self, item: Item) -> Card:
-        return _card(item, self)
-
-    def cards(self, items) -> tuple[Card, ...]:
+    def cards(self, items: Iterable[Item]) -> tuple[Card, ...]:
         return tuple(self.card(item) for item in items)
 
-    # -- item pages ----------------------------------------------------------------------
+    def card(self, item: Item) -> Card:
+        return Card(
+            item.title,
+            item.page_url,
+            self.kind_label(item),
+            self.when(item),
+            item.summary or "",
+            self.where(item),
+            self.badges(item),
+        )
 
     def item_view(self, item: Item) -> ItemView:
-        facts, deadlines, image = _facts(item, self)
+        deadlines = self.deadlines(item) if isinstance(item, Call) else ()
+        image = None
+        if isinstance(item, News) and item.image:
+            image = Link(item.image_alt or "", stored_file_uri(item, item.image))
+        elif isinstance(item, Interview) and item.photo:
+            image = Link(item.photo_alt or "", stored_file_uri(item, item.photo))
         return ItemView(
             collection=item.collection,
             kind=self.kind_label(item),
             title=item.title,
             summary=item.summary or "",
             badges=self.badges(item),
-            facts=tuple(facts),
+            facts=tuple(_facts(item, self)),
             tags=tuple(Link(self.catalog.taxonomy.label("tags", t), tag_url(t)) for t in item.tags),
             back=Link(f"All {SECTION_TITLES[item.collection].lower()}", f"{item.collection}/"),
-            deadlines=tuple(deadlines),
+            deadlines=deadlines,
             image=image,
         )
 
@@ -203,18 +208,15 @@ class Presenter:
 
     def badges(self, item: Item) -> tuple[Badge, ...]:
         if isinstance(item, Event):
-            badges = []
             if is_ongoing(item, self.clock):
-                badges.append(Badge("Happening now", "ongoing"))
+                state = Badge("Happening now", "ongoing")
             elif is_upcoming(item, self.clock):
-                badges.append(Badge("Upcoming", "upcoming"))
+                state = Badge("Upcoming", "upcoming")
             else:
-                badges.append(Badge("Past event", "past"))
-            if item.online:
-                badges.append(Badge("Online", "online"))
-            return tuple(badges)
+                state = Badge("Past event", "past")
+            return (state, Badge("Online", "online")) if item.online else (state,)
         if isinstance(item, Call):
-            status = call_status(item, self.clock, self.settings.closing_soon_days)
+            status = self.catalog.status(item)
             return (Badge(status.state.label, status.state.value),)
         return ()
 
@@ -222,15 +224,26 @@ class Presenter:
         if isinstance(item, Event):
             return item.dates_note or range_text(item.start, item.end, self.locale)
         if isinstance(item, Call):
-            status = call_status(item, self.clock, self.settings.closing_soon_days)
+            status = self.catalog.status(item)
             if status.state is CallState.FORTHCOMING and item.opens is not None:
                 return f"Opens {moment_text(item.opens, self.locale)}"
             shown = status.next or item.deadlines[-1]
             return f"Deadline: {moment_text(shown.date, self.locale)}"
         return day_text(item.sort_date, self.locale)
 
+    def where(self, item: Item) -> str | None:
+        """The line under a card's date: place, programme, or who was interviewed."""
+        if isinstance(item, Event):
+            return self.place(item)
+        if isinstance(item, Call):
+            return item.programme
+        if isinstance(item, Interview):
+            person = item.interviewee
+            return f"{person.name}, {person.role}, {person.organisation}"
+        return None
+
     def place(self, event: Event) -> str | None:
-        parts = []
+        parts: list[str | None] = []
         if event.location:
             country = event.location.country
             parts = [
@@ -243,145 +256,109 @@ class Presenter:
             return f"{place} and online" if place else "Online"
         return place or None
 
-
-@singledispatch
-def _card(item: Item, presenter: Presenter) -> Card:
-    return Card(
-        item.title,
-        item.page_url,
-        presenter.kind_label(item),
-        presenter.when(item),
-        item.summary or "",
-        None,
-        presenter.badges(item),
-    )
-
-
-@_card.register
-def _(item: Event, presenter: Presenter) -> Card:
-    return Card(
-        item.title,
-        item.page_url,
-        presenter.kind_label(item),
-        presenter.when(item),
-        item.summary,
-        presenter.place(item),
-        presenter.badges(item),
-    )
-
-
-@_card.register
-def _(item: Call, presenter: Presenter) -> Card:
-    return Card(
-        item.title,
-        item.page_url,
-        presenter.kind_label(item),
-        presenter.when(item),
-        item.summary,
-        item.programme,
-        presenter.badges(item),
-    )
-
-
-@_card.register
-def _(item: Interview, presenter: Presenter) -> Card:
-    person = item.interviewee
-    return Card(
-        item.title,
-        item.page_url,
-        presenter.kind_label(item),
-        presenter.when(item),
-        item.summary,
-        f"{person.name}, {person.role}, {person.organisation}",
-    )
-
-
-def _facts(item: Item, p: Presenter) -> tuple[list[Fact], list[DeadlineRow], Link | None]:
-    facts: list[Fact] = []
-    deadlines: list[DeadlineRow] = []
-    image: Link | None = None
-    taxonomy = p.catalog.taxonomy
-    if isinstance(item, News):
-        facts.append(Fact("Published", day_text(item.date, p.locale)))
-        if item.source_url:
-            facts.append(Fact("Source", _host(item.source_url), item.source_url, external=True))
-        if item.image:
-            image = Link(item.image_alt or "", item.image)
-    elif isinstance(item, Event):
-        facts.append(Fact("When", p.when(item)))
-        if item.dates_note:
-            facts.append(Fact("Dates", range_text(item.start, item.end, p.locale)))
-        facts.append(Fact("Where", p.place(item) or "To be announced"))
-        facts.append(
-            Fact(
-                "Format",
-                "Online"
-                if item.online and not item.location
-                else "In person and online"
-                if item.online
-                else "In person",
-            )
-        )
-        if item.organiser:
-            facts.append(Fact("Organiser", item.organiser))
-        if item.url:
-            facts.append(Fact("Registration and programme", _host(item.url), item.url, True))
-    elif isinstance(item, Call):
-        status = call_status(item, p.clock, p.settings.closing_soon_days)
-        facts.append(Fact("Status", status.state.label))
-        facts.append(Fact("Programme", item.programme))
-        if item.opens:
-            facts.append(Fact("Opens", moment_text(item.opens, p.locale)))
-        if item.budget_eur:
-            facts.append(Fact("Budget", amount_text(item.budget_eur, p.locale)))
-        if item.projects_funded:
-            facts.append(Fact("Projects to be funded", item.projects_funded))
-        if item.url:
-            facts.append(Fact("Call documents and how to apply", _host(item.url), item.url, True))
-        for number, deadline in enumerate(item.deadlines, start=1):
-            state = deadline_state(deadline, item, p.clock)
+    def deadlines(self, call: Call) -> tuple[DeadlineRow, ...]:
+        rows = []
+        for number, deadline in enumerate(call.deadlines, start=1):
+            state = deadline_state(deadline, call, self.clock)
             label = deadline.label or (
-                f"Deadline {number}" if len(item.deadlines) > 1 else "Deadline"
+                f"Deadline {number}" if len(call.deadlines) > 1 else "Deadline"
             )
-            deadlines.append(
+            rows.append(
                 DeadlineRow(
-                    moment_text(deadline.date, p.locale),
+                    moment_text(deadline.date, self.locale),
                     label,
                     state.value,
-                    _DEADLINE_LABELS[state.value],
+                    _DEADLINE_LABELS[state],
                 )
             )
-    elif isinstance(item, Interview):
-        person = item.interviewee
-        facts += [
-            Fact("Published", day_text(item.date, p.locale)),
-            Fact("Interviewee", person.name),
-            Fact("Role", person.role),
-            Fact("Organisation", person.organisation),
-        ]
-        if item.photo:
-            image = Link(item.photo_alt or "", item.photo)
-    elif isinstance(item, KnowledgeDoc):
-        facts.append(Fact("Published", day_text(item.date, p.locale)))
-        if item.authors:
-            facts.append(Fact("Authors", ", ".join(item.authors)))
-        if item.organisation:
-            facts.append(Fact("Organisation", item.organisation))
-        if item.language:
-            facts.append(Fact("Language", taxonomy.label("languages", item.language)))
-        for facet, title in FACET_TITLES.items():
-            values = getattr(item, facet)
-            if values:
-                vocabulary = "countries" if facet == "countries" else facet
-                facts.append(Fact(title, ", ".join(taxonomy.label(vocabulary, v) for v in values)))
-        if item.file:
-            facts.append(Fact("Document", item.file.rsplit("/", 1)[-1], item.file))
-    elif isinstance(item, Edition):
-        facts += [Fact("Sent", day_text(item.date, p.locale)), Fact("Subject", item.subject)]
-    return facts, deadlines, image
+        return tuple(rows)
 
 
-_DEADLINE_LABELS = {"passed": "Passed", "next": "Next deadline", "later": "Later"}
+_DEADLINE_LABELS = {
+    DeadlineState.PASSED: "Passed",
+    DeadlineState.NEXT: "Next deadline",
+    DeadlineState.LATER: "Later",
+}
+
+
+@singledispatch
+def _facts(item: Item, p: Presenter) -> list[Fact]:
+    return [Fact("Published", day_text(item.sort_date, p.locale))]
+
+
+@_facts.register
+def _(item: News, p: Presenter) -> list[Fact]:
+    facts = [Fact("Published", day_text(item.date, p.locale))]
+    if item.source_url:
+        facts.append(Fact("Source", _host(item.source_url), item.source_url, external=True))
+    return facts
+
+
+@_facts.register
+def _(item: Event, p: Presenter) -> list[Fact]:
+    facts = [Fact("When", p.when(item))]
+    if item.dates_note:
+        facts.append(Fact("Dates", range_text(item.start, item.end, p.locale)))
+    facts.append(Fact("Where", p.place(item) or "To be announced"))
+    if item.online:
+        facts.append(Fact("Format", "In person and online" if item.location else "Online"))
+    else:
+        facts.append(Fact("Format", "In person"))
+    if item.organiser:
+        facts.append(Fact("Organiser", item.organiser))
+    if item.url:
+        facts.append(Fact("Registration and programme", _host(item.url), item.url, external=True))
+    return facts
+
+
+@_facts.register
+def _(item: Call, p: Presenter) -> list[Fact]:
+    facts = [Fact("Status", p.catalog.status(item).state.label), Fact("Programme", item.programme)]
+    if item.opens:
+        facts.append(Fact("Opens", moment_text(item.opens, p.locale)))
+    if item.budget_eur:
+        facts.append(Fact("Budget", amount_text(item.budget_eur, p.locale)))
+    if item.projects_funded:
+        facts.append(Fact("Projects to be funded", item.projects_funded))
+    if item.url:
+        facts.append(Fact("Call documents and how to apply", _host(item.url), item.url, True))
+    return facts
+
+
+@_facts.register
+def _(item: Interview, p: Presenter) -> list[Fact]:
+    person = item.interviewee
+    return [
+        Fact("Published", day_text(item.date, p.locale)),
+        Fact("Interviewee", person.name),
+        Fact("Role", person.role),
+        Fact("Organisation", person.organisation),
+    ]
+
+
+@_facts.register
+def _(item: KnowledgeDoc, p: Presenter) -> list[Fact]:
+    taxonomy = p.catalog.taxonomy
+    facts = [Fact("Published", day_text(item.date, p.locale))]
+    if item.authors:
+        facts.append(Fact("Authors", ", ".join(item.authors)))
+    if item.organisation:
+        facts.append(Fact("Organisation", item.organisation))
+    if item.language:
+        facts.append(Fact("Language", taxonomy.label("languages", item.language)))
+    for facet, title in FACET_TITLES.items():
+        if values := getattr(item, facet):
+            facts.append(Fact(title, ", ".join(taxonomy.label(facet, v) for v in values)))
+    if item.file:
+        facts.append(
+            Fact("Document", posixpath.basename(item.file), stored_file_uri(item, item.file))
+        )
+    return facts
+
+
+@_facts.register
+def _(item: Edition, p: Presenter) -> list[Fact]:
+    return [Fact("Sent", day_text(item.date, p.locale)), Fact("Subject", item.subject)]
 
 
 def _host(url: str) -> str:

@@ -173,6 +173,7 @@ def test_item_pages_show_their_fields(project: Project):
 
 
 def test_hostile_html_is_cleaned_and_titles_are_escaped(project: Project):
+    project.write("news/x.png", "an image")
     project.write(
         "news/hostile.md",
         news(

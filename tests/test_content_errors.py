@@ -180,12 +180,11 @@ def test_bad_file_names_and_path_tricks(project: Project, tmp_path):
         "lower-case letters, digits and single hyphens, e.g. 'green-deal.md'",
         "content/news/index.md:1: 'index' is reserved for pages the site makes; choose another "
         "file name",
-        "content/news/linked.md:1: is a link to a place outside the content folder; copy the "
-        "file in instead",
-        "content/news/photo.jpg:1: is a link to a place outside the content folder; copy the "
-        "file in instead",
-        "content/shared:1: is a link to a place outside the content folder; copy the file in "
+        "content/news/linked.md:1: is a link to a place outside the content folder; copy it in "
         "instead",
+        "content/news/photo.jpg:1: is a link to a place outside the content folder; copy it in "
+        "instead",
+        "content/shared:1: is a link to a place outside the content folder; copy it in instead",
     ]
 
 

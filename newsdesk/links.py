@@ -1,0 +1,55 @@
+"""Links and images in Markdown, found without rendering it, with the line of each.
+
+Good enough to check references between content files: fenced code, inline code and
+HTML comments are skipped, so an example in a code block is not taken for a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from newsdesk.frontmatter import Document
+
+_INLINE = re.compile(r"(!?)\[[^\]]*\]\(\s*(?:<([^>]*)>|([^\s)]+))")
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?:<([^>]*)>|(\S+))")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_COMMENT = re.compile(r"<!--.*?-->")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    line: int
+    target: str
+    image: bool
+
+
+def links_in(document: Document) -> Iterator[Link]:
+    fence: str | None = None
+    in_comment = False
+    for offset, text in enumerate(document.body.splitlines()):
+        line = document.body_line + offset
+        opener = _FENCE.match(text)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+            continue
+        if in_comment:
+            if "-->" not in text:
+                continue
+            text, in_comment = text.split("-->", 1)[1], False
+        text = _COMMENT.sub("", _CODE_SPAN.sub("", text))
+        if "<!--" in text:
+            text, in_comment = text.split("<!--", 1)[0], True
+        for match in _INLINE.finditer(text):
+            yield Link(line, match.group(2) or match.group(3), match.group(1) == "!")
+        if match := _REFERENCE.match(text):
+            yield Link(line, match.group(1) or match.group(2), False)
+        for match in _HTML_IMAGE.finditer(text):
+            yield Link(line, match.group(1), True)
