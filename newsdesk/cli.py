@@ -17,7 +17,7 @@ from newsdesk.catalog import load_catalog
 from newsdesk.errors import ContentErrors
 from newsdesk.plugin import NewsdeskPlugin
 from newsdesk.scaffold import ScaffoldError, write_scaffold
-from newsdesk.settings import TODAY_ENV
+from newsdesk.settings import TODAY_ENV, Settings
 
 CONFIG_HELP = "The site's configuration file."
 TODAY_HELP = "Build date, YYYY-MM-DD or an ISO date-time (default: mkdocs.yml's, else now)."
@@ -42,18 +42,26 @@ def _setup_logging(level: int) -> None:
     logger.propagate = False
 
 
-def _load(config_file: str, today: str | None, **overrides) -> MkDocsConfig:
-    if today:
-        os.environ[TODAY_ENV] = today
-    return load_config(config_file, **overrides)
-
-
-def _newsdesk(config: MkDocsConfig) -> NewsdeskPlugin:
+def _load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlugin]:
+    """The site's configuration, with ``--today`` handed to the plugin."""
+    try:
+        config = load_config(config_file)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None
     plugin = config.plugins.get("newsdesk")
     if not isinstance(plugin, NewsdeskPlugin):
-        raise click.ClickException("mkdocs.yml does not list the 'newsdesk' plugin")
-    config.plugins.on_config(config)
-    return plugin
+        raise click.ClickException(f"{config_file} does not list the 'newsdesk' plugin")
+    plugin.today_override = today
+    return config, plugin
+
+
+def _settings(config: MkDocsConfig, plugin: NewsdeskPlugin) -> Settings:
+    try:
+        config.plugins.on_config(config)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None
+    assert plugin.settings is not None
+    return plugin.settings
 
 
 @click.group(invoke_without_command=True)
@@ -76,7 +84,7 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     _setup_logging(logging.WARNING)
     from mkdocs.commands.build import build as mkdocs_build
 
-    config = _load(config_file, today)
+    config, _ = _load(config_file, today)
     target = Path(site_dir or config.site_dir).resolve()
     staging = target.with_name(f".{target.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
@@ -109,10 +117,9 @@ def _swap(staging: Path, target: Path) -> None:
 def check(config_file: str, today: str | None) -> None:
     """Validate all content and report every problem; write nothing."""
     _setup_logging(logging.WARNING)
-    plugin = _newsdesk(_load(config_file, today))
-    assert plugin.settings is not None
+    settings = _settings(*_load(config_file, today))
     try:
-        catalog = load_catalog(plugin.settings)
+        catalog = load_catalog(settings)
     except ContentErrors as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
@@ -153,12 +160,16 @@ def serve(config_file: str, today: str | None, dev_addr: str) -> None:
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
 @click.option("--today", help=TODAY_HELP)
 def new(collection: str, title: str, config_file: str, today: str | None) -> None:
-    """Start a new item: writes content/COLLECTION/<slug>.md and prints its path."""
+    """Start a new item: writes content/COLLECTION/<slug>.md and prints its path.
+
+    It is dated today (the real date, or --today), not mkdocs.yml's build date.
+    """
     _setup_logging(logging.WARNING)
-    plugin = _newsdesk(_load(config_file, today))
-    assert plugin.settings is not None
+    config, plugin = _load(config_file, today)
+    plugin.config.today = None  # a new item is written now
+    settings = _settings(config, plugin)
     try:
-        written = write_scaffold(plugin.settings, collection, title)
+        written = write_scaffold(settings, collection, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(written)

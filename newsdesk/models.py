@@ -347,17 +347,17 @@ class Edition(Item):
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
         for index, section in enumerate(self.sections):
-            where = ("sections", index)
+            where, name = ("sections", index), f"sections[{index}]"
             if (section.items is None) == (section.rule is None):
-                yield where, "a section lists either items or a rule (one of them)"
+                yield where, f"{name}: list either items or a rule (one of them)"
             elif section.items is not None:
                 if not section.items:
-                    yield (*where, "items"), "list at least one item, or remove the section"
+                    yield (*where, "items"), f"{name}.items: list at least one item, or remove it"
                 if section.days is not None:
-                    yield (*where, "days"), "days goes with a rule, not with items"
+                    yield (*where, "days"), f"{name}.days: days goes with a rule, not with items"
                 for position, slug in enumerate(section.items):
                     if slug in section.items[:position]:
-                        yield (*where, "items", position), f"'{slug}' is listed twice"
+                        yield (*where, "items", position), f"{name}.items: '{slug}' is listed twice"
 
 
 class SearchOptions(_Strict):

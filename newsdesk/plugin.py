@@ -33,6 +33,7 @@ from newsdesk.taxonomy import TAXONOMY_FILE
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
+EPOCH = "SOURCE_DATE_EPOCH"
 OWN_TEMPLATES = "newsdesk/"
 """Templates of ours (under templates/site/newsdesk/) are autoescaped; Material's are not."""
 
@@ -53,6 +54,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.catalog: Catalog | None = None
         self.plan: SitePlan | None = None
         self.serving = False
+        self.today_override: str | None = None
+        """Build date given on the command line; wins over NEWSDESK_TODAY and mkdocs.yml."""
+        self._epoch_before: str | None = None
         self.problems: tuple[ContentError, ...] = ()
         """Errors of the last load while previewing; the preview keeps the last good content."""
 
@@ -63,9 +67,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
-            clock = build_clock(self.config.today, self.config.timezone)
+            clock = build_clock(self.config.today, self.config.timezone, self.today_override)
         except ValueError as exc:
             raise PluginError(f"newsdesk: {exc}") from None
+        if self.config.page_size < 1 or self.config.closing_soon_days < 0:
+            raise PluginError("newsdesk: page_size must be 1 or more, closing_soon_days 0 or more")
         self.settings = Settings(
             docs_dir=Path(config.docs_dir),
             project_dir=Path(config.config_file_path or ".").resolve().parent,
@@ -75,9 +81,23 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             sanitize_html=self.config.sanitize_html,
             locale=self.config.locale,
         )
-        # MkDocs stamps the sitemap and its gzip with the build time: make it the build date.
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(clock.now.timestamp()))
+        # MkDocs stamps the sitemap and its gzip with the build time: make it the build date,
+        # for this build only.
+        self._epoch_before = os.environ.get(EPOCH)
+        os.environ[EPOCH] = str(int(clock.now.timestamp()))
         return config
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self._restore_epoch()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._restore_epoch()
+
+    def _restore_epoch(self) -> None:
+        if self._epoch_before is None:
+            os.environ.pop(EPOCH, None)
+        else:
+            os.environ[EPOCH] = self._epoch_before
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None

@@ -32,7 +32,8 @@ class Settings:
         return f"{relative.as_posix()}/"
 
 
-def build_clock(configured_today: object, tz_name: str) -> Clock:
-    """The environment's ``NEWSDESK_TODAY`` wins over mkdocs.yml; neither means now."""
-    today = os.environ.get(TODAY_ENV) or configured_today
+def build_clock(configured_today: object, tz_name: str, override: str | None = None) -> Clock:
+    """``--today`` wins, then the environment's ``NEWSDESK_TODAY``, then mkdocs.yml; none of
+    them means now."""
+    today = override or os.environ.get(TODAY_ENV) or configured_today
     return make_clock(today, tz_name)  # type: ignore[arg-type]

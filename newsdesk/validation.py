@@ -94,7 +94,7 @@ def _path(error: ErrorDetails) -> KeyPath:
     return tuple(part for part in error["loc"] if isinstance(part, (str, int)))
 
 
-def _message(model: type[Item], error: ErrorDetails) -> str:
+def _message(model: type[BaseModel], error: ErrorDetails) -> str:
     path = _path(error)
     field = _dotted(path)
     kind = error["type"]
@@ -157,7 +157,9 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [name for name in model.model_fields if name not in FILE_FIELDS]
 
 
-def _choices(model: type[Item], path: KeyPath) -> list[str]:
+def _choices(model: type[BaseModel], path: KeyPath) -> list[str]:
+    while isinstance(path[-1], int):  # a value in a list: the choices are the list's
+        path = path[:-1]
     holder = _model_at(model, path[:-1])
     annotation = holder.model_fields[str(path[-1])].annotation
     return [str(arg) for arg in _flatten(annotation) if isinstance(arg, str)]

@@ -57,7 +57,7 @@ typology:
 
 @pytest.fixture(autouse=True)
 def _no_build_date_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI exports --today to the environment; keep one test's date out of the next."""
+    """A NEWSDESK_TODAY in the developer's shell must not change what the tests build."""
     monkeypatch.setenv("NEWSDESK_TODAY", "")
 
 

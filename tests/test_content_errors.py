@@ -4,6 +4,7 @@ and a failed check or build writes nothing."""
 from __future__ import annotations
 
 import os
+import textwrap
 
 import pytest
 
@@ -304,3 +305,216 @@ def test_a_clean_check_says_what_it_found(project: Project):
     assert result.exit_code == 0
     assert "content is valid: 1 published items, 1 drafts or scheduled, 0 pages" in result.output
     assert not (project.root / "site").exists()
+
+
+def test_byte_order_mark_and_windows_line_endings_are_fine(project: Project):
+    target = project.root / "content" / "events" / "crlf.md"
+    target.parent.mkdir(parents=True)
+    target.write_bytes("\ufeff".encode() + GOOD_EVENT.replace("\n", "\r\n").encode())
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+
+
+def test_norway_is_a_country_not_a_boolean(project: Project):
+    taxonomy = project.root / "content" / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text().replace("  RO: Romania", "  RO: Romania\n  NO: Norway")
+    )
+    project.write(
+        "events/oslo.md", GOOD_EVENT.replace("city: Toronto", "city: Oslo\n  country: NO")
+    )
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+    project.write(
+        "events/yes.md", GOOD_EVENT.replace("kind: matchmaking", "kind: matchmaking\nonline: yes")
+    )
+    assert error_lines(project.run("check")) == [
+        "content/events/yes.md:5: online: expected true or false, got 'yes'"
+    ]
+
+
+def test_taxonomy_keys_must_be_safe_in_urls(project: Project):
+    (project.root / "content" / "taxonomy.yml").write_text(
+        "tags:\n  ../../escaped: Escaped\n  Green Deal: Green Deal\n"
+        "countries:\n  Norway: Norway\nlanguages:\n  English: English\n"
+    )
+    assert error_lines(project.run("check")) == [
+        "content/taxonomy.yml:2: tags: key '../../escaped' must be lower-case letters, digits "
+        "and single hyphens, like green-transition",
+        "content/taxonomy.yml:3: tags: key 'Green Deal' must be lower-case letters, digits and "
+        "single hyphens, like green-transition",
+        "content/taxonomy.yml:5: countries: key 'Norway' must be an ISO 3166 code of two "
+        "capital letters, like BE",
+        "content/taxonomy.yml:7: languages: key 'English' must be a language code, like en or "
+        "pt-BR",
+    ]
+
+
+def test_images_and_attachments_must_be_stored_in_content(project: Project):
+    project.write("news/map.md", news_with("image: images/map.png\nimage_alt: Map of clusters\n"))
+    project.write(
+        "news/pixel.md",
+        news_with(
+            "image: https://tracker.example/pixel.png\nimage_alt: Pixel\n",
+            body="![chart](https://cdn.example/chart.png) and <img src='//cdn.example/x.png'>",
+        ),
+    )
+    project.write(
+        "knowledge/panorama.md",
+        """\
+        ---
+        title: Panorama
+        date: 2020-01-14
+        summary: Cluster strengths.
+        kind: report
+        file: documents/panorama.pdf
+        ---
+        """,
+    )
+    assert error_lines(project.run("check")) == [
+        "content/knowledge/panorama.md:6: file: there is no file 'documents/panorama.pdf' in "
+        "content/knowledge/; add it there",
+        "content/news/map.md:5: image: there is no file 'images/map.png' in content/news/; add "
+        "it there",
+        "content/news/pixel.md:5: image: expected a file stored next to the item, like "
+        "'images/map.png', got 'https://tracker.example/pixel.png'; copy the file into the "
+        "content folder",
+        "content/news/pixel.md:8: image '//cdn.example/x.png' loads an image from another site; "
+        "store the image in the content folder so readers' browsers contact no one else",
+        "content/news/pixel.md:8: image 'https://cdn.example/chart.png' loads an image from "
+        "another site; store the image in the content folder so readers' browsers contact no "
+        "one else",
+    ]
+
+
+def test_stored_files_are_published_where_their_links_point(project: Project):
+    project.write("knowledge/documents/panorama.pdf", "%PDF-1.4 a report")
+    project.write("news/images/map.png", "a map")
+    project.write(
+        "knowledge/panorama.md",
+        """\
+        ---
+        title: Panorama
+        date: 2020-01-14
+        summary: Cluster strengths.
+        kind: report
+        file: documents/panorama.pdf
+        ---
+        """,
+    )
+    project.write("news/map.md", news_with("image: images/map.png\nimage_alt: Map of clusters\n"))
+    assert project.build().exit_code == 0
+    assert 'href="../documents/panorama.pdf">panorama.pdf</a>' in project.page("knowledge/panorama")
+    assert (project.site / "knowledge/documents/panorama.pdf").exists()
+    assert '<img src="../images/map.png" alt="Map of clusters">' in project.page("news/map")
+    assert (project.site / "news/images/map.png").exists()
+
+
+def test_plain_page_options_are_checked(project: Project):
+    project.write(
+        "about.md", "---\ntitle: About\ntemplate: ../../etc/passwd\nhide: [sidebar]\n---\n"
+    )
+    assert error_lines(project.run("check")) == [
+        "content/about.md:3: unknown field 'template'",
+        "content/about.md:4: hide[0]: 'sidebar' is not one of navigation, toc, footer, path, "
+        "tags, feedback",
+    ]
+
+
+def test_link_checks_see_absolute_links_and_skip_code(project: Project):
+    project.write("news/hidden.md", news_with("draft: true\n"))
+    project.write(
+        "news/story.md",
+        news_with(
+            "",
+            body="""\
+        Absolute: [the draft](/news/hidden.md) and [spaces](<../events/no such.md>).
+        In code: `[x](../events/nothing.md)` and <!-- [y](../events/nothing.md) -->.
+        ````
+        ```
+        [z](../events/nothing.md)
+        ```
+        ````
+        After the fence: [gone](../events/gone.md).
+        """,
+        ),
+    )
+    assert error_lines(project.run("check")) == [
+        "content/news/story.md:6: link '../events/no such.md' points at nothing: there is no "
+        "content/events/no such.md",
+        "content/news/story.md:6: link '/news/hidden.md' points at an item that is a draft or "
+        "not yet published",
+        "content/news/story.md:13: link '../events/gone.md' points at nothing: there is no "
+        "content/events/gone.md",
+    ]
+
+
+def test_odd_yaml_and_folders_are_reported_not_crashed_on(project: Project):
+    project.write("news/complex.md", "---\n? [a, b]\n: c\ntitle: T\n---\n")
+    (project.root / "content" / "loop").symlink_to(project.root / "content")
+    project.write("news/index.html", "<p>hand-written</p>")
+    assert error_lines(project.run("check")) == [
+        "content/loop:1: is a link back to a folder already in the content",
+        "content/news/complex.md:2: a key must be plain text, like 'title:'",
+        "content/news/index.html:1: would overwrite a page of the site; rename it",
+    ]
+
+
+def test_a_local_time_skipped_by_the_clock_change_is_an_error(project: Project):
+    project.write(
+        "events/e.md",
+        GOOD_EVENT.replace("start: 2019-06-05\nend: 2019-06-07", "start: 2020-03-29 02:30"),
+    )
+    assert error_lines(project.run("check")) == [
+        "content/events/e.md:5: start: 2020-03-29 02:30 does not exist in Europe/Brussels: the "
+        "clocks go forward then; give a time an hour later"
+    ]
+
+
+def test_edition_sections_are_checked(project: Project):
+    project.write("news/story.md", news_with(""))
+    project.write(
+        "newsletters/2020-03.md",
+        """\
+        ---
+        title: March 2020
+        date: 2020-03-01
+        subject: Clusters in March
+        preheader: The Green Deal and open calls
+        sections:
+          - heading: Latest news
+            collection: news
+            items: [story, story]
+            days: 30
+          - heading: Nothing
+            collection: events
+            items: []
+          - heading: Both
+            collection: calls
+            rule: open
+            items: [story]
+        ---
+        """,
+    )
+    assert error_lines(project.run("check")) == [
+        "content/newsletters/2020-03.md:9: sections[0].items: 'story' is listed twice",
+        "content/newsletters/2020-03.md:10: sections[0].days: days goes with a rule, not with "
+        "items",
+        "content/newsletters/2020-03.md:13: sections[1].items: list at least one item, or "
+        "remove it",
+        "content/newsletters/2020-03.md:14: sections[2]: list either items or a rule (one of them)",
+        "content/newsletters/2020-03.md:17: sections[2].items: 'story' does not exist: there "
+        "is no content/calls/story.md",
+    ]
+
+
+def test_bad_settings_are_a_clear_error(project: Project):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("page_size: 20", "page_size: 0"))
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "page_size must be 1 or more" in result.output
+
+
+def news_with(extra: str, body: str = "A story.") -> str:
+    return f"---\ntitle: N\ndate: 2020-01-01\nsummary: S\n{extra}---\n{textwrap.dedent(body)}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from newsdesk.models import MODELS
@@ -11,7 +14,6 @@ from tests.conftest import Project
 @pytest.mark.parametrize("collection", sorted(MODELS))
 def test_new_item_of_every_kind_is_valid(project: Project, monkeypatch, collection):
     monkeypatch.chdir(project.root)
-    # A newsletter's sections must point at something; give it news to show.
     result = project.run(
         "new", collection, "EU–Japan Cluster Matchmaking: Strasbourg 2020", "--today", "2020-03-01"
     )
@@ -31,6 +33,14 @@ def test_new_scaffold_carries_todays_date(project: Project, monkeypatch):
     project.run("new", "news", "Clusters and the Green Deal", "--today", "2020-02-14")
     text = (project.root / "content/news/clusters-and-the-green-deal.md").read_text()
     assert "\ndate: 2020-02-14\n" in text
+
+
+def test_new_is_dated_today_not_at_the_sites_build_date(project: Project, monkeypatch):
+    monkeypatch.chdir(project.root)
+    project.run("new", "news", "Written today")
+    text = (project.root / "content/news/written-today.md").read_text()
+    today = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    assert f"\ndate: {today.isoformat()}\n" in text  # mkdocs.yml says 2020-03-01
 
 
 def test_new_refuses_to_overwrite_and_names_collections(project: Project, monkeypatch):

@@ -149,3 +149,25 @@ def test_build_date_accepts_a_date_or_a_date_time_and_rejects_nonsense():
     assert clock("2020-03-01T12:30+00:00").now.hour == 13
     with pytest.raises(ValueError, match="build date '1 March' is not a date"):
         clock("1 March")
+
+
+def test_timed_event_without_an_end_lasts_the_rest_of_its_day():
+    launch = event(kind="webinar", start="2021-02-26 12:30")
+    assert is_upcoming(launch, clock("2021-02-26T12:45"))
+    assert is_ongoing(launch, clock("2021-02-26T12:45"))
+    assert not is_upcoming(launch, clock("2021-02-27"))
+
+
+def test_deadlines_on_one_day_are_ordered_by_their_time():
+    bad = call(deadlines=[{"date": "2020-04-02 17:00"}, {"date": "2020-04-02 09:00"}])
+    assert list(bad.problems()) == [
+        (
+            ("deadlines", 1, "date"),
+            "deadline 2020-04-02 09:00 comes before the one above it (2020-04-02 17:00); "
+            "list deadlines in date order",
+        )
+    ]
+    late_opening = call(opens="2020-04-02 18:00", deadlines=[{"date": "2020-04-02 17:00"}])
+    assert [path for path, _ in late_opening.problems()] == [("opens",)]
+    same_day = call(opens="2020-04-02", deadlines=[{"date": "2020-04-02"}])
+    assert list(same_day.problems()) == []
