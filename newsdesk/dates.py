@@ -51,8 +51,10 @@ def range_text(start: date | datetime, end: date | datetime | None, locale: str 
 def amount_text(euros: float, locale: str = "en_GB") -> str:
     """``EUR 25.15 million`` for large sums, ``EUR 500,000`` below a million."""
     if euros >= 1_000_000:
+        # Round first, so 999,999,999 reads "1 billion", not "1000 million".
+        rounded = round(euros / 1_000_000, 2) * 1_000_000
         compact = format_compact_decimal(
-            euros, format_type="long", locale=locale, fraction_digits=2
+            rounded, format_type="long", locale=locale, fraction_digits=2
         )
         return f"EUR {compact}"
     return f"EUR {format_decimal(euros, locale=locale)}"

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 class ContentError:
     """One problem in the content, reported as ``path:line: message``."""
 
-    path: str
+    display_path: str
+    """The file as editors see it, relative to the project root (``content/news/a.md``)."""
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.display_path}:{self.line}: {self.message}"
 
 
 class ContentErrors(Exception):
@@ -26,9 +27,12 @@ class ContentErrors(Exception):
         self.errors: tuple[ContentError, ...] = tuple(sorted(set(errors)))
         super().__init__("\n".join(str(error) for error in self.errors))
 
-    def summary(self) -> str:
+    def summary(self, preview: bool = False) -> str:
         count = len(self.errors)
-        return f"{count} error{'s' if count != 1 else ''} in the content; nothing was written"
+        errors = f"{count} error{'s' if count != 1 else ''} in the content"
+        if preview:
+            return f"{errors}. The preview shows the last version that built; fix these and save:"
+        return f"{errors}; nothing was written"
 
 
 def did_you_mean(value: str, known: Iterable[str]) -> str:

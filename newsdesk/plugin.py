@@ -167,4 +167,5 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         context["view"] = spec.view if spec is not None else None
         context["content_errors"] = self.problems
+        context["content_errors_summary"] = ContentErrors(self.problems).summary(preview=True)
         return context

@@ -138,7 +138,12 @@ def test_date_ranges_read_naturally(start, end, text):
 
 @pytest.mark.parametrize(
     ("euros", "text"),
-    [(25_150_000, "EUR 25.15 million"), (19_000_000, "EUR 19 million"), (500_000, "EUR 500,000")],
+    [
+        (25_150_000, "EUR 25.15 million"),
+        (999_999_999, "EUR 1 billion"),
+        (19_000_000, "EUR 19 million"),
+        (500_000, "EUR 500,000"),
+    ],
 )
 def test_amounts(euros, text):
     assert amount_text(euros) == text
