@@ -108,10 +108,8 @@ def error_lines(result: Result) -> list[str]:
     return [line for line in result.output.splitlines() if line.startswith("content/")]
 
 
-@pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's sample content, built once for the session at the sample build date."""
-    site = tmp_path_factory.mktemp("sample") / "site"
+def build_sample(site: Path) -> Path:
+    """Build the repository's sample content into ``site`` at the sample build date."""
     result = CliRunner().invoke(
         main,
         [
@@ -123,7 +121,12 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--today",
             SAMPLE_TODAY,
         ],
-        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return site
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site, built once for the session."""
+    return build_sample(tmp_path_factory.mktemp("sample") / "site")

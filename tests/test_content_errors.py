@@ -359,18 +359,7 @@ def test_images_and_attachments_must_be_stored_in_content(project: Project):
             body="![chart](https://cdn.example/chart.png) and <img src='//cdn.example/x.png'>",
         ),
     )
-    project.write(
-        "knowledge/panorama.md",
-        """\
-        ---
-        title: Panorama
-        date: 2020-01-14
-        summary: Cluster strengths.
-        kind: report
-        file: documents/panorama.pdf
-        ---
-        """,
-    )
+    project.write("knowledge/panorama.md", PANORAMA)
     assert error_lines(project.run("check")) == [
         "content/knowledge/panorama.md:6: file: there is no file 'documents/panorama.pdf' in "
         "content/knowledge/; add it there",
@@ -390,18 +379,7 @@ def test_images_and_attachments_must_be_stored_in_content(project: Project):
 def test_stored_files_are_published_where_their_links_point(project: Project):
     project.write("knowledge/documents/panorama.pdf", "%PDF-1.4 a report")
     project.write("news/images/map.png", "a map")
-    project.write(
-        "knowledge/panorama.md",
-        """\
-        ---
-        title: Panorama
-        date: 2020-01-14
-        summary: Cluster strengths.
-        kind: report
-        file: documents/panorama.pdf
-        ---
-        """,
-    )
+    project.write("knowledge/panorama.md", PANORAMA)
     project.write("news/map.md", news_with("image: images/map.png\nimage_alt: Map of clusters\n"))
     assert project.build().exit_code == 0
     assert 'href="../documents/panorama.pdf">panorama.pdf</a>' in project.page("knowledge/panorama")
@@ -514,6 +492,17 @@ def test_bad_settings_are_a_clear_error(project: Project):
     result = project.run("check")
     assert result.exit_code == 1
     assert "page_size must be 1 or more" in result.output
+
+
+PANORAMA = """\
+---
+title: Panorama
+date: 2020-01-14
+summary: Cluster strengths.
+kind: report
+file: documents/panorama.pdf
+---
+"""
 
 
 def news_with(extra: str, body: str = "A story.") -> str:
