@@ -210,8 +210,7 @@ class _Loader:
         if item.publish is None:
             return True
         clock = self.settings.clock
-        moment = item.publish if hasattr(item.publish, "hour") else clock.start_of(item.publish)
-        return moment <= clock.now
+        return clock.moment(item.publish) <= clock.now
 
     # -- checks across files -------------------------------------------------------------
 

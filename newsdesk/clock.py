@@ -18,6 +18,10 @@ class Clock:
     def today(self) -> date:
         return self.now.date()
 
+    def moment(self, value: date | datetime) -> datetime:
+        """A date-time as it is; a date as the start of that day, site time."""
+        return value if isinstance(value, datetime) else self.start_of(value)
+
     def start_of(self, day: date) -> datetime:
         return datetime.combine(day, time(0, 0), self.tz)
 

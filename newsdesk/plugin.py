@@ -59,6 +59,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._epoch_before: str | None = None
         self.problems: tuple[ContentError, ...] = ()
         """Errors of the last load while previewing; the preview keeps the last good content."""
+        self.problems_summary = ""
 
     def on_startup(self, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance, and its last good catalog, across
@@ -110,8 +111,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 raise Abort(exc.summary()) from None
             log.warning(f"{exc.summary()}: the preview shows the last good content")
             self.problems = exc.errors
+            self.problems_summary = exc.summary(preview=True)
             return
-        self.problems = ()
+        self.problems, self.problems_summary = (), ""
         self.plan = plan_site(self.catalog, self.settings)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -167,5 +169,5 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         context["view"] = spec.view if spec is not None else None
         context["content_errors"] = self.problems
-        context["content_errors_summary"] = ContentErrors(self.problems).summary(preview=True)
+        context["content_errors_summary"] = self.problems_summary
         return context

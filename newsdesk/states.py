@@ -33,7 +33,7 @@ class DeadlineState(Enum):
 
 
 def event_start(event: Event, clock: Clock) -> datetime:
-    return event.start if isinstance(event.start, datetime) else clock.start_of(event.start)
+    return clock.moment(event.start)
 
 
 def event_end(event: Event, clock: Clock) -> datetime:
@@ -66,7 +66,7 @@ def deadline_moment(deadline: Deadline, clock: Clock) -> datetime:
 def opens_moment(call: Call, clock: Clock) -> datetime | None:
     if call.opens is None:
         return None
-    return call.opens if isinstance(call.opens, datetime) else clock.start_of(call.opens)
+    return clock.moment(call.opens)
 
 
 def next_deadline(call: Call, clock: Clock) -> Deadline | None:
