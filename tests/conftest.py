@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from newsdesk.catalog import Catalog, load_catalog
 from newsdesk.cli import main
+from newsdesk.clock import make_clock
+from newsdesk.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_TODAY = "2020-03-01"
@@ -106,6 +109,16 @@ def project(tmp_path: Path) -> Project:
 def error_lines(result: Result) -> list[str]:
     """The ``path:line: message`` lines a failed command printed."""
     return [line for line in result.output.splitlines() if line.startswith("content/")]
+
+
+def sample_catalog() -> Catalog:
+    """The repository's sample content, loaded at the sample build date."""
+    settings = Settings(
+        docs_dir=REPO / "content",
+        project_dir=REPO,
+        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
+    )
+    return load_catalog(settings)
 
 
 def build_sample(site: Path) -> Path:

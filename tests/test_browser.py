@@ -16,10 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsdesk.catalog import load_catalog
-from newsdesk.clock import make_clock
-from newsdesk.settings import Settings
-from tests.conftest import REPO, SAMPLE_TODAY
+from tests.conftest import REPO, sample_catalog
 
 pytestmark = pytest.mark.browser
 
@@ -89,15 +86,6 @@ def open_page(browser, base_url):
         context.close()
 
 
-def sample_catalog():
-    settings = Settings(
-        docs_dir=REPO / "content",
-        project_dir=REPO,
-        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
-    )
-    return load_catalog(settings), settings
-
-
 def test_home_leads_to_an_upcoming_event_with_its_date_and_place(open_page):
     opener, foreign = open_page
     page = opener("")
@@ -120,7 +108,7 @@ ACCESSIBILITY_PAGES = ["", "news/", "events/", "events/past/", "calls/", "tags/"
 
 
 def _item_pages() -> list[str]:
-    catalog, _ = sample_catalog()
+    catalog = sample_catalog()
     return [
         catalog.collection(name)[0].page_url
         for name in ("news", "events", "calls", "interviews", "knowledge")

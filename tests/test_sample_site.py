@@ -7,27 +7,15 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.catalog import load_catalog
-from newsdesk.clock import make_clock
 from newsdesk.models import Call, Event, KnowledgeDoc
-from newsdesk.settings import Settings
 from newsdesk.states import CallState, call_status, is_upcoming
-from tests.conftest import REPO, SAMPLE_TODAY, build_sample
+from tests.conftest import build_sample, sample_catalog
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 
-def catalog():
-    settings = Settings(
-        docs_dir=REPO / "content",
-        project_dir=REPO,
-        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
-    )
-    return load_catalog(settings)
-
-
 def test_sample_content_covers_every_kind_of_item():
-    sample = catalog()
+    sample = sample_catalog()
     counts = {name: len(items) for name, items in sample.collections.items()}
     assert counts["news"] >= 12 and counts["events"] >= 12 and counts["calls"] >= 8
     assert counts["interviews"] >= 3 and counts["knowledge"] >= 8
@@ -91,7 +79,7 @@ def test_pages_load_nothing_from_other_origins(sample_site: Path):
 
 
 def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
-    sample = catalog()
+    sample = sample_catalog()
     for item in sample.items():
         assert (sample_site / item.page_url / "index.html").exists(), item.page_url
     for listing in (
