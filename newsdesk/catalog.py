@@ -42,8 +42,11 @@ class Catalog:
     taxonomy: Taxonomy
     collections: Mapping[str, tuple[Item, ...]]
     pages: tuple[Document, ...]
-    unpublished: frozenset[str]
-    """``src_uri`` of items kept out of every output (drafts, scheduled)."""
+    unpublished: Mapping[str, Item]
+    """Items kept out of every output (drafts, scheduled), by ``src_uri``; an edition can
+    still be proofed from here."""
+    files: frozenset[str]
+    """``src_uri`` of every other file in the content folder (images, attachments)."""
     by_tag: Mapping[str, tuple[Item, ...]]
     upcoming_events: tuple[Event, ...]
     """Events not yet over, soonest first."""
@@ -111,7 +114,7 @@ class _Loader:
                 self._check_edition(item, document, known, published)
         if self.errors:
             raise ContentErrors(self.errors)
-        return _catalog(self.settings, taxonomy, published, pages, items)
+        return _catalog(self.settings, taxonomy, published, pages, items, static)
 
     # -- files ---------------------------------------------------------------------------
 
@@ -322,19 +325,22 @@ class _Loader:
     def _check_edition(
         self, edition: Edition, document: Document, known: set[str], published: Mapping[str, Item]
     ) -> None:
+        references = [(("lead",), "lead", f"news/{edition.lead}.md")] if edition.lead else []
         for index, section in enumerate(edition.sections):
             for position, slug in enumerate(section.items or ()):
-                src_uri = f"{section.collection}/{slug}.md"
-                if src_uri in published:
-                    continue
-                if src_uri in known:
-                    reason = "is a draft or not yet published"
-                else:
-                    reason = f"does not exist: there is no {self.prefix}{src_uri}"
                 where = ("sections", index, "items", position)
-                self.errors.append(
-                    document.error(where, f"sections[{index}].items: '{slug}' {reason}")
+                references.append(
+                    (where, f"sections[{index}].items", f"{section.collection}/{slug}.md")
                 )
+        for where, name, src_uri in references:
+            if src_uri in published:
+                continue
+            if src_uri in known:
+                reason = "is a draft or not yet published"
+            else:
+                reason = f"does not exist: there is no {self.prefix}{src_uri}"
+            slug = posixpath.splitext(posixpath.basename(src_uri))[0]
+            self.errors.append(document.error(where, f"{name}: '{slug}' {reason}"))
 
 
 def _catalog(
@@ -343,6 +349,7 @@ def _catalog(
     published: Mapping[str, Item],
     pages: list[Document],
     items: list[tuple[Item, Document]],
+    static: set[str],
 ) -> Catalog:
     clock = settings.clock
     grouped: dict[str, list[Item]] = defaultdict(list)
@@ -366,7 +373,8 @@ def _catalog(
         taxonomy=taxonomy,
         collections=collections,
         pages=tuple(pages),
-        unpublished=frozenset(i.src_uri for i, _ in items if i.src_uri not in published),
+        unpublished={i.src_uri: i for i, _ in items if i.src_uri not in published},
+        files=frozenset(static),
         by_tag={tag: newest_first(tagged[tag]) for tag in sorted(tagged)},
         upcoming_events=tuple(upcoming),
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),

@@ -159,12 +159,29 @@ class Person(_Strict):
     organisation: Text
 
 
+RULE_COLLECTIONS: dict[str, tuple[str, ...]] = {
+    "since-previous": ("news", "interviews", "knowledge"),
+    "upcoming": ("events",),
+    "recent": ("events",),
+    "open": ("calls",),
+}
+"""Which collections each section rule can choose from."""
+
+
 class Section(_Strict):
+    """A section of an edition: items listed by slug, or chosen by a rule at the edition's date.
+
+    ``placement: sidebar`` puts it in the narrow column beside the main one (stacked under it
+    on phones); ``limit`` caps how many items a rule may choose.
+    """
+
     heading: Text
     collection: Literal["news", "events", "calls", "interviews", "knowledge"]
     items: tuple[Text, ...] | None = None
     rule: Literal["since-previous", "upcoming", "open", "recent"] | None = None
     days: int | None = Field(default=None, gt=0)
+    limit: int | None = Field(default=None, gt=0)
+    placement: Literal["main", "sidebar"] = "main"
 
 
 # -- items -------------------------------------------------------------------------------
@@ -339,6 +356,9 @@ class Edition(Item):
     date: Day
     subject: Text
     preheader: Text
+    lead: Text | None = None
+    """Slug of the news story shown first, large, with its image; without one, the first
+    item of the first main section leads if it is news."""
     sections: tuple[Section, ...] = Field(min_length=1)
 
     @property
@@ -353,11 +373,19 @@ class Edition(Item):
             elif section.items is not None:
                 if not section.items:
                     yield (*where, "items"), f"{name}.items: list at least one item, or remove it"
-                if section.days is not None:
-                    yield (*where, "days"), f"{name}.days: days goes with a rule, not with items"
+                for field in ("days", "limit"):
+                    if getattr(section, field) is not None:
+                        yield (*where, field), f"{name}.{field}: goes with a rule, not with items"
                 for position, slug in enumerate(section.items):
                     if slug in section.items[:position]:
                         yield (*where, "items", position), f"{name}.items: '{slug}' is listed twice"
+            elif section.collection not in RULE_COLLECTIONS[section.rule]:  # type: ignore[index]
+                allowed = " or ".join(RULE_COLLECTIONS[section.rule])  # type: ignore[index]
+                yield (
+                    (*where, "rule"),
+                    f"{name}.rule: '{section.rule}' chooses from {allowed}, "
+                    f"not {section.collection}",
+                )
 
 
 class SearchOptions(_Strict):

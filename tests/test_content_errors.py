@@ -459,6 +459,7 @@ def test_edition_sections_are_checked(project: Project):
         date: 2020-03-01
         subject: Clusters in March
         preheader: The Green Deal and open calls
+        lead: gone
         sections:
           - heading: Latest news
             collection: news
@@ -471,18 +472,24 @@ def test_edition_sections_are_checked(project: Project):
             collection: calls
             rule: open
             items: [story]
+          - heading: Wrong rule
+            collection: news
+            rule: upcoming
         ---
         """,
     )
     assert error_lines(project.run("check")) == [
-        "content/newsletters/2020-03.md:9: sections[0].items: 'story' is listed twice",
-        "content/newsletters/2020-03.md:10: sections[0].days: days goes with a rule, not with "
-        "items",
-        "content/newsletters/2020-03.md:13: sections[1].items: list at least one item, or "
+        "content/newsletters/2020-03.md:6: lead: 'gone' does not exist: there is no "
+        "content/news/gone.md",
+        "content/newsletters/2020-03.md:10: sections[0].items: 'story' is listed twice",
+        "content/newsletters/2020-03.md:11: sections[0].days: goes with a rule, not with items",
+        "content/newsletters/2020-03.md:14: sections[1].items: list at least one item, or "
         "remove it",
-        "content/newsletters/2020-03.md:14: sections[2]: list either items or a rule (one of them)",
-        "content/newsletters/2020-03.md:17: sections[2].items: 'story' does not exist: there "
+        "content/newsletters/2020-03.md:15: sections[2]: list either items or a rule (one of them)",
+        "content/newsletters/2020-03.md:18: sections[2].items: 'story' does not exist: there "
         "is no content/calls/story.md",
+        "content/newsletters/2020-03.md:21: sections[3].rule: 'upcoming' chooses from events, "
+        "not news",
     ]
 
 

@@ -19,7 +19,7 @@ def test_sample_content_covers_every_kind_of_item():
     counts = {name: len(items) for name, items in sample.collections.items()}
     assert counts["news"] >= 12 and counts["events"] >= 12 and counts["calls"] >= 8
     assert counts["interviews"] >= 3 and counts["knowledge"] >= 8
-    assert sample.unpublished == {
+    assert set(sample.unpublished) == {
         "news/european-cluster-conference-2020-berlin.md",
         "news/european-climate-pact-consultation.md",
     }
@@ -63,6 +63,7 @@ def test_every_link_in_the_built_site_resolves(sample_site: Path):
 
 
 def test_pages_load_nothing_from_other_origins(sample_site: Path):
+    """(Emails are not pages: their images must be absolute, so they are left out.)"""
     loads = re.compile(
         r'<(?:script|img|iframe)[^>]+src="(https?:[^"]+)"|'
         r'<link[^>]+href="(https?:[^"]+)"[^>]*rel="(?:stylesheet|preconnect)"|'
@@ -71,7 +72,8 @@ def test_pages_load_nothing_from_other_origins(sample_site: Path):
     found = {
         page.relative_to(sample_site).as_posix(): hits
         for page in sample_site.rglob("*.html")
-        if (hits := [m for m in loads.findall(page.read_text()) if any(m)])
+        if page.name != "email.html"
+        and (hits := [m for m in loads.findall(page.read_text()) if any(m)])
     }
     assert found == {}
     css = "".join(p.read_text() for p in sample_site.rglob("*.css"))
