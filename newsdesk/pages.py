@@ -7,17 +7,20 @@ is O(items it shows). Items never enter the navigation: sections lead to listing
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from newsdesk.catalog import Catalog
-from newsdesk.models import Item, News
+from newsdesk.models import Edition, Item, News
+from newsdesk.newsletter.selection import choose
 from newsdesk.settings import Settings
 from newsdesk.states import CallState, deadline_moment
 from newsdesk.views import (
     SECTION_TITLES,
+    CardGroup,
     HomeSection,
     HomeView,
+    ItemView,
     Link,
     ListingView,
     Pager,
@@ -71,17 +74,41 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
         generated=not has_home,
     )
     for item in catalog.items():
+        view = presenter.item_view(item)
+        if isinstance(item, Edition):
+            view = _web_version(view, item, catalog, settings, presenter)
         yield PageSpec(
             item.src_uri,
             item.title,
             "newsdesk/item.html",
-            presenter.item_view(item),
+            view,
             description=item.summary,
             generated=False,
             toc=True,
         )
     yield from _listings(catalog, settings, presenter)
     yield from _tag_pages(catalog, settings, presenter)
+
+
+def _web_version(
+    view: ItemView, edition: Edition, catalog: Catalog, settings: Settings, presenter: Presenter
+) -> ItemView:
+    """An edition's page: its intro (the body), its sections as cards, its email files."""
+    content = choose(edition, catalog, settings.closing_soon_days)
+    sections = tuple(
+        CardGroup(chosen.section.heading, presenter.cards(chosen.items))
+        for chosen in content.sections
+        if chosen.items
+    )
+    if content.lead is not None:
+        sections = (CardGroup("Top story", (presenter.card(content.lead),)), *sections)
+    base = edition.page_url
+    downloads = (
+        Link("Email version (HTML)", f"{base}email.html"),
+        Link("Plain-text version", f"{base}email.txt"),
+        Link(f"Message file ({edition.slug}.eml)", f"{base}{edition.slug}.eml"),
+    )
+    return replace(view, sections=sections, downloads=downloads)
 
 
 # -- listings ----------------------------------------------------------------------------

@@ -23,9 +23,17 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from newsdesk.catalog import Catalog, load_catalog
+from newsdesk.catalog import Catalog, load_catalog, page_url
 from newsdesk.errors import ContentError, ContentErrors
 from newsdesk.models import MODELS
+from newsdesk.newsletter.config import (
+    NewsletterConfig,
+    NewsletterConfigError,
+    NewsletterSettings,
+    newsletter_settings,
+)
+from newsdesk.newsletter.editions import render_editions
+from newsdesk.newsletter.render import RenderedEdition, write_edition
 from newsdesk.pages import SitePlan, plan_site
 from newsdesk.sanitize import clean_html
 from newsdesk.settings import Settings, build_clock
@@ -46,6 +54,7 @@ class NewsdeskConfig(Config):
     page_size = c.Type(int, default=20)
     sanitize_html = c.Type(bool, default=True)
     locale = c.Type(str, default="en_GB")
+    newsletter = c.SubConfig(NewsletterConfig)
 
 
 class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
@@ -53,6 +62,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.settings: Settings | None = None
         self.catalog: Catalog | None = None
         self.plan: SitePlan | None = None
+        self.editions: tuple[RenderedEdition, ...] = ()
+        self.site_url: str | None = None
+        self.site_name = ""
         self.serving = False
         self.today_override: str | None = None
         """Build date given on the command line; wins over NEWSDESK_TODAY and mkdocs.yml."""
@@ -82,6 +94,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             sanitize_html=self.config.sanitize_html,
             locale=self.config.locale,
         )
+        self.site_url, self.site_name = config.site_url, config.site_name
         # MkDocs stamps the sitemap and its gzip with the build time: make it the build date,
         # for this build only.
         self._epoch_before = os.environ.get(EPOCH)
@@ -89,6 +102,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return config
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        for edition in self.editions:
+            write_edition(edition, Path(config.site_dir))
         self._restore_epoch()
 
     def on_build_error(self, error: Exception) -> None:
@@ -103,7 +118,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
         try:
-            self.catalog = load_catalog(self.settings)
+            catalog = load_catalog(self.settings)
+            plan = plan_site(catalog, self.settings)
+            editions = self._editions(catalog, plan)
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -114,7 +131,27 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self.problems_summary = exc.summary(preview=True)
             return
         self.problems, self.problems_summary = (), ""
-        self.plan = plan_site(self.catalog, self.settings)
+        self.catalog, self.plan, self.editions = catalog, plan, editions
+
+    def mail_settings(self) -> NewsletterSettings:
+        """The newsletter options, checked; raises Abort naming what to set."""
+        try:
+            return newsletter_settings(self.config.newsletter, self.site_url, self.site_name)
+        except NewsletterConfigError as exc:
+            raise Abort(f"mkdocs.yml: {exc}") from None
+
+    def page_urls(self, catalog: Catalog, plan: SitePlan) -> list[str]:
+        """The URL of every page the build writes."""
+        return [page_url(src_uri) for src_uri in plan.pages] + [
+            page_url(page.src_uri) for page in catalog.pages
+        ]
+
+    def _editions(self, catalog: Catalog, plan: SitePlan) -> tuple[RenderedEdition, ...]:
+        assert self.settings is not None
+        if not catalog.collection("newsletters"):
+            return ()
+        mail = self.mail_settings()
+        return render_editions(catalog, self.settings, mail, self.page_urls(catalog, plan))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalog is not None and self.plan is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import nh3
 
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS | {"tfoot", "input", "label"})
@@ -30,6 +32,32 @@ def clean_html(html: str) -> str:
         html,
         tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties={"text-align"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+EMAIL_TAGS = frozenset(ALLOWED_TAGS - {"input", "label", "details", "summary", "tfoot"})
+
+
+def clean_email_html(html: str, url: Callable[[str, str], str]) -> str:
+    """An edition's intro, cleaned like a page body; each link and image address is passed
+    through ``url(element, address)`` so the email gets absolute ones."""
+
+    def rewrite(element: str, attribute: str, value: str) -> str | None:
+        if (element, attribute) in (("a", "href"), ("img", "src")):
+            return url(element, value)
+        return value
+
+    return nh3.clean(
+        html,
+        tags=set(EMAIL_TAGS),
+        attributes={
+            tag: attrs - {"class", "id", "loading"} for tag, attrs in ALLOWED_ATTRIBUTES.items()
+        },
+        attribute_filter=rewrite,
         url_schemes=set(URL_SCHEMES),
         filter_style_properties={"text-align"},
         link_rel=None,

@@ -76,6 +76,16 @@ class ItemView:
     back: Link
     deadlines: tuple[DeadlineRow, ...] = ()
     image: Link | None = None
+    sections: tuple[CardGroup, ...] = ()
+    """An edition's sections, as its web version shows them."""
+    downloads: tuple[Link, ...] = ()
+    """An edition's email files."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardGroup:
+    heading: str
+    cards: tuple[Card, ...]
 
 
 @dataclass(frozen=True, slots=True)

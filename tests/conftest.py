@@ -30,6 +30,10 @@ plugins:
   - newsdesk:
       today: 2020-03-01
       page_size: {page_size}
+      newsletter:
+        sender: Scratch News <news@example.org>
+        unsubscribe_url: https://lists.example.org/unsubscribe
+        unsubscribe_email: leave@example.org
 """
 
 SCRATCH_TAXONOMY = """\

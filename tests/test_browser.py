@@ -104,7 +104,16 @@ def test_home_leads_to_an_upcoming_event_with_its_date_and_place(open_page):
     assert foreign == []
 
 
-ACCESSIBILITY_PAGES = ["", "news/", "events/", "events/past/", "calls/", "tags/"]
+ACCESSIBILITY_PAGES = [
+    "",
+    "news/",
+    "events/",
+    "events/past/",
+    "calls/",
+    "tags/",
+    "newsletters/",
+    "newsletters/2020-03/",
+]
 
 
 def _item_pages() -> list[str]:
@@ -141,3 +150,96 @@ def test_phone_width_does_not_scroll_sideways(open_page):
         page = opener(url, 375)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, url
+
+
+# -- email editions ----------------------------------------------------------------------
+
+SITE_HOST = "www.clustercollaboration.eu"
+EMAIL_WIDTHS = (600, 375)
+EDITIONS = ("2019-03", "2019-12", "2020-03")
+SCREENSHOTS = REPO / "test-results"
+
+
+@pytest.fixture
+def open_email(browser, base_url, sample_site):
+    """Open an edition's email.html as a mail client would show it: its images, which point
+    at the public site, are answered from the built site; nothing else leaves 127.0.0.1."""
+    contexts, foreign = [], []
+
+    def answer(route):
+        parts = urlsplit(route.request.url)
+        if parts.hostname == "127.0.0.1":
+            route.continue_()
+        elif parts.hostname == SITE_HOST and (sample_site / parts.path[1:]).is_file():
+            route.fulfill(path=str(sample_site / parts.path[1:]))
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    def opener(edition: str, width: int, images: bool = True):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.route("**/*", answer if images else lambda route: route.abort())
+        if not images:
+            context.route("http://127.0.0.1*/**", lambda route: route.continue_())
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{base_url}newsletters/{edition}/email.html", wait_until="networkidle")
+        return page
+
+    yield opener, foreign
+    for context in contexts:
+        context.close()
+
+
+def _box(page, selector: str) -> dict:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("width", EMAIL_WIDTHS)
+def test_email_columns_sit_side_by_side_at_600_and_stack_on_a_phone(open_email, edition, width):
+    opener, foreign = open_email
+    page = opener(edition, width)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"email-{edition}-{width}px.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    main, side = _box(page, ".column-main"), _box(page, ".column-side")
+    if width == 600:
+        assert side["x"] >= main["x"] + main["width"] - 1 and abs(side["y"] - main["y"]) < 1
+    else:
+        assert side["y"] >= main["y"] + main["height"] - 1, "the sidebar goes under the main column"
+        assert side["width"] == main["width"] == pytest.approx(width, abs=1)
+    images = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
+    assert all(images)
+    assert foreign == []
+
+
+def test_email_stacks_and_keeps_its_buttons_without_styles_or_images(open_email):
+    """As a client that drops <style> (so no media queries) and blocks images shows it."""
+    opener, _ = open_email
+    page = opener("2020-03", 375, images=False)
+    page.evaluate("document.querySelectorAll('style').forEach(s => s.remove())")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    main, side = _box(page, ".column-main"), _box(page, ".column-side")
+    assert side["y"] >= main["y"] + main["height"] - 1
+    button = page.get_by_role("link", name="Read the full story")
+    assert button.is_visible() and button.bounding_box()["height"] >= 20
+    assert page.get_by_role(
+        "link", name="Visit our portal: www.clustercollaboration.eu"
+    ).is_visible()
+
+
+def test_email_has_no_serious_accessibility_violations(open_email):
+    assert AXE.exists(), "axe-core is missing: run scripts/install-test-deps"
+    opener, _ = open_email
+    found = {}
+    for edition in EDITIONS:
+        page = opener(edition, 600)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[edition] = serious
+    assert found == {}

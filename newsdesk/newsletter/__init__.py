@@ -1,0 +1,1 @@
+"""Newsletter editions: choose their items, render the email, check it, write it, send proofs."""

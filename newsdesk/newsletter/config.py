@@ -1,0 +1,224 @@
+"""How editions are sent: the mailing platform, sender, unsubscribe addresses, UTM, SMTP.
+
+Configured under ``newsletter:`` in the newsdesk plugin's options in ``mkdocs.yml``; the
+SMTP password is read from the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.utils import getaddresses
+from urllib.parse import urlsplit
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """A mailing platform's merge tags, left in the email for the platform to fill in."""
+
+    name: str
+    unsubscribe: str | None
+    """The tag for the reader's own unsubscribe link; None: the configured unsubscribe_url."""
+    web_version: str | None
+    """The tag for the platform's copy of the email; None: the edition's page on the site."""
+
+    @property
+    def merge_tags(self) -> frozenset[str]:
+        return frozenset(tag for tag in (self.unsubscribe, self.web_version) if tag)
+
+
+PLATFORMS = {
+    "generic": Platform("generic", None, None),
+    "mailchimp": Platform("mailchimp", "*|UNSUB|*", "*|ARCHIVE|*"),
+    "listmonk": Platform("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}"),
+    "brevo": Platform("brevo", "{{ unsubscribe }}", "{{ mirror }}"),
+}
+
+SMTP_ENV = "NEWSDESK_SMTP_"
+"""NEWSDESK_SMTP_HOST, _PORT, _USER, _TLS override mkdocs.yml; _PASSWORD exists only there."""
+TLS_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+class SocialLinkConfig(Config):
+    label = c.Type(str)
+    url = c.Type(str)
+
+
+class SmtpConfig(Config):
+    host = c.Optional(c.Type(str))
+    port = c.Optional(c.Type(int))
+    user = c.Optional(c.Type(str))
+    tls = c.Choice(TLS_MODES, default="starttls")
+
+
+class NewsletterConfig(Config):
+    platform = c.Choice(tuple(PLATFORMS), default="generic")
+    sender = c.Optional(c.Type(str))
+    """``From``: ``Name <address>``."""
+    reply_to = c.Optional(c.Type(str))
+    unsubscribe_url = c.Optional(c.Type(str))
+    """https address for one-click unsubscribe (RFC 8058); the generic platform links to it."""
+    unsubscribe_email = c.Optional(c.Type(str))
+    """Address that unsubscribes whoever writes to it (``List-Unsubscribe: <mailto:…>``)."""
+    utm_source = c.Type(str, default="newsletter")
+    utm_medium = c.Type(str, default="email")
+    utm_external = c.Type(bool, default=False)
+    """Also tag links to other sites (off: they stay exactly as written)."""
+    max_kb = c.Type(int, default=90)
+    send_time = c.Type(str, default="09:00")
+    """The ``Date`` of an edition's .eml: its date at this time, site time."""
+    postal_address = c.Optional(c.Type(str))
+    legal_notice = c.Optional(c.Type(str))
+    social = c.ListOfItems(c.SubConfig(SocialLinkConfig), default=[])
+    smtp = c.SubConfig(SmtpConfig)
+
+
+class NewsletterConfigError(ValueError):
+    """mkdocs.yml's newsletter options cannot make a sendable email."""
+
+
+@dataclass(frozen=True, slots=True)
+class SocialLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewsletterSettings:
+    platform: Platform
+    site_url: str
+    """Absolute, ending in '/': every link in an email starts from here."""
+    site_name: str
+    sender: Address
+    reply_to: Address | None
+    unsubscribe_url: str
+    unsubscribe_email: str
+    utm: tuple[tuple[str, str], ...]
+    utm_external: bool
+    max_bytes: int
+    send_hour: int
+    send_minute: int
+    postal_address: str | None
+    legal_notice: str | None
+    social: tuple[SocialLink, ...]
+
+    @property
+    def unsubscribe_link(self) -> str:
+        """The unsubscribe link in the email body: the platform's tag, or the configured URL."""
+        return self.platform.unsubscribe or self.unsubscribe_url
+
+
+def newsletter_settings(
+    options: NewsletterConfig, site_url: str | None, site_name: str
+) -> NewsletterSettings:
+    """Check the options an email needs; raise NewsletterConfigError naming what to set."""
+    where = "mkdocs.yml, plugins → newsdesk → newsletter"
+    if not site_url or not _is_web(site_url):
+        raise NewsletterConfigError(
+            "set site_url in mkdocs.yml (like https://www.example.org/): "
+            "every link in an email must be absolute"
+        )
+    sender = _address(options.sender, f"{where} → sender")
+    reply_to = _address(options.reply_to, f"{where} → reply_to") if options.reply_to else None
+    if not options.unsubscribe_url or not _is_web(options.unsubscribe_url, https=True):
+        raise NewsletterConfigError(
+            f"{where} → unsubscribe_url: give the https address that unsubscribes a reader "
+            "in one click (required by Gmail and Yahoo for bulk mail)"
+        )
+    mailbox = _address(options.unsubscribe_email, f"{where} → unsubscribe_email")
+    if options.max_kb < 1:
+        raise NewsletterConfigError(f"{where} → max_kb: must be 1 or more")
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", options.send_time.strip())
+    if not match:
+        raise NewsletterConfigError(f"{where} → send_time: expected HH:MM, like 09:00")
+    social = []
+    for link in options.social:
+        if not _is_web(link.url):
+            raise NewsletterConfigError(f"{where} → social: '{link.url}' is not a web address")
+        social.append(SocialLink(link.label, link.url))
+    utm = (("utm_source", options.utm_source), ("utm_medium", options.utm_medium))
+    return NewsletterSettings(
+        platform=PLATFORMS[options.platform],
+        site_url=site_url if site_url.endswith("/") else f"{site_url}/",
+        site_name=site_name,
+        sender=sender,
+        reply_to=reply_to,
+        unsubscribe_url=options.unsubscribe_url,
+        unsubscribe_email=mailbox.addr_spec,
+        utm=tuple((key, value) for key, value in utm if value),
+        utm_external=options.utm_external,
+        max_bytes=options.max_kb * 1024,
+        send_hour=int(match.group(1)),
+        send_minute=int(match.group(2)),
+        postal_address=options.postal_address,
+        legal_notice=options.legal_notice,
+        social=tuple(social),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    tls: str
+
+    def __repr__(self) -> str:  # never show the password, even in a traceback
+        return f"SmtpSettings(host={self.host!r}, port={self.port}, user={self.user!r})"
+
+
+def smtp_settings(options: SmtpConfig, environ: os._Environ[str] | dict[str, str]) -> SmtpSettings:
+    """Environment first (``NEWSDESK_SMTP_*``), then mkdocs.yml; the password only from the
+    environment."""
+
+    def setting(name: str, configured: object) -> str | None:
+        value = environ.get(f"{SMTP_ENV}{name.upper()}") or configured
+        return str(value) if value not in (None, "") else None
+
+    host = setting("host", options.host)
+    if not host:
+        raise NewsletterConfigError(
+            f"no SMTP server: set {SMTP_ENV}HOST, or smtp → host in mkdocs.yml's newsletter options"
+        )
+    tls = setting("tls", options.tls) or "starttls"
+    if tls not in TLS_MODES:
+        raise NewsletterConfigError(f"{SMTP_ENV}TLS must be one of {', '.join(TLS_MODES)}")
+    port_text = setting("port", options.port)
+    if port_text is None:
+        port = DEFAULT_PORTS[tls]
+    elif port_text.isdigit() and 0 < int(port_text) < 65536:
+        port = int(port_text)
+    else:
+        raise NewsletterConfigError(f"SMTP port must be a number from 1 to 65535, got {port_text}")
+    user = setting("user", options.user)
+    password = environ.get(f"{SMTP_ENV}PASSWORD") or None
+    if user and not password:
+        raise NewsletterConfigError(
+            f"SMTP user {user} needs a password: set {SMTP_ENV}PASSWORD in the environment"
+        )
+    return SmtpSettings(host, port, user, password, tls)
+
+
+def _is_web(url: str, https: bool = False) -> bool:
+    parts = urlsplit(url)
+    schemes = ("https",) if https else ("http", "https")
+    return parts.scheme in schemes and bool(parts.netloc) and not re.search(r"\s", url)
+
+
+def _address(value: str | None, where: str) -> Address:
+    pairs = getaddresses([value or ""])
+    if value and len(pairs) == 1:
+        name, addr = pairs[0]
+        user, at, domain = addr.partition("@")
+        if at and user and "." in domain:
+            return Address(display_name=name, username=user, domain=domain)
+    raise NewsletterConfigError(
+        f"{where}: expected an email address like 'Name <news@example.org>'"
+    )

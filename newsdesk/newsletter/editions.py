@@ -1,0 +1,75 @@
+"""Every edition of a build rendered and checked at once; one edition for a proof."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from newsdesk.catalog import Catalog
+from newsdesk.errors import ContentError, ContentErrors
+from newsdesk.models import Edition
+from newsdesk.newsletter.config import NewsletterSettings
+from newsdesk.newsletter.gate import check_edition, produced_paths
+from newsdesk.newsletter.render import EditionRenderer, RenderedEdition
+from newsdesk.newsletter.selection import choose
+from newsdesk.settings import Settings
+
+
+def render_editions(
+    catalog: Catalog,
+    settings: Settings,
+    mail: NewsletterSettings,
+    page_urls: Iterable[str],
+) -> tuple[RenderedEdition, ...]:
+    """Render every published edition; raise ContentErrors if any fails the quality gate."""
+    editions = [e for e in catalog.collection("newsletters") if isinstance(e, Edition)]
+    return _render(catalog, settings, mail, page_urls, editions)
+
+
+def render_for_proof(
+    catalog: Catalog,
+    settings: Settings,
+    mail: NewsletterSettings,
+    page_urls: Iterable[str],
+    slug: str,
+) -> RenderedEdition:
+    """One edition, draft or published, as it will go out (its web version counts as
+    produced, since it will be once the edition is published)."""
+    src_uri = f"newsletters/{slug}.md"
+    edition = next(
+        (e for e in catalog.collection("newsletters") if e.src_uri == src_uri),
+        catalog.unpublished.get(src_uri),
+    )
+    if not isinstance(edition, Edition):
+        known = sorted(e.slug for e in catalog.collection("newsletters"))
+        known += sorted(i.slug for i in catalog.unpublished.values() if isinstance(i, Edition))
+        raise ContentErrors(
+            [
+                ContentError(
+                    f"{settings.display_prefix}{src_uri}",
+                    1,
+                    f"no edition '{slug}'; editions: {', '.join(known) or 'none yet'}",
+                )
+            ]
+        )
+    (rendered,) = _render(catalog, settings, mail, [*page_urls, edition.page_url], [edition])
+    return rendered
+
+
+def _render(
+    catalog: Catalog,
+    settings: Settings,
+    mail: NewsletterSettings,
+    page_urls: Iterable[str],
+    editions: list[Edition],
+) -> tuple[RenderedEdition, ...]:
+    renderer = EditionRenderer(catalog, settings, mail)
+    produced = produced_paths(page_urls, catalog.files, (e.page_url for e in editions))
+    rendered, errors = [], []
+    for edition in editions:
+        result = renderer.render(choose(edition, catalog, settings.closing_soon_days))
+        display = f"{settings.display_prefix}{edition.src_uri}"
+        errors.extend(check_edition(result, mail, produced, display))
+        rendered.append(result)
+    if errors:
+        raise ContentErrors(errors)
+    return tuple(rendered)

@@ -1,0 +1,128 @@
+"""The quality gate every edition passes before it is written: size, images, links, the
+preheader and the unsubscribe link, judged on the final HTML (after inlining)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from newsdesk.errors import ContentError
+from newsdesk.newsletter.config import NewsletterSettings
+from newsdesk.newsletter.links import Linker
+from newsdesk.newsletter.render import RenderedEdition
+
+GMAIL_CLIP_KB = 102
+EDITION_FILES = ("email.html", "email.txt")
+
+
+@dataclass
+class _EmailParts(HTMLParser):
+    links: list[tuple[str, str]] = field(default_factory=list)
+    """(href, link text)"""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    preheader: str = ""
+    _in_link: list[str] | None = None
+    _preheader_depth: int = 0
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and found.get("href") is not None:
+            self.links.append((found["href"] or "", ""))
+            self._in_link = []
+        elif tag == "img":
+            self.images.append(found)
+        if self._preheader_depth:
+            self._preheader_depth += 1
+        elif tag == "div" and "preheader" in (found.get("class") or "").split():
+            self._preheader_depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._in_link is not None:
+            href, _ = self.links[-1]
+            self.links[-1] = (href, " ".join("".join(self._in_link).split()))
+            self._in_link = None
+        if self._preheader_depth:
+            self._preheader_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_link is not None:
+            self._in_link.append(data)
+        if self._preheader_depth:
+            self.preheader += data
+
+
+def produced_paths(
+    page_urls: Iterable[str], files: Iterable[str], editions: Iterable[str]
+) -> frozenset[str]:
+    """Every site-relative path the build writes that an email may link to: pages by their
+    directory URL (``news/x/``), files by their path, and each edition's own files."""
+    paths = set(page_urls) | set(files)
+    for url in editions:
+        paths.update(f"{url}{name}" for name in EDITION_FILES)
+    return frozenset(paths)
+
+
+def check_edition(
+    rendered: RenderedEdition,
+    mail: NewsletterSettings,
+    produced: frozenset[str],
+    display_path: str,
+) -> list[ContentError]:
+    return [
+        ContentError(display_path, 1, message) for message in _problems(rendered, mail, produced)
+    ]
+
+
+def _problems(
+    rendered: RenderedEdition, mail: NewsletterSettings, produced: frozenset[str]
+) -> Iterator[str]:
+    html = rendered.html
+    size = len(html.encode("utf-8"))
+    if size > mail.max_bytes:
+        yield (
+            f"email.html is {size / 1024:.1f} KB after inlining, over the "
+            f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
+            "and mailing platforms add their own markup): list fewer items or shorten the intro"
+        )
+    parts = _EmailParts()
+    parts.feed(html)
+    parts.close()
+    linker = Linker(mail, rendered.id)
+    for image in parts.images:
+        src = image.get("src") or ""
+        if not (image.get("alt") or "").strip():
+            yield f"image {src} has no alt text: describe it for readers who do not load images"
+        if not (image.get("width") or "").strip().isdigit():
+            yield f"image {src} has no width: Outlook shows it at its full size without one"
+        yield from _address_problems(src, "image", linker, produced, mail)
+    for href, text in parts.links:
+        yield from _address_problems(href, f"link “{text}”", linker, produced, mail)
+    if not parts.preheader.strip(" \u034f\u200c\u00a0\n"):
+        yield "the email has no preheader: give the edition a preheader, shown after the subject"
+    if mail.unsubscribe_link not in {href for href, _ in parts.links}:
+        yield (
+            f"the email has no unsubscribe link ({mail.unsubscribe_link}); "
+            "the footer of templates/email/edition.html must keep it"
+        )
+
+
+def _address_problems(
+    url: str, what: str, linker: Linker, produced: frozenset[str], mail: NewsletterSettings
+) -> Iterator[str]:
+    if url in mail.platform.merge_tags:
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "mailto" and parts.path:
+        return
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        yield f"{what} points at '{url}', which is not an absolute web address"
+        return
+    path = linker.site_path(url)
+    if path is not None and path not in produced and f"{path}/" not in produced:
+        if not (path.endswith("/index.html") and path.removesuffix("index.html") in produced):
+            yield f"{what} points at {url}, a page the build does not produce"

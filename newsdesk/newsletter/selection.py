@@ -1,0 +1,127 @@
+"""What an edition contains: its sections' items, listed by slug or chosen by a rule.
+
+Rules are evaluated at the edition's date (the start of that day, site time), not the build
+date, so an edition shows what was news when it went out, whenever the site is rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from newsdesk.catalog import Catalog
+from newsdesk.clock import Clock
+from newsdesk.models import Call, Edition, Event, Item, Section
+from newsdesk.states import CallState, call_status, deadline_moment, event_end, event_start
+
+DEFAULT_DAYS = {"since-previous": 31, "upcoming": 90, "open": 90, "recent": 60}
+"""How far a rule looks when ``days`` is not given."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenSection:
+    section: Section
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionContent:
+    edition: Edition
+    clock: Clock
+    """The edition's own date, as the moment its rules were evaluated at."""
+    previous: Edition | None
+    lead: Item | None
+    sections: tuple[ChosenSection, ...]
+    """Every section, in the editor's order; a rule may choose nothing. The lead story is
+    not repeated in them."""
+
+
+def edition_clock(edition: Edition, catalog: Catalog) -> Clock:
+    return Clock(catalog.clock.start_of(edition.date), catalog.clock.tz)
+
+
+def previous_edition(edition: Edition, catalog: Catalog) -> Edition | None:
+    """The latest published edition dated before this one."""
+    earlier = (
+        other
+        for other in catalog.collection("newsletters")
+        if isinstance(other, Edition) and other.date < edition.date
+    )
+    return max(earlier, key=lambda other: (other.date, other.slug), default=None)
+
+
+def choose(edition: Edition, catalog: Catalog, closing_soon_days: int = 14) -> EditionContent:
+    clock = edition_clock(edition, catalog)
+    previous = previous_edition(edition, catalog)
+    chosen = []
+    for section in edition.sections:
+        if section.items is not None:
+            items = list(_listed(section, catalog))
+        else:
+            items = _ruled(section, catalog, clock, previous, closing_soon_days)
+        chosen.append((section, items))
+    lead = _lead(edition, catalog, chosen)
+    sections = []
+    for section, items in chosen:
+        items = [item for item in items if item is not lead]
+        if section.limit is not None:
+            items = items[: section.limit]
+        sections.append(ChosenSection(section, tuple(items)))
+    return EditionContent(edition, clock, previous, lead, tuple(sections))
+
+
+def _lead(
+    edition: Edition, catalog: Catalog, chosen: list[tuple[Section, list[Item]]]
+) -> Item | None:
+    """The edition's ``lead``, else the first item of its first main section if news."""
+    if edition.lead is not None:
+        return next(item for item in catalog.collection("news") if item.slug == edition.lead)
+    for section, items in chosen:
+        if section.placement == "main" and items:
+            return items[0] if items[0].collection == "news" else None
+    return None
+
+
+def _listed(section: Section, catalog: Catalog) -> Iterable[Item]:
+    by_slug = {item.slug: item for item in catalog.collection(section.collection)}
+    for slug in section.items or ():
+        yield by_slug[slug]  # the catalog has checked that each one is published
+
+
+def _ruled(
+    section: Section,
+    catalog: Catalog,
+    clock: Clock,
+    previous: Edition | None,
+    closing_soon_days: int,
+) -> list[Item]:
+    rule = section.rule
+    assert rule is not None
+    now = clock.now
+    days = timedelta(days=section.days or DEFAULT_DAYS[rule])
+    items = catalog.collection(section.collection)
+    if rule == "since-previous":
+        # After the previous edition's day (its items went out then), up to this edition's
+        # day; newest first, as the catalog holds them.
+        since = previous.date if previous else clock.today - days
+        return [item for item in items if since < item.sort_date <= clock.today]
+    events = [item for item in items if isinstance(item, Event)]
+    if rule == "upcoming":
+        soon = [e for e in events if now <= event_start(e, clock) < now + days]
+        return sorted(soon, key=lambda e: (event_start(e, clock), e.slug))
+    if rule == "recent":
+        recent = [e for e in events if now - days < event_end(e, clock) <= now]
+        return sorted(recent, key=lambda e: (event_end(e, clock), e.slug), reverse=True)
+    # "open": calls taking applications, or about to, with a deadline within the window
+    found = []
+    for call in items:
+        if not isinstance(call, Call):
+            continue
+        status = call_status(call, clock, closing_soon_days)
+        if status.state is CallState.CLOSED or status.next is None:
+            continue
+        closes = deadline_moment(status.next, clock)
+        if closes < now + days:
+            found.append((closes, call.slug, call))
+    return [call for *_, call in sorted(found)]
