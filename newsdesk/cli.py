@@ -1,4 +1,4 @@
-"""``python build.py [build|serve|check|new]``: the editor's commands."""
+"""``python build.py [build|serve|check|new|proof]``: the editor's commands."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,6 +16,10 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from newsdesk.catalog import load_catalog
 from newsdesk.errors import ContentErrors
+from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
+from newsdesk.newsletter.editions import render_for_proof
+from newsdesk.newsletter.proof import ProofError, proof_message, send
+from newsdesk.pages import plan_site
 from newsdesk.plugin import NewsdeskPlugin
 from newsdesk.scaffold import ScaffoldError, write_scaffold
 from newsdesk.settings import TODAY_ENV, Settings
@@ -173,6 +178,40 @@ def new(collection: str, title: str, config_file: str, today: str | None) -> Non
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(written)
+
+
+@main.command()
+@click.argument("edition")
+@click.option(
+    "--to", "recipients", multiple=True, required=True, help="Address to send to (repeatable)."
+)
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: str | None) -> None:
+    """Send EDITION (its id, like 2020-03; drafts too) to test addresses over SMTP.
+
+    The server comes from NEWSDESK_SMTP_HOST, _PORT, _USER and _TLS (starttls, ssl or none),
+    else from mkdocs.yml's newsletter smtp options; the password only from
+    NEWSDESK_SMTP_PASSWORD.
+    """
+    _setup_logging(logging.WARNING)
+    config, plugin = _load(config_file, today)
+    settings = _settings(config, plugin)
+    try:
+        catalog = load_catalog(settings)
+        mail = plugin.mail_settings()
+        page_urls = plugin.page_urls(catalog, plan_site(catalog, settings))
+        rendered = render_for_proof(catalog, settings, mail, page_urls, edition)
+        smtp = smtp_settings(plugin.config.newsletter.smtp, os.environ)
+        message = proof_message(rendered, recipients, mail, datetime.now(settings.clock.tz))
+        send(message, smtp)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(exc.summary()) from None
+    except (NewsletterConfigError, ProofError, Abort) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"sent a proof of {edition} to {', '.join(recipients)} via {smtp.host}:{smtp.port}")
 
 
 if __name__ == "__main__":  # pragma: no cover
