@@ -366,6 +366,9 @@ class Edition(Item):
         return self.date
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
+        for field in ("subject", "preheader"):
+            if "\n" in getattr(self, field) or "\r" in getattr(self, field):
+                yield (field,), f"{field}: must be a single line"
         for index, section in enumerate(self.sections):
             where, name = ("sections", index), f"sections[{index}]"
             if (section.items is None) == (section.rule is None):

@@ -363,6 +363,35 @@ def test_images_without_alt_text_and_links_to_missing_pages_fail_the_build(tmp_p
     ]
 
 
+def test_hostile_html_in_an_intro_does_not_reach_the_email(tmp_path: Path):
+    project = edition_project(tmp_path / "newsroom")
+    edition = project.root / "content/newsletters/2020-03.md"
+    edition.write_text(
+        edition.read_text()
+        + '\n<p onclick="steal()">Hello</p><script>steal()</script>'
+        + '<a href="javascript:steal()">click</a><iframe src="https://evil.example"></iframe>\n'
+    )
+    assert project.build().exit_code == 0
+    html = (project.site / "newsletters/2020-03/email.html").read_text()
+    assert "Hello" in html
+    assert not re.search(r"steal|<script|<iframe|onclick|javascript:", html)
+
+
+def test_a_subject_on_two_lines_is_an_error(tmp_path: Path):
+    project = edition_project(tmp_path / "newsroom")
+    edition = project.root / "content/newsletters/2020-03.md"
+    edition.write_text(
+        edition.read_text().replace(
+            'subject: "March 2020: clusters this month"',
+            'subject: "March 2020\\nBcc: everyone@example.org"',
+        )
+    )
+    result = project.build()
+    assert error_lines(result) == [
+        "content/newsletters/2020-03.md:4: subject: must be a single line"
+    ]
+
+
 def _own_templates(project: Project) -> Path:
     """Give the project its own copy of the templates, to edit."""
     (project.root / "templates").unlink()
