@@ -176,8 +176,8 @@ def open_email(browser, base_url, sample_site):
             foreign.append(route.request.url)
             route.abort()
 
-    def opener(edition: str, width: int, images: bool = True):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def opener(edition: str, width: int, images: bool = True, scheme: str = "light"):
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         context.route("**/*", answer if images else lambda route: route.abort())
         if not images:
             context.route("http://127.0.0.1*/**", lambda route: route.continue_())
@@ -231,15 +231,34 @@ def test_email_stacks_and_keeps_its_buttons_without_styles_or_images(open_email)
     ).is_visible()
 
 
+def test_email_follows_a_dark_colour_scheme(open_email):
+    opener, _ = open_email
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = opener("2020-03", 600, scheme=scheme)
+        colours[scheme] = page.evaluate(
+            """() => [".container", ".item-title a", ".text p"].map(
+                s => getComputedStyle(document.querySelector(s)).color + " on "
+                     + getComputedStyle(document.querySelector(".container")).backgroundColor)"""
+        )
+    assert colours["light"][0] == "rgb(0, 0, 0) on rgb(255, 255, 255)"
+    assert colours["dark"][0].endswith("on rgb(26, 31, 39)")
+    assert colours["dark"][1].startswith("rgb(156, 194, 255)")
+
+
 def test_email_has_no_serious_accessibility_violations(open_email):
     assert AXE.exists(), "axe-core is missing: run scripts/install-test-deps"
     opener, _ = open_email
     found = {}
     for edition in EDITIONS:
-        page = opener(edition, 600)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        if serious:
-            found[edition] = serious
+        for scheme in ("light", "dark"):
+            page = opener(edition, 600, scheme=scheme)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+            impacts = ("serious", "critical")
+            serious = [v["id"] for v in result["violations"] if v["impact"] in impacts]
+            if serious:
+                found[f"{edition} ({scheme})"] = serious
     assert found == {}
