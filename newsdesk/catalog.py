@@ -10,7 +10,7 @@ import os
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -111,7 +111,9 @@ class _Loader:
             self._check_links(document, known, static, published, public)
         for item, document in items:
             if isinstance(item, Edition):
-                self._check_edition(item, document, known, published)
+                # A draft edition may list drafts that are to be published with it.
+                allowed = published if item.src_uri in published else known
+                self._check_edition(item, document, known, allowed)
         if self.errors:
             raise ContentErrors(self.errors)
         return _catalog(self.settings, taxonomy, published, pages, items, static)
@@ -323,7 +325,7 @@ class _Loader:
             self.errors.append(ContentError(document.display_path, link.line, message))
 
     def _check_edition(
-        self, edition: Edition, document: Document, known: set[str], published: Mapping[str, Item]
+        self, edition: Edition, document: Document, known: set[str], allowed: Collection[str]
     ) -> None:
         references = [(("lead",), "lead", f"news/{edition.lead}.md")] if edition.lead else []
         for index, section in enumerate(edition.sections):
@@ -333,7 +335,7 @@ class _Loader:
                     (where, f"sections[{index}].items", f"{section.collection}/{slug}.md")
                 )
         for where, name, src_uri in references:
-            if src_uri in published:
+            if src_uri in allowed:
                 continue
             if src_uri in known:
                 reason = "is a draft or not yet published"

@@ -241,9 +241,10 @@ def test_email_follows_a_dark_colour_scheme(open_email):
                 s => getComputedStyle(document.querySelector(s)).color + " on "
                      + getComputedStyle(document.querySelector(".container")).backgroundColor)"""
         )
-    assert colours["light"][0] == "rgb(0, 0, 0) on rgb(255, 255, 255)"
-    assert colours["dark"][0].endswith("on rgb(26, 31, 39)")
-    assert colours["dark"][1].startswith("rgb(156, 194, 255)")
+    light, dark = colours["light"], colours["dark"]
+    assert light[0].endswith("on rgb(255, 255, 255)") and dark[0].endswith("on rgb(26, 31, 39)")
+    assert light[1].startswith("rgb(11, 61, 122)") and dark[1].startswith("rgb(156, 194, 255)")
+    assert light[2].startswith("rgb(27, 27, 27)") and dark[2].startswith("rgb(232, 236, 242)")
 
 
 def test_email_has_no_serious_accessibility_violations(open_email):
@@ -262,3 +263,26 @@ def test_email_has_no_serious_accessibility_violations(open_email):
             if serious:
                 found[f"{edition} ({scheme})"] = serious
     assert found == {}
+
+
+def test_an_email_without_a_sidebar_gives_the_main_column_the_whole_width(browser, tmp_path):
+    from tests.conftest import make_project
+
+    project = make_project(tmp_path / "newsroom")
+    project.write(
+        "news/story.md", "---\ntitle: A story\ndate: 2020-02-20\nsummary: In brief.\n---\n"
+    )
+    project.write(
+        "newsletters/2020-03.md",
+        "---\ntitle: March\ndate: 2020-03-01\nsubject: March\npreheader: The news.\n"
+        "sections:\n  - heading: News\n    collection: news\n    rule: since-previous\n---\n",
+    )
+    assert project.build().exit_code == 0
+    html = (project.site / "newsletters/2020-03/email.html").read_text()
+    assert 'class="column column-side' not in html and 'width="230"' not in html
+    context = browser.new_context(viewport={"width": 600, "height": 900})
+    context.route("**/*", lambda route: route.abort())
+    page = context.new_page()
+    page.set_content(html)
+    assert page.locator(".column").bounding_box()["width"] == 600
+    context.close()

@@ -392,6 +392,114 @@ def test_a_subject_on_two_lines_is_an_error(tmp_path: Path):
     ]
 
 
+def test_a_story_published_after_an_edition_stays_out_of_it_on_every_rebuild(tmp_path: Path):
+    project = edition_project(tmp_path / "newsroom")
+    project.write(
+        "news/late.md",
+        "---\ntitle: Late story\ndate: 2020-02-22\nsummary: Late.\n"
+        "publish: 2020-03-10 09:00\n---\n",
+    )
+    april = (project.root / "content/newsletters/2020-03.md").read_text()
+    april = april.replace("March 2020", "April 2020").replace("2020-03-01", "2020-04-01")
+    project.write("newsletters/2020-04.md", april)
+    assert project.build("--today", "2020-04-02").exit_code == 0
+    assert "Late story" not in (project.site / "newsletters/2020-03/email.txt").read_text()
+    april_text = (project.site / "newsletters/2020-04/email.txt").read_text()
+    assert "Late story" in april_text, "it is news in the first edition after it went public"
+
+
+def test_an_event_under_way_on_the_edition_date_is_still_upcoming(tmp_path: Path):
+    project = edition_project(tmp_path / "newsroom")
+    project.write(
+        "events/week.md",
+        "---\ntitle: Cluster week\nsummary: A week.\nkind: conference\n"
+        "start: 2020-02-27\nend: 2020-03-04\n---\n",
+    )
+    assert project.build().exit_code == 0
+    sections = text_sections((project.site / "newsletters/2020-03/email.txt").read_text())
+    assert titles(sections["UPCOMING EVENTS"]) == ["Cluster week", "Event in March"]
+    assert "Cluster week" not in sections["PAST EVENTS"]
+
+
+def test_merge_tags_and_encoded_addresses_in_an_intro_come_out_as_written(tmp_path: Path):
+    project = edition_project(tmp_path / "newsroom", "        platform: mailchimp\n")
+    (project.root / "content/newsletters/files").mkdir()
+    (project.root / "content/newsletters/files/Report final.pdf").write_bytes(b"%PDF-1.4\n")
+    edition = project.root / "content/newsletters/2020-03.md"
+    edition.write_text(
+        edition.read_text() + "\nDear *|FNAME|*, read [the report](files/Report%20final.pdf) or "
+        "[update your preferences](*|UPDATE_PROFILE|*). Call [us](tel:+3222991111).\n"
+    )
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    html = (project.site / "newsletters/2020-03/email.html").read_text()
+    hrefs = parse_html(html).hrefs
+    assert "Dear *|FNAME|*," in html and "*|UPDATE_PROFILE|*" in hrefs
+    assert (
+        "https://news.example.org/newsletters/files/Report%20final.pdf"
+        "?utm_source=newsletter&utm_medium=email&utm_campaign=2020-03" in hrefs
+    )
+    assert "Dear *|FNAME|*," in (project.site / "newsletters/2020-03/email.txt").read_text()
+
+
+def test_an_edition_with_nothing_in_it_or_a_too_wide_image_fails(tmp_path: Path):
+    project = edition_project(tmp_path / "newsroom")
+    (project.root / "content/newsletters/wide.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    project.write(
+        "newsletters/2020-06.md",
+        """\
+        ---
+        title: June 2020
+        date: 2020-06-01
+        subject: Quiet June
+        preheader: Nothing this month.
+        sections:
+          - heading: Upcoming events
+            collection: events
+            rule: upcoming
+            days: 7
+        ---
+        ![A map](wide.png){ width=1200 }
+
+        Also [on the web](http://news.example.org/events/none/).
+        """,
+    )
+    result = project.build()
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "content/newsletters/2020-06.md:1: image https://news.example.org/newsletters/wide.png "
+        "is 1200 px wide: at most 552 px fit in the email",
+        "content/newsletters/2020-06.md:1: link “on the web” points at "
+        "http://news.example.org/events/none/?utm_source=newsletter&utm_medium=email"
+        "&utm_campaign=2020-06, a page the build does not produce",
+        "content/newsletters/2020-06.md:1: the email lists no items: every section came out "
+        "empty at the edition's date; list items by slug, widen a rule's days, or change the "
+        "date",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sender", "expected"),
+    [
+        ("News <news@exämple.org>", "News <news@xn--exmple-cua.org>"),
+        ("News <nöws@example.org>", None),
+    ],
+)
+def test_sender_addresses_are_checked_and_international_domains_encoded(
+    tmp_path: Path, sender: str, expected: str | None
+):
+    project = edition_project(tmp_path / "newsroom")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("Scratch News <news@example.org>", sender))
+    result = project.build()
+    if expected is None:
+        assert result.exit_code == 1
+        assert "sender: expected an email address like 'Name <news@example.org>'" in result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert read_eml(project.site / "newsletters/2020-03/2020-03.eml")["From"] == expected
+
+
 def _own_templates(project: Project) -> Path:
     """Give the project its own copy of the templates, to edit."""
     (project.root / "templates").unlink()
@@ -522,15 +630,21 @@ def test_a_draft_edition_can_be_proofed_before_it_is_published(
     inbox, port = smtp_server
     project = edition_project(tmp_path / "newsroom")
     edition = project.root / "content/newsletters/2020-03.md"
-    edition.write_text(
-        edition.read_text().replace("date: 2020-03-01\n", "date: 2020-03-01\ndraft: true\n")
+    text = edition.read_text().replace("date: 2020-03-01\n", "date: 2020-03-01\ndraft: true\n")
+    text = text.replace("sections:\n", "lead: launch\nsections:\n")
+    edition.write_text(text)
+    # A story to be published together with the edition, a draft for now.
+    project.write(
+        "news/launch.md",
+        "---\ntitle: Launch story\ndate: 2020-03-01\nsummary: Launching.\ndraft: true\n---\n",
     )
     _smtp_env(monkeypatch, port, "s3cret-pass")
     assert project.build().exit_code == 0
     assert not (project.site / "newsletters" / "2020-03").exists()
     result = project.run("proof", "2020-03", "--to", "editor@example.org")
     assert result.exit_code == 0, result.output
-    assert len(inbox.envelopes) == 1
+    (envelope,) = inbox.envelopes
+    assert b"Launch story" in envelope.original_content
 
 
 def test_a_refused_login_is_a_clear_error_that_never_shows_the_password(

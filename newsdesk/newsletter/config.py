@@ -26,17 +26,20 @@ class Platform:
     """The tag for the reader's own unsubscribe link; None: the configured unsubscribe_url."""
     web_version: str | None
     """The tag for the platform's copy of the email; None: the edition's page on the site."""
+    tag_pattern: str | None = None
+    """What any merge tag of the platform looks like, so ones editors write (``*|FNAME|*``)
+    pass through Markdown and link checks as they are."""
 
-    @property
-    def merge_tags(self) -> frozenset[str]:
-        return frozenset(tag for tag in (self.unsubscribe, self.web_version) if tag)
+    def is_merge_tag(self, text: str) -> bool:
+        return bool(self.tag_pattern and re.fullmatch(self.tag_pattern, text))
 
 
+_CURLY_TAG = r"\{\{[^{}<>\"\n]+\}\}"
 PLATFORMS = {
     "generic": Platform("generic", None, None),
-    "mailchimp": Platform("mailchimp", "*|UNSUB|*", "*|ARCHIVE|*"),
-    "listmonk": Platform("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}"),
-    "brevo": Platform("brevo", "{{ unsubscribe }}", "{{ mirror }}"),
+    "mailchimp": Platform("mailchimp", "*|UNSUB|*", "*|ARCHIVE|*", r"\*\|[A-Z0-9_:]+\|\*"),
+    "listmonk": Platform("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}", _CURLY_TAG),
+    "brevo": Platform("brevo", "{{ unsubscribe }}", "{{ mirror }}", _CURLY_TAG),
 }
 
 SMTP_ENV = "NEWSDESK_SMTP_"
@@ -217,8 +220,13 @@ def _address(value: str | None, where: str) -> Address:
     if value and len(pairs) == 1:
         name, addr = pairs[0]
         user, at, domain = addr.partition("@")
-        if at and user and "." in domain:
-            return Address(display_name=name, username=user, domain=domain)
+        if at and user and user.isascii() and "." in domain:
+            try:  # an internationalised domain is written in its ASCII (IDNA) form
+                domain = domain.encode("idna").decode("ascii")
+            except UnicodeError:
+                pass
+            else:
+                return Address(display_name=name, username=user, domain=domain)
     raise NewsletterConfigError(
         f"{where}: expected an email address like 'Name <news@example.org>'"
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from newsdesk.catalog import Catalog
 from newsdesk.errors import ContentError, ContentErrors
-from newsdesk.models import Edition
+from newsdesk.models import Edition, Item
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.gate import check_edition, produced_paths
 from newsdesk.newsletter.render import EditionRenderer, RenderedEdition
@@ -51,8 +51,19 @@ def render_for_proof(
                 )
             ]
         )
-    (rendered,) = _render(catalog, settings, mail, [*page_urls, edition.page_url], [edition])
+    # Drafts it lists are to be published with it: their pages count as produced too.
+    listed = [i.page_url for i in catalog.unpublished.values() if _listed_in(i, edition)]
+    (rendered,) = _render(catalog, settings, mail, [*page_urls, *listed], [edition])
     return rendered
+
+
+def _listed_in(item: Item, edition: Edition) -> bool:
+    if item is edition or (item.collection == "news" and item.slug == edition.lead):
+        return True
+    return any(
+        section.collection == item.collection and item.slug in (section.items or ())
+        for section in edition.sections
+    )
 
 
 def _render(
@@ -63,7 +74,7 @@ def _render(
     editions: list[Edition],
 ) -> tuple[RenderedEdition, ...]:
     renderer = EditionRenderer(catalog, settings, mail)
-    produced = produced_paths(page_urls, catalog.files, (e.page_url for e in editions))
+    produced = produced_paths(page_urls, catalog.files, editions)
     rendered, errors = [], []
     for edition in editions:
         result = renderer.render(choose(edition, catalog, settings.closing_soon_days))

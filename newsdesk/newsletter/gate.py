@@ -9,12 +9,14 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from newsdesk.errors import ContentError
+from newsdesk.models import Edition
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.render import RenderedEdition
 
 GMAIL_CLIP_KB = 102
-EDITION_FILES = ("email.html", "email.txt")
+CONTENT_WIDTH = 552
+"""Pixels between the email's side paddings: no image may be wider."""
 
 
 @dataclass
@@ -57,13 +59,14 @@ class _EmailParts(HTMLParser):
 
 
 def produced_paths(
-    page_urls: Iterable[str], files: Iterable[str], editions: Iterable[str]
+    page_urls: Iterable[str], files: Iterable[str], editions: Iterable[Edition]
 ) -> frozenset[str]:
     """Every site-relative path the build writes that an email may link to: pages by their
     directory URL (``news/x/``), files by their path, and each edition's own files."""
     paths = set(page_urls) | set(files)
-    for url in editions:
-        paths.update(f"{url}{name}" for name in EDITION_FILES)
+    for edition in editions:
+        names = ("email.html", "email.txt", f"{edition.slug}.eml")
+        paths.update(f"{edition.page_url}{name}" for name in names)
     return frozenset(paths)
 
 
@@ -89,16 +92,27 @@ def _problems(
             f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
             "and mailing platforms add their own markup): list fewer items or shorten the intro"
         )
+    if not rendered.view.lead and not rendered.view.sections:
+        yield (
+            "the email lists no items: every section came out empty at the edition's date; "
+            "list items by slug, widen a rule's days, or change the date"
+        )
     parts = _EmailParts()
     parts.feed(html)
     parts.close()
     linker = Linker(mail, rendered.id)
     for image in parts.images:
         src = image.get("src") or ""
+        width = (image.get("width") or "").strip()
         if not (image.get("alt") or "").strip():
             yield f"image {src} has no alt text: describe it for readers who do not load images"
-        if not (image.get("width") or "").strip().isdigit():
-            yield f"image {src} has no width: Outlook shows it at its full size without one"
+        if not width.isdigit():
+            yield (
+                f"image {src} has no width: give one, like ![…](…){{ width=552 }}; "
+                "Outlook shows an image at its full size without one"
+            )
+        elif int(width) > CONTENT_WIDTH:
+            yield f"image {src} is {width} px wide: at most {CONTENT_WIDTH} px fit in the email"
         yield from _address_problems(src, "image", linker, produced, mail)
     for href, text in parts.links:
         yield from _address_problems(href, f"link “{text}”", linker, produced, mail)
@@ -114,10 +128,10 @@ def _problems(
 def _address_problems(
     url: str, what: str, linker: Linker, produced: frozenset[str], mail: NewsletterSettings
 ) -> Iterator[str]:
-    if url in mail.platform.merge_tags:
+    if mail.platform.is_merge_tag(url):
         return
     parts = urlsplit(url)
-    if parts.scheme == "mailto" and parts.path:
+    if parts.scheme in ("mailto", "tel") and parts.path:
         return
     if parts.scheme not in ("http", "https") or not parts.netloc:
         yield f"{what} points at '{url}', which is not an absolute web address"

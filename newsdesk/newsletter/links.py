@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from newsdesk.catalog import MARKDOWN_SUFFIXES, page_url
 from newsdesk.newsletter.config import NewsletterSettings
@@ -27,6 +27,8 @@ class Linker:
     def __init__(self, settings: NewsletterSettings, campaign: str) -> None:
         self.settings = settings
         self.site_url = settings.site_url
+        site = urlsplit(settings.site_url)
+        self.site_host, self.site_path_prefix = site.netloc.lower(), site.path
         self.utm = (*settings.utm, ("utm_campaign", campaign))
 
     def page(self, site_path: str) -> str:
@@ -43,17 +45,25 @@ class Linker:
         return url
 
     def is_site(self, url: str) -> bool:
-        return url.startswith(self.site_url)
+        """A link to the site, over http or https."""
+        parts = urlsplit(url)
+        return (
+            parts.scheme in ("http", "https")
+            and parts.netloc.lower() == self.site_host
+            and (parts.path or "/").startswith(self.site_path_prefix)
+        )
 
     def site_path(self, url: str) -> str | None:
         """The site-relative path an absolute link to the site points at (no query)."""
         if not self.is_site(url):
             return None
-        return unquote(urlsplit(url).path)[len(urlsplit(self.site_url).path) :]
+        return unquote(urlsplit(url).path or "/")[len(self.site_path_prefix) :]
 
     def resolve(self, target: str, src_uri: str, image: bool = False) -> str:
         """A link written in content (``../news/x.md``, ``images/map.png``, ``https://…``),
         made absolute; Markdown files become their page's URL."""
+        if self.settings.platform.is_merge_tag(target):
+            return target
         parts = urlsplit(target)
         if parts.scheme or parts.netloc:
             return target if image or parts.scheme not in ("http", "https") else self.tag(target)
@@ -66,6 +76,7 @@ class Linker:
         elif parts.path.endswith("/") and path != ".":
             path = f"{path}/"
         path = "" if path == "." else path
+        path = quote(path, safe="/")
         if image:
             return self.asset(path)
         url = urlunsplit(("", "", path, parts.query, parts.fragment))

@@ -8,6 +8,7 @@ written, for the platform to fill in.
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -38,7 +39,8 @@ from newsdesk.views import Presenter
 EMAIL_TEMPLATES = "templates/email"
 INTRO_EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")
 """Markdown for an intro: no permalinks or footnotes, whose in-page links mean nothing in mail."""
-LEAD_IMAGE_WIDTH = 560
+LEAD_IMAGE_WIDTH = 552
+"""The email's 600 px less its side paddings."""
 TEXT_WIDTH = 72
 
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
@@ -181,18 +183,34 @@ class EditionRenderer:
             home_label=mail.site_url.split("://", 1)[1].rstrip("/"),
             web_url=mail.platform.web_version or linker.page(edition.page_url),
             unsubscribe_url=mail.unsubscribe_link,
-            social=mail.social,
+            social=tuple(SocialLink(link.label, linker.tag(link.url)) for link in mail.social),
             legal_notice=mail.legal_notice,
             postal_address=mail.postal_address,
         )
 
     def _intro(self, body: str, src_uri: str, linker: Linker) -> str:
+        """The body as email HTML: cleaned, every address absolute, and the platform's merge
+        tags (``*|FNAME|*``) kept as written, away from Markdown and link handling."""
         if not body.strip():
             return ""
+        platform = self.mail.platform
+        tags: list[str] = []
+
+        def stash(match: re.Match[str]) -> str:
+            tags.append(match.group(0))
+            return f"ndmergetag{len(tags) - 1}x"
+
+        if platform.tag_pattern:
+            body = re.sub(platform.tag_pattern, stash, body)
+
+        def address(element: str, url: str) -> str:
+            if re.fullmatch(r"ndmergetag\d+x", url):
+                return url
+            return linker.resolve(url, src_uri, image=element == "img")
+
         html = markdown.markdown(body, extensions=list(INTRO_EXTENSIONS))
-        return clean_email_html(
-            html, lambda element, url: linker.resolve(url, src_uri, image=element == "img")
-        )
+        html = clean_email_html(html, address)
+        return re.sub(r"ndmergetag(\d+)x", lambda m: tags[int(m.group(1))], html)
 
     def _item(self, item: Item, content: EditionContent, linker: Linker) -> EmailItem:
         image = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from newsdesk.catalog import Catalog
 from newsdesk.clock import Clock
@@ -38,6 +38,7 @@ class EditionContent:
 
 
 def edition_clock(edition: Edition, catalog: Catalog) -> Clock:
+    """The start of the edition's day, site time."""
     return Clock(catalog.clock.start_of(edition.date), catalog.clock.tz)
 
 
@@ -59,7 +60,11 @@ def choose(edition: Edition, catalog: Catalog, closing_soon_days: int = 14) -> E
         if section.items is not None:
             items = list(_listed(section, catalog))
         else:
-            items = _ruled(section, catalog, clock, previous, closing_soon_days)
+            items = [
+                item
+                for item in _ruled(section, catalog, clock, previous, closing_soon_days)
+                if _published_on(item, edition.date)
+            ]
         chosen.append((section, items))
     lead = _lead(edition, catalog, chosen)
     sections = []
@@ -76,17 +81,38 @@ def _lead(
 ) -> Item | None:
     """The edition's ``lead``, else the first item of its first main section if news."""
     if edition.lead is not None:
-        return next(item for item in catalog.collection("news") if item.slug == edition.lead)
+        by_slug = {item.slug: item for item in catalog.collection("news")}
+        return by_slug.get(edition.lead) or catalog.unpublished[f"news/{edition.lead}.md"]
     for section, items in chosen:
         if section.placement == "main" and items:
             return items[0] if items[0].collection == "news" else None
     return None
 
 
+def _published_on(item: Item, day: date) -> bool:
+    """Whether the item was public on ``day``: an item published later is not shown by an
+    earlier edition, however often the site is rebuilt."""
+    return item.publish is None or _day_of(item.publish) <= day
+
+
+def first_public_day(item: Item) -> date:
+    """The day an item became news: its date, or its publishing day if that came later."""
+    if item.publish is None:
+        return item.sort_date
+    return max(item.sort_date, _day_of(item.publish))
+
+
+def _day_of(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
 def _listed(section: Section, catalog: Catalog) -> Iterable[Item]:
+    """Items by slug; a draft edition may list drafts meant to be published with it."""
     by_slug = {item.slug: item for item in catalog.collection(section.collection)}
     for slug in section.items or ():
-        yield by_slug[slug]  # the catalog has checked that each one is published
+        found = by_slug.get(slug) or catalog.unpublished.get(f"{section.collection}/{slug}.md")
+        assert found is not None  # the catalog has checked every reference
+        yield found
 
 
 def _ruled(
@@ -102,13 +128,16 @@ def _ruled(
     days = timedelta(days=section.days or DEFAULT_DAYS[rule])
     items = catalog.collection(section.collection)
     if rule == "since-previous":
-        # After the previous edition's day (its items went out then), up to this edition's
-        # day; newest first, as the catalog holds them.
+        # Public after the previous edition's day (that one showed what was public then), up
+        # to this edition's day; newest first, as the catalog holds them.
         since = previous.date if previous else clock.today - days
-        return [item for item in items if since < item.sort_date <= clock.today]
+        return [item for item in items if since < first_public_day(item) <= clock.today]
     events = [item for item in items if isinstance(item, Event)]
     if rule == "upcoming":
-        soon = [e for e in events if now <= event_start(e, clock) < now + days]
+        # Starting within the window, or already under way and not yet over.
+        soon = [
+            e for e in events if event_start(e, clock) < now + days and event_end(e, clock) > now
+        ]
         return sorted(soon, key=lambda e: (event_start(e, clock), e.slug))
     if rule == "recent":
         recent = [e for e in events if now - days < event_end(e, clock) <= now]
