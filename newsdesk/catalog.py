@@ -25,10 +25,25 @@ from newsdesk.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.validation import validate_item, validate_page
 
+KNOWLEDGE_FACET_FOLDERS = (
+    "kind",
+    "territorial_validity",
+    "strategic_challenges",
+    "thematic_priorities",
+    "support_types",
+    "typology",
+    "countries",
+    "language",
+    "year",
+)
+"""The knowledge repository's pages per facet value live in these folders (with hyphens)."""
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset({"index", "readme", "page", "past", "closed", "feed", "tag", "tags"})
-GENERATED_FOLDERS = frozenset({*MODELS, "tags"})
+RESERVED_SLUGS = frozenset(
+    {"index", "readme", "page", "past", "closed", "feed", "tag", "tags", "search"}
+    | {facet.replace("_", "-") for facet in KNOWLEDGE_FACET_FOLDERS}
+)
+GENERATED_FOLDERS = frozenset({*MODELS, "tags", "search", "pagefind"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""
 STORED_FILE_FIELDS = ("image", "photo", "file")
 
@@ -45,8 +60,8 @@ class Catalog:
     unpublished: Mapping[str, Item]
     """Items kept out of every output (drafts, scheduled), by ``src_uri``; an edition can
     still be proofed from here."""
-    files: frozenset[str]
-    """``src_uri`` of every other file in the content folder (images, attachments)."""
+    files: Mapping[str, int]
+    """Every other file in the content folder (images, attachments): ``src_uri`` → bytes."""
     by_tag: Mapping[str, tuple[Item, ...]]
     upcoming_events: tuple[Event, ...]
     """Events not yet over, soonest first."""
@@ -376,7 +391,7 @@ def _catalog(
         collections=collections,
         pages=tuple(pages),
         unpublished={i.src_uri: i for i, _ in items if i.src_uri not in published},
-        files=frozenset(static),
+        files={src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)},
         by_tag={tag: newest_first(tagged[tag]) for tag in sorted(tagged)},
         upcoming_events=tuple(upcoming),
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),

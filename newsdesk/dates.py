@@ -58,3 +58,30 @@ def amount_text(euros: float, locale: str = "en_GB") -> str:
         )
         return f"EUR {compact}"
     return f"EUR {format_decimal(euros, locale=locale)}"
+
+
+FILE_TYPES = {
+    ".pdf": "PDF",
+    ".pptx": "PowerPoint",
+    ".ppt": "PowerPoint",
+    ".docx": "Word",
+    ".doc": "Word",
+    ".odt": "OpenDocument text",
+    ".odp": "OpenDocument presentation",
+    ".xlsx": "Excel",
+    ".ods": "OpenDocument spreadsheet",
+    ".csv": "CSV",
+    ".zip": "ZIP",
+    ".epub": "EPUB",
+}
+
+
+def file_text(name: str, size: int, locale: str = "en_GB") -> str:
+    """``PDF, 1.2 MB``: what a reader needs before downloading an attachment."""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    kind = FILE_TYPES.get(suffix, suffix.lstrip(".").upper() or "File")
+    if size >= 1024 * 1024:
+        amount = f"{format_decimal(size / 1024 / 1024, '#,##0.0', locale=locale)} MB"
+    else:
+        amount = f"{format_decimal(max(size / 1024, 1), '#,##0', locale=locale)} KB"
+    return f"{kind}, {amount}"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from newsdesk import facets
 from newsdesk.catalog import Catalog
 from newsdesk.models import Edition, Item, News
 from newsdesk.newsletter.selection import choose
@@ -25,6 +26,7 @@ from newsdesk.views import (
     ListingView,
     Pager,
     Presenter,
+    SearchView,
     TagIndexView,
     TagLink,
     tag_url,
@@ -87,7 +89,15 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
             toc=True,
         )
     yield from _listings(catalog, settings, presenter)
+    yield from _knowledge_facet_pages(catalog, settings, presenter)
     yield from _tag_pages(catalog, settings, presenter)
+    yield PageSpec(
+        "search/index.md",
+        "Search",
+        "newsdesk/search.html",
+        SearchView("Search"),
+        description="Search news, events, calls, interviews and the knowledge repository.",
+    )
 
 
 def _web_version(
@@ -114,6 +124,13 @@ def _web_version(
 # -- listings ----------------------------------------------------------------------------
 
 
+def _panel(
+    catalog: Catalog, collection: str, items: Sequence[Item], **fixed: tuple[str, ...]
+) -> facets.FacetPanel:
+    limits = (("collection", (collection,)), *fixed.items())
+    return facets.panel(collection, items, catalog, limits)
+
+
 def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
     size = settings.page_size
     upcoming, past = catalog.upcoming_events, catalog.past_events
@@ -126,6 +143,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Past events", "events/past/"),),
         "No events are coming up. See the past events.",
+        _panel(catalog, "events", upcoming, timing=("upcoming",)),
     )
     yield from _paginate(
         "events/past",
@@ -136,6 +154,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Upcoming events", "events/"),),
         "No past events yet.",
+        _panel(catalog, "events", past, timing=("past",)),
     )
     current = _by_next_deadline(catalog, lambda state: state is not CallState.CLOSED)
     closed = [
@@ -143,6 +162,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         for call in catalog.collection("calls")
         if catalog.call_states[call.src_uri].state is CallState.CLOSED
     ]
+    not_closed = tuple(state.value for state in CallState if state is not CallState.CLOSED)
     yield from _paginate(
         "calls",
         "Open calls",
@@ -152,6 +172,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Closed calls", "calls/closed/"),),
         "No calls are open right now.",
+        _panel(catalog, "calls", current, state=not_closed),
     )
     yield from _paginate(
         "calls/closed",
@@ -162,6 +183,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Open calls", "calls/"),),
         "No closed calls yet.",
+        _panel(catalog, "calls", closed, state=(CallState.CLOSED.value,)),
     )
     for name, intro in (
         ("news", "News from the cluster community, newest first."),
@@ -169,15 +191,17 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         ("knowledge", "Reports, presentations, guides and policy examples."),
         ("newsletters", "Every edition of the newsletter, newest first."),
     ):
+        items = catalog.collection(name)
         yield from _paginate(
             name,
             SECTION_TITLES[name],
             intro,
-            catalog.collection(name),
+            items,
             size,
             presenter,
             (),
             "Nothing published yet.",
+            _panel(catalog, name, items) if name in ("news", "knowledge") else None,
         )
 
 
@@ -190,8 +214,10 @@ def _paginate(
     presenter: Presenter,
     links: tuple[Link, ...],
     empty: str,
+    panel: facets.FacetPanel | None = None,
 ) -> Iterator[PageSpec]:
-    """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page."""
+    """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page, which
+    carries the filter ``panel``."""
     chunks = [items[start : start + size] for start in range(0, len(items), size)] or [[]]
     urls = [f"{base}/"] + [f"{base}/page/{n}/" for n in range(2, len(chunks) + 1)]
     for index, chunk in enumerate(chunks):
@@ -205,7 +231,15 @@ def _paginate(
                 pages=tuple(Link(str(n + 1), url) for n, url in enumerate(urls)),
             )
         page_title = title if index == 0 else f"{title} (page {index + 1})"
-        view = ListingView(page_title, intro, presenter.cards(chunk), pager, links, empty)
+        view = ListingView(
+            page_title,
+            intro,
+            presenter.cards(chunk),
+            pager,
+            links,
+            empty,
+            panel if index == 0 else None,
+        )
         yield PageSpec(
             f"{urls[index]}index.md", page_title, "newsdesk/listing.html", view, description=intro
         )
@@ -256,6 +290,44 @@ def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeVie
         ),
     )
     return HomeView(presenter.card(lead) if lead else None, sections)
+
+
+# -- the knowledge repository, without JavaScript -----------------------------------------
+
+
+def _knowledge_facet_pages(
+    catalog: Catalog, settings: Settings, presenter: Presenter
+) -> Iterator[PageSpec]:
+    """``/knowledge/kind/``, listing each value, and ``/knowledge/kind/report/``, listing
+    its documents: what the repository's filters link to."""
+    documents = catalog.collection("knowledge")
+    panel = facets.panel("knowledge", documents, catalog, ())
+    back = Link("Knowledge repository", "knowledge/")
+    for facet in panel.facets:
+        segment = facets.SEGMENTS[facet.name]
+        yield PageSpec(
+            f"knowledge/{segment}/index.md",
+            f"Knowledge repository by {facet.title.lower()}",
+            "newsdesk/tags.html",
+            TagIndexView(
+                f"Knowledge repository by {facet.title.lower()}",
+                tuple(TagLink(value.label, value.url or "", value.count) for value in facet.values),
+            ),
+            description=f"Documents in the knowledge repository by {facet.title.lower()}.",
+        )
+        for value in facet.values:
+            chosen = [d for d in documents if value.key in facets.values(d, facet.name, catalog)]
+            yield from _paginate(
+                f"knowledge/{segment}/{value.key}",
+                f"{facet.title}: {value.label}",
+                f"Documents in the knowledge repository with {facet.title.lower()} "
+                f"“{value.label}”, newest first.",
+                chosen,
+                settings.page_size,
+                presenter,
+                (back, Link(f"By {facet.title.lower()}", f"knowledge/{segment}/")),
+                "No documents.",
+            )
 
 
 # -- tags --------------------------------------------------------------------------------

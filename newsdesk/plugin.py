@@ -36,6 +36,7 @@ from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, write_edition
 from newsdesk.pages import SitePlan, plan_site
 from newsdesk.sanitize import clean_html
+from newsdesk.search import SearchIndexError, index_site
 from newsdesk.settings import Settings, build_clock
 from newsdesk.taxonomy import TAXONOMY_FILE
 
@@ -102,9 +103,16 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return config
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.settings is not None
+        site_dir = Path(config.site_dir)
         for edition in self.editions:
-            write_edition(edition, Path(config.site_dir))
-        self._restore_epoch()
+            write_edition(edition, site_dir)
+        try:
+            index_site(site_dir, self.settings.locale.split("_")[0])
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            self._restore_epoch()
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_epoch()

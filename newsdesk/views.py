@@ -13,7 +13,8 @@ from functools import singledispatch
 from urllib.parse import urlsplit
 
 from newsdesk.catalog import Catalog, stored_file_uri
-from newsdesk.dates import amount_text, day_text, moment_text, range_text
+from newsdesk.dates import amount_text, day_text, file_text, moment_text, range_text
+from newsdesk.facets import EVENT_KIND_LABELS, KNOWLEDGE_KIND_LABELS, FacetPanel, search_filters
 from newsdesk.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.settings import Settings
 from newsdesk.states import CallState, DeadlineState, deadline_state, is_ongoing, is_upcoming
@@ -80,6 +81,16 @@ class ItemView:
     """An edition's sections, as its web version shows them."""
     downloads: tuple[Link, ...] = ()
     """An edition's email files."""
+    search: SearchData | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchData:
+    """What the search index keeps of a page: filters, result metadata, and a sort key."""
+
+    filters: tuple[tuple[str, str], ...]
+    meta: tuple[tuple[str, str], ...]
+    sort_date: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,7 @@ class ListingView:
     pager: Pager | None
     links: tuple[Link, ...]
     empty: str
+    facets: FacetPanel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,11 @@ class HomeSection:
 class HomeView:
     lead: Card | None
     sections: tuple[HomeSection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,24 +158,6 @@ SECTION_TITLES = {
     "interviews": "Interviews",
     "knowledge": "Knowledge repository",
     "newsletters": "Newsletter archive",
-}
-
-EVENT_KIND_LABELS = {
-    "conference": "Conference",
-    "matchmaking": "Matchmaking event",
-    "webinar": "Webinar",
-    "workshop": "Workshop",
-    "info-day": "Info day",
-    "mission": "Mission",
-    "other": "Event",
-}
-KNOWLEDGE_KIND_LABELS = {
-    "report": "Report",
-    "presentation": "Presentation",
-    "guide": "Guide",
-    "policy-example": "Policy example",
-    "study": "Study",
-    "toolkit": "Toolkit",
 }
 
 
@@ -207,6 +206,15 @@ class Presenter:
             back=Link(f"All {SECTION_TITLES[item.collection].lower()}", f"{item.collection}/"),
             deadlines=deadlines,
             image=image,
+            search=SearchData(
+                filters=search_filters(item, self.catalog),
+                meta=(
+                    ("collection", SECTION_TITLES[item.collection]),
+                    ("kind", self.kind_label(item)),
+                    ("date", self.when(item)),
+                ),
+                sort_date=item.sort_date.isoformat(),
+            ),
         )
 
     def kind_label(self, item: Item) -> str:
@@ -241,10 +249,22 @@ class Presenter:
             return f"Deadline: {moment_text(shown.date, self.locale)}"
         return day_text(item.sort_date, self.locale)
 
+    def attachment(self, item: Item) -> Link | None:
+        """A knowledge document's file: ``panorama.pdf (PDF, 1.2 MB)`` and where it is."""
+        if not isinstance(item, KnowledgeDoc) or not item.file:
+            return None
+        uri = stored_file_uri(item, item.file)
+        name = posixpath.basename(item.file)
+        size = file_text(name, self.catalog.files[uri], self.locale)
+        return Link(f"{name} ({size})", uri)
+
     def where(self, item: Item) -> str | None:
-        """The line under a card's date: place, programme, or who was interviewed."""
+        """The line under a card's date: place, programme, who was interviewed, or the
+        attachment's type and size."""
         if isinstance(item, Event):
             return self.place(item)
+        if attachment := self.attachment(item):
+            return attachment.label
         if isinstance(item, Call):
             return item.programme
         if isinstance(item, Interview):
@@ -359,10 +379,8 @@ def _(item: KnowledgeDoc, p: Presenter) -> list[Fact]:
     for facet, title in FACET_TITLES.items():
         if values := getattr(item, facet):
             facts.append(Fact(title, ", ".join(taxonomy.label(facet, v) for v in values)))
-    if item.file:
-        facts.append(
-            Fact("Document", posixpath.basename(item.file), stored_file_uri(item, item.file))
-        )
+    if attachment := p.attachment(item):
+        facts.append(Fact("Document", attachment.label, attachment.url))
     return facts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,3 +148,20 @@ def build_sample(site: Path) -> Path:
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample site, built once for the session."""
     return build_sample(tmp_path_factory.mktemp("sample") / "site")
+
+
+UNSTABLE_SEARCH_FILES = re.compile(
+    r"pagefind/(filter/.*|pagefind\.[^/]*\.pf_meta|pagefind-entry\.json)"
+)
+"""Pagefind writes its filter and metadata indexes in hash-map order, so their bytes (and the
+names that hash them) change from run to run; its pages, words and fragments do not
+(Pagefind issue #638)."""
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {
+        name: p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+        and not UNSTABLE_SEARCH_FILES.fullmatch(name := p.relative_to(site).as_posix())
+    }

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import Project, make_project
+from tests.conftest import Project, make_project, site_files
 
 
 def news(title: str, day: str, extra: str = "", body: str = "A story.") -> str:
@@ -33,14 +33,6 @@ def call(title: str, *deadlines: str, extra: str = "") -> str:
 
 def card_titles(html: str) -> list[str]:
     return re.findall(r'class="nd-card__title"><a href="[^"]*">([^<]*)</a>', html)
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_listings_order_and_archive(project: Project):

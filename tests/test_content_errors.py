@@ -382,7 +382,8 @@ def test_stored_files_are_published_where_their_links_point(project: Project):
     project.write("knowledge/panorama.md", PANORAMA)
     project.write("news/map.md", news_with("image: images/map.png\nimage_alt: Map of clusters\n"))
     assert project.build().exit_code == 0
-    assert 'href="../documents/panorama.pdf">panorama.pdf</a>' in project.page("knowledge/panorama")
+    page = project.page("knowledge/panorama")
+    assert 'href="../documents/panorama.pdf">panorama.pdf (PDF, 1 KB)</a>' in page
     assert (project.site / "knowledge/documents/panorama.pdf").exists()
     assert '<img src="../images/map.png" alt="Map of clusters">' in project.page("news/map")
     assert (project.site / "news/images/map.png").exists()

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsdesk.models import Call, Event, KnowledgeDoc
 from newsdesk.states import CallState, call_status, is_upcoming
-from tests.conftest import build_sample, sample_catalog
+from tests.conftest import build_sample, sample_catalog, site_files
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
@@ -102,12 +102,5 @@ def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
 
 
 def test_sample_site_is_byte_identical_when_built_again(sample_site: Path, tmp_path: Path):
-    def files(root: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file()
-        }
-
     again = build_sample(tmp_path / "again")
-    assert files(again) == files(sample_site)
+    assert site_files(again) == site_files(sample_site)

@@ -1,0 +1,162 @@
+"""Facets: the dimensions readers filter listings by, and each item's values on them.
+
+The same values feed three places: the filter panels on listings (with counts), the
+Pagefind filters written into each item's page (which the panels query in the browser),
+and the knowledge repository's static page per facet value (for readers without
+JavaScript).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsdesk.catalog import KNOWLEDGE_FACET_FOLDERS, Catalog
+from newsdesk.models import Call, Event, Item, KnowledgeDoc
+from newsdesk.states import CallState, is_upcoming
+from newsdesk.taxonomy import FACET_TITLES
+
+KNOWLEDGE_FACETS = KNOWLEDGE_FACET_FOLDERS
+FACETS: dict[str, tuple[str, ...]] = {
+    "news": ("tags", "year"),
+    "events": ("kind", "countries", "tags"),
+    "calls": ("state", "tags"),
+    "interviews": ("tags", "year"),
+    "knowledge": KNOWLEDGE_FACETS,
+    "newsletters": ("year",),
+}
+"""Collection → the facets its listing filters by, in panel order."""
+
+TITLES = {
+    **FACET_TITLES,
+    "kind": "Kind",
+    "tags": "Topic",
+    "language": "Language",
+    "year": "Year",
+    "state": "Status",
+}
+SEGMENTS = {facet: facet.replace("_", "-") for facet in KNOWLEDGE_FACETS}
+"""Facet → its folder in the knowledge repository's static pages (``/knowledge/kind/``)."""
+
+EVENT_KIND_LABELS = {
+    "conference": "Conference",
+    "matchmaking": "Matchmaking event",
+    "webinar": "Webinar",
+    "workshop": "Workshop",
+    "info-day": "Info day",
+    "mission": "Mission",
+    "other": "Event",
+}
+KNOWLEDGE_KIND_LABELS = {
+    "report": "Report",
+    "presentation": "Presentation",
+    "guide": "Guide",
+    "policy-example": "Policy example",
+    "study": "Study",
+    "toolkit": "Toolkit",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    url: str | None = None
+    """Its static page, where there is one (the knowledge repository)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    name: str
+    title: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FacetPanel:
+    """The filters of one listing: the facets, and what the listing itself is limited to."""
+
+    fixed: tuple[tuple[str, tuple[str, ...]], ...]
+    """Filters every query of this listing keeps (its collection; upcoming or past…)."""
+    facets: tuple[Facet, ...]
+
+
+def values(item: Item, facet: str, catalog: Catalog) -> tuple[str, ...]:
+    """An item's keys on a facet (none where it has none)."""
+    if facet == "kind":
+        return (item.kind,) if isinstance(item, Event | KnowledgeDoc) else ()
+    if facet == "countries":
+        if isinstance(item, Event):
+            country = item.location.country if item.location else None
+            return (country,) if country else ()
+        return item.countries
+    if facet == "language":
+        return (item.language,) if item.language else ()
+    if facet == "year":
+        return (str(item.sort_date.year),)
+    if facet == "state":
+        return (catalog.status(item).state.value,) if isinstance(item, Call) else ()
+    return tuple(getattr(item, facet, ()))
+
+
+def label(facet: str, key: str, catalog: Catalog, collection: str) -> str:
+    taxonomy = catalog.taxonomy
+    if facet == "kind":
+        labels = EVENT_KIND_LABELS if collection == "events" else KNOWLEDGE_KIND_LABELS
+        return labels.get(key, key)
+    if facet == "state":
+        return CallState(key).label
+    if facet == "year":
+        return key
+    if facet == "language":
+        return taxonomy.label("languages", key)
+    return taxonomy.label(facet, key)
+
+
+def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """The Pagefind filters of an item's page: its collection, where an event stands, and
+    its value on every facet of its collection."""
+    found = [("collection", item.collection)]
+    if isinstance(item, Event):
+        found.append(("timing", "upcoming" if is_upcoming(item, catalog.clock) else "past"))
+    for facet in FACETS.get(item.collection, ()):
+        found.extend((facet, key) for key in values(item, facet, catalog))
+    return tuple(found)
+
+
+def panel(
+    collection: str,
+    items: Iterable[Item],
+    catalog: Catalog,
+    fixed: tuple[tuple[str, tuple[str, ...]], ...],
+) -> FacetPanel:
+    """The filter panel of a listing of ``items``, with each value's count among them."""
+    items = list(items)
+    facets = []
+    for name in FACETS[collection]:
+        counts: dict[str, int] = {}
+        for item in items:
+            for key in values(item, name, catalog):
+                counts[key] = counts.get(key, 0) + 1
+        order = (
+            sorted(counts, reverse=True)
+            if name == "year"
+            else sorted(counts, key=lambda key: label(name, key, catalog, collection).lower())
+        )
+        facet_values = tuple(
+            FacetValue(
+                key,
+                label(name, key, catalog, collection),
+                counts[key],
+                static_url(name, key) if collection == "knowledge" else None,
+            )
+            for key in order
+        )
+        if facet_values:
+            facets.append(Facet(name, TITLES[name], facet_values))
+    return FacetPanel(fixed, tuple(facets))
+
+
+def static_url(facet: str, key: str) -> str:
+    return f"knowledge/{SEGMENTS[facet]}/{key}/"

@@ -1,0 +1,254 @@
+// Newsdesk in the browser: Pagefind search (the header box and the search page) and the
+// filter panels of listings. Without JavaScript the site still works: the box submits to the
+// search page, and the knowledge repository's filters are links to pages of their own.
+
+const siteRoot = new URL("../", import.meta.url);
+let pagefindLoading = null;
+
+function pagefind() {
+  pagefindLoading ??= import(new URL("pagefind/pagefind.js", siteRoot).href).then(async (pf) => {
+    await pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
+    await pf.init();
+    return pf;
+  });
+  return pagefindLoading;
+}
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) node.setAttribute(name, value);
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// An excerpt from Pagefind is escaped text with <mark> around the matched words: keep only
+// those marks.
+function excerpt(html) {
+  const paragraph = element("p", { class: "nd-result__excerpt" });
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  for (const node of template.content.childNodes) {
+    paragraph.append(node.nodeName === "MARK" ? element("mark", {}, node.textContent) : node.textContent);
+  }
+  return paragraph;
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const facts = [meta.collection, meta.date].filter(Boolean).join(" · ");
+  return element(
+    "li",
+    { class: "nd-result" },
+    element("a", { class: "nd-result__title", href: data.url }, meta.title || data.url),
+    facts ? element("p", { class: "nd-result__meta" }, facts) : null,
+    data.excerpt ? excerpt(data.excerpt) : null,
+  );
+}
+
+// -- the header box ----------------------------------------------------------------------
+
+function setUpSearchBox(box) {
+  const input = box.querySelector("input[type=search]");
+  const panel = box.querySelector(".nd-search__results");
+  const status = panel.querySelector(".nd-search__status");
+  const list = panel.querySelector(".nd-search__list");
+  const all = panel.querySelector(".nd-search__all a");
+  const allBase = all.getAttribute("href");
+
+  const open = (shown) => {
+    panel.hidden = !shown;
+  };
+  const links = () => [...list.querySelectorAll("a"), all];
+
+  input.addEventListener("input", async () => {
+    const query = input.value.trim();
+    if (!query) {
+      open(false);
+      list.replaceChildren();
+      return;
+    }
+    const pf = await pagefind();
+    const search = await pf.debouncedSearch(query, {}, 150);
+    if (search === null) return; // a newer query replaced this one
+    const data = await Promise.all(search.results.slice(0, 8).map((result) => result.data()));
+    list.replaceChildren(...data.map(resultItem));
+    status.textContent = search.results.length
+      ? `${plural(search.results.length, "result")} for “${query}”`
+      : `No results for “${query}”`;
+    all.href = `${allBase}?q=${encodeURIComponent(query)}`;
+    open(true);
+  });
+
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
+      open(false);
+      input.focus();
+      event.preventDefault();
+      return;
+    }
+    if (panel.hidden || !["ArrowDown", "ArrowUp"].includes(event.key)) return;
+    const targets = links();
+    const index = targets.indexOf(document.activeElement);
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    const next = index + step;
+    if (next < 0) input.focus();
+    else targets[Math.min(next, targets.length - 1)].focus();
+    event.preventDefault();
+  });
+
+  box.addEventListener("focusout", (event) => {
+    if (!box.contains(event.relatedTarget)) open(false);
+  });
+  input.addEventListener("focus", () => {
+    if (list.childElementCount) open(true);
+  });
+}
+
+// -- the search page ---------------------------------------------------------------------
+
+async function setUpSearchPage(page) {
+  const input = page.querySelector("input[type=search]");
+  const status = page.querySelector("[role=status]");
+  const list = page.querySelector(".nd-search-page__results");
+  const query = new URLSearchParams(location.search).get("q")?.trim() || "";
+  input.value = query;
+  if (!query) return;
+  const pf = await pagefind();
+  const search = await pf.search(query);
+  const data = await Promise.all(search.results.slice(0, 50).map((result) => result.data()));
+  list.replaceChildren(...data.map(resultItem));
+  status.textContent = search.results.length
+    ? `${plural(search.results.length, "result")} for “${query}”` +
+      (search.results.length > 50 ? ", the first 50 shown" : "")
+    : `No results for “${query}”`;
+}
+
+// -- filter panels on listings -------------------------------------------------------------
+
+const PAGE_SIZE = 20;
+
+function setUpFacets(section) {
+  const fixed = Object.fromEntries(JSON.parse(section.dataset.ndFacets));
+  const groups = [...section.querySelectorAll("fieldset[data-facet]")];
+  const listing = document.querySelector("[data-nd-listing]");
+  const filtered = document.querySelector("[data-nd-filtered]");
+  const status = filtered.querySelector("[role=status]");
+  const results = filtered.querySelector(".nd-filtered__results");
+  const more = filtered.querySelector(".nd-filtered__more");
+  const clear = section.querySelector(".nd-facets__clear");
+  const staticCounts = new Map();
+  let shown = PAGE_SIZE;
+
+  // Each value becomes a checkbox; the page's address says which are ticked.
+  const params = new URLSearchParams(location.search);
+  for (const group of groups) {
+    const facet = group.dataset.facet;
+    group.hidden = false;
+    for (const item of group.querySelectorAll("li[data-value]")) {
+      const value = item.dataset.value;
+      const id = `nd-facet-${facet}-${value}`.replace(/[^A-Za-z0-9_-]/g, "-");
+      const count = item.querySelector(".nd-facet__count");
+      staticCounts.set(id, count.textContent);
+      const box = element("input", { type: "checkbox", id, name: facet, value });
+      box.checked = params.getAll(facet).includes(value);
+      const label = element("label", { for: id }, item.dataset.label, " ", count);
+      item.replaceChildren(box, label);
+    }
+  }
+  section.hidden = false;
+
+  const chosen = () => {
+    const selection = {};
+    for (const group of groups) {
+      const values = [...group.querySelectorAll("input:checked")].map((box) => box.value);
+      if (values.length) selection[group.dataset.facet] = values;
+    }
+    return selection;
+  };
+  const filtersFor = (selection, without = null) => {
+    const filters = {};
+    for (const [name, values] of Object.entries(fixed)) filters[name] = { any: values };
+    for (const [name, values] of Object.entries(selection)) {
+      if (name !== without) filters[name] = { any: values };
+    }
+    return filters;
+  };
+
+  async function update(pushAddress) {
+    const selection = chosen();
+    const address = new URLSearchParams();
+    for (const [name, values] of Object.entries(selection)) values.forEach((v) => address.append(name, v));
+    if (pushAddress) {
+      const query = address.toString();
+      history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    }
+    const active = Object.keys(selection).length > 0;
+    clear.hidden = !active;
+    if (!active) {
+      listing.hidden = false;
+      filtered.hidden = true;
+      for (const [id, text] of staticCounts) {
+        document.getElementById(id).nextElementSibling.querySelector(".nd-facet__count").textContent = text;
+      }
+      return;
+    }
+    const pf = await pagefind();
+    const search = await pf.search(null, { filters: filtersFor(selection), sort: { date: "desc" } });
+    // Counts: within a filter, values add to the choice (OR), so a filter's counts leave
+    // out its own choice and keep every other filter's.
+    for (const group of groups) {
+      const facet = group.dataset.facet;
+      const others = await pf.search(null, { filters: filtersFor(selection, facet) });
+      const counts = others.filters[facet] || {};
+      for (const box of group.querySelectorAll("input")) {
+        box.nextElementSibling.querySelector(".nd-facet__count").textContent = counts[box.value] ?? 0;
+      }
+    }
+    const render = async () => {
+      const data = await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+      results.replaceChildren(...data.map(card));
+      more.hidden = search.results.length <= shown;
+    };
+    await render();
+    more.onclick = async () => {
+      shown += PAGE_SIZE;
+      await render();
+    };
+    const count = search.results.length;
+    status.textContent = `${count} ${count === 1 ? "item matches" : "items match"} the filters`;
+    listing.hidden = true;
+    filtered.hidden = false;
+  }
+
+  section.addEventListener("change", () => {
+    shown = PAGE_SIZE;
+    update(true);
+  });
+  clear.querySelector("button").addEventListener("click", () => {
+    section.querySelectorAll("input:checked").forEach((box) => (box.checked = false));
+    update(true);
+  });
+  update(false);
+}
+
+function card(data) {
+  const meta = data.meta || {};
+  return element(
+    "article",
+    { class: "nd-card" },
+    meta.kind ? element("p", { class: "nd-card__kind" }, meta.kind) : null,
+    element("h2", { class: "nd-card__title" }, element("a", { href: data.url }, meta.title || data.url)),
+    meta.date ? element("p", { class: "nd-card__when" }, meta.date) : null,
+    meta.summary ? element("p", { class: "nd-card__summary" }, meta.summary) : null,
+  );
+}
+
+document.querySelectorAll("[data-nd-search]").forEach(setUpSearchBox);
+document.querySelectorAll("[data-nd-search-page]").forEach(setUpSearchPage);
+document.querySelectorAll("[data-nd-facets]").forEach(setUpFacets);
