@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
@@ -165,3 +171,70 @@ def site_files(site: Path) -> dict[str, bytes]:
         if p.is_file()
         and not UNSTABLE_SEARCH_FILES.fullmatch(name := p.relative_to(site).as_posix())
     }
+
+
+# -- the browser -------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(sample_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(sample_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/install-test-deps"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """Open a page at a width; returns (page, requests that tried to leave 127.0.0.1)."""
+    contexts, foreign = [], []
+
+    def block_foreign(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    def opener(url: str, width: int = 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.route("**/*", block_foreign)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(base_url + url, wait_until="networkidle")
+        return page
+
+    yield opener, foreign
+    for context in contexts:
+        context.close()

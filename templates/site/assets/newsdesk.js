@@ -92,7 +92,11 @@ function setUpSearchBox(box) {
       event.preventDefault();
       return;
     }
-    if (panel.hidden || !["ArrowDown", "ArrowUp"].includes(event.key)) return;
+    if (!["ArrowDown", "ArrowUp"].includes(event.key)) return;
+    if (panel.hidden) {
+      if (event.key !== "ArrowDown" || !list.childElementCount) return;
+      open(true);
+    }
     const targets = links();
     const index = targets.indexOf(document.activeElement);
     const step = event.key === "ArrowDown" ? 1 : -1;
@@ -104,9 +108,6 @@ function setUpSearchBox(box) {
 
   box.addEventListener("focusout", (event) => {
     if (!box.contains(event.relatedTarget)) open(false);
-  });
-  input.addEventListener("focus", () => {
-    if (list.childElementCount) open(true);
   });
 }
 
@@ -144,6 +145,7 @@ function setUpFacets(section) {
   const clear = section.querySelector(".nd-facets__clear");
   const staticCounts = new Map();
   let shown = PAGE_SIZE;
+  let latest = 0; // answers to an older choice, arriving late, are dropped
 
   // Each value becomes a checkbox; the page's address says which are ticked.
   const params = new URLSearchParams(location.search);
@@ -181,6 +183,7 @@ function setUpFacets(section) {
   };
 
   async function update(pushAddress) {
+    const generation = ++latest;
     const selection = chosen();
     const address = new URLSearchParams();
     for (const [name, values] of Object.entries(selection)) values.forEach((v) => address.append(name, v));
@@ -190,7 +193,9 @@ function setUpFacets(section) {
     }
     const active = Object.keys(selection).length > 0;
     clear.hidden = !active;
+    section.dataset.state = "loading";
     if (!active) {
+      section.dataset.state = "ready";
       listing.hidden = false;
       filtered.hidden = true;
       for (const [id, text] of staticCounts) {
@@ -199,23 +204,30 @@ function setUpFacets(section) {
       return;
     }
     const pf = await pagefind();
+    await pf.filters(); // loads every filter, so that each search counts them all
     const search = await pf.search(null, { filters: filtersFor(selection), sort: { date: "desc" } });
     // Counts: within a filter, values add to the choice (OR), so a filter's counts leave
     // out its own choice and keep every other filter's.
+    const counts = {};
     for (const group of groups) {
       const facet = group.dataset.facet;
       const others = await pf.search(null, { filters: filtersFor(selection, facet) });
-      const counts = others.filters[facet] || {};
-      for (const box of group.querySelectorAll("input")) {
-        box.nextElementSibling.querySelector(".nd-facet__count").textContent = counts[box.value] ?? 0;
-      }
+      counts[facet] = others.filters[facet] || {};
     }
     const render = async () => {
       const data = await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+      if (generation !== latest) return false;
       results.replaceChildren(...data.map(card));
       more.hidden = search.results.length <= shown;
+      return true;
     };
-    await render();
+    if (!(await render())) return;
+    for (const group of groups) {
+      for (const box of group.querySelectorAll("input")) {
+        const count = counts[group.dataset.facet][box.value] ?? 0;
+        box.nextElementSibling.querySelector(".nd-facet__count").textContent = count;
+      }
+    }
     more.onclick = async () => {
       shown += PAGE_SIZE;
       await render();
@@ -224,6 +236,7 @@ function setUpFacets(section) {
     status.textContent = `${count} ${count === 1 ? "item matches" : "items match"} the filters`;
     listing.hidden = true;
     filtered.hidden = false;
+    section.dataset.state = "ready";
   }
 
   section.addEventListener("change", () => {

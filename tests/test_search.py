@@ -1,0 +1,230 @@
+"""Search (Pagefind) and the knowledge repository: the header box, the search page, the
+filter panels and their counts, the static pages per facet value, and attachments."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from newsdesk import facets
+from tests.conftest import AXE, sample_catalog
+
+PHRASE = "best time for harvest"
+"""Occurs in one item only: the IDEEO smart viticulture story."""
+PHRASE_PAGE = "news/ideeo-smart-viticulture-basilicata/"
+
+
+def _expected(collection: str, selection: dict[str, list[str]], **fixed: list[str]):
+    """What the catalog says a filter choice shows: the matching items' titles, and each
+    facet value's count (values of a facet OR, facets AND; a facet's counts leave out its
+    own choice)."""
+    catalog = sample_catalog()
+    items = list(catalog.collection(collection))
+    for name, keys in fixed.items():
+        items = [
+            i
+            for i in items
+            if {(name, key) for key in keys} & set(facets.search_filters(i, catalog))
+        ]
+
+    def matches(item, without=None):
+        return all(
+            set(keys) & set(facets.values(item, name, catalog))
+            for name, keys in selection.items()
+            if name != without
+        )
+
+    titles = {item.title for item in items if matches(item)}
+    counts = {}
+    for name in facets.FACETS[collection]:
+        for item in items:
+            if matches(item, without=name):
+                for key in facets.values(item, name, catalog):
+                    counts[(name, key)] = counts.get((name, key), 0) + 1
+    return titles, counts
+
+
+def _shown_counts(page) -> dict[tuple[str, str], int]:
+    """Each filter value's count, as the panel shows it (values at 0 left out)."""
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('fieldset[data-facet] input')].map(box => [
+            box.name, box.value,
+            box.nextElementSibling.querySelector('.nd-facet__count').textContent])"""
+    )
+    return {(name, value): int(count) for name, value, count in found if int(count)}
+
+
+def _shown_titles(page) -> set[str]:
+    page.wait_for_selector("[data-nd-filtered]:not([hidden])")
+    return set(page.locator(".nd-filtered__results .nd-card__title").all_inner_texts())
+
+
+def _settle(page) -> None:
+    """Wait until the filter panel has answered the latest choice."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("[data-nd-facets][data-state=ready]")
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+def test_a_phrase_from_one_item_finds_it_first(open_page):
+    opener, foreign = open_page
+    page = opener("")
+    page.fill("#nd-search-input", PHRASE)
+    first = page.locator(".nd-search__list .nd-result").first
+    first.wait_for()
+    assert first.locator("a").get_attribute("href").endswith(PHRASE_PAGE)
+    assert first.locator(".nd-result__meta").inner_text() == "News · 27 February 2019"
+    assert first.locator(".nd-result__excerpt mark").count() >= 1
+    assert foreign == []
+
+
+def test_search_works_from_the_keyboard_alone(open_page):
+    opener, _ = open_page
+    page = opener("news/")
+    for _ in range(30):  # Tab from the top of the page until the search box has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "nd-search-input":
+            break
+    else:
+        pytest.fail("the search box cannot be reached with Tab")
+    page.keyboard.type(PHRASE)
+    page.locator(".nd-search__list .nd-result").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('href')").endswith(PHRASE_PAGE)
+    page.keyboard.press("Escape")
+    assert page.locator(".nd-search__results").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "nd-search-input"
+    page.keyboard.press("ArrowDown")  # opens the results again, on the first one
+    assert page.evaluate("document.activeElement.getAttribute('href')").endswith(PHRASE_PAGE)
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")  # on the input: the search page, with every result
+    page.wait_for_url("**/search/?q=*")
+    page.locator(".nd-search-page__results .nd-result").first.wait_for()
+    page.locator(".nd-search-page__results a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{PHRASE_PAGE}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("IDEEO success story")
+
+
+def test_only_main_content_is_indexed(open_page):
+    opener, _ = open_page
+    page = opener("search/?q=reused")  # the footer's "Content may be reused under CC BY 4.0"
+    status = page.locator(".nd-search-page__status")
+    status.wait_for()
+    page.wait_for_function("document.querySelector('.nd-search-page__status').textContent")
+    assert status.inner_text() == "No results for “reused”"
+    page = opener("search/?q=Newsletter+archive")
+    page.wait_for_function("document.querySelector('.nd-search-page__status').textContent")
+    urls = page.locator(".nd-search-page__results a").evaluate_all(
+        "links => links.map(a => a.pathname)"
+    )
+    assert "/newsletters/" not in urls and "/news/" not in urls, "listings are not results"
+
+
+# -- the knowledge repository ----------------------------------------------------------------
+
+
+def test_repository_filters_combine_or_within_and_across_and_survive_a_reload(open_page):
+    opener, foreign = open_page
+    page = opener("knowledge/")
+    _settle(page)
+    titles, counts = _expected("knowledge", {})
+    assert _shown_counts(page) == counts
+    page.check("#nd-facet-strategic_challenges-green-transition")
+    page.check("#nd-facet-strategic_challenges-digital-transition")
+    page.check("#nd-facet-territorial_validity-regional")
+    _settle(page)
+    selection = {
+        "strategic_challenges": ["green-transition", "digital-transition"],
+        "territorial_validity": ["regional"],
+    }
+    titles, counts = _expected("knowledge", selection)
+    assert 0 < len(titles) < len(sample_catalog().collection("knowledge"))
+    assert _shown_titles(page) == titles
+    assert _shown_counts(page) == counts
+    count = len(titles)
+    assert page.locator(".nd-filtered__status").inner_text() == (
+        f"{count} {'item matches' if count == 1 else 'items match'} the filters"
+    )
+    assert page.locator("[data-nd-listing]").is_hidden()
+    shared = page.url
+    assert re.search(r"strategic_challenges=green-transition", shared)
+
+    page = opener(shared.split("/", 3)[3])
+    _settle(page)
+    assert page.is_checked("#nd-facet-territorial_validity-regional")
+    assert _shown_titles(page) == titles
+    assert _shown_counts(page) == counts
+    page.get_by_role("button", name="Clear filters").click()
+    _settle(page)
+    assert page.locator("[data-nd-listing]").is_visible()
+    assert page.url.endswith("/knowledge/")
+    assert foreign == []
+
+
+def test_events_filter_by_kind_and_country(open_page):
+    opener, _ = open_page
+    page = opener("events/")
+    _settle(page)
+    page.check("#nd-facet-kind-matchmaking")
+    page.check("#nd-facet-kind-mission")
+    _settle(page)
+    selection = {"kind": ["matchmaking", "mission"]}
+    titles, counts = _expected("events", selection, timing=["upcoming"])
+    assert _shown_titles(page) == titles and len(titles) >= 3
+    assert _shown_counts(page) == counts
+
+
+@pytest.mark.parametrize("url", ["search/?q=cluster", "knowledge/?kind=report&kind=guide"])
+def test_search_and_repository_pages_are_accessible(open_page, url):
+    assert AXE.exists(), "axe-core is missing: run scripts/install-test-deps"
+    opener, _ = open_page
+    page = opener(url)
+    if url.startswith("search/"):
+        page.locator(".nd-search-page__results .nd-result").first.wait_for()
+    else:
+        _settle(page)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+# -- without JavaScript ----------------------------------------------------------------------
+
+
+def test_repository_filters_are_links_to_a_page_per_value(sample_site: Path):
+    catalog = sample_catalog()
+    knowledge = (sample_site / "knowledge/index.html").read_text()
+    reports = [d.title for d in catalog.collection("knowledge") if d.kind == "report"]
+    assert 'href="kind/report/">Report</a>' in knowledge
+    page = (sample_site / "knowledge/kind/report/index.html").read_text()
+    shown = re.findall(r'class="nd-card__title"><a href="[^"]*">([^<]*)</a>', page)
+    assert sorted(shown) == sorted(title.replace("&", "&amp;") for title in reports)
+    for facet in facets.KNOWLEDGE_FACETS:
+        assert (sample_site / "knowledge" / facets.SEGMENTS[facet] / "index.html").exists()
+    regional = (sample_site / "knowledge/territorial-validity/regional/index.html").read_text()
+    assert "Territorial validity: Regional" in regional
+
+
+def test_attachments_are_published_with_their_type_and_size(sample_site: Path):
+    page = (sample_site / "knowledge/policy-toolkit/index.html").read_text()
+    pdf = sample_site / "knowledge/documents/policy-toolkit.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    size = round(pdf.stat().st_size / 1024)
+    assert f'href="../documents/policy-toolkit.pdf">policy-toolkit.pdf (PDF, {size} KB)</a>' in page
+
+
+def test_item_pages_carry_their_filters_for_the_index(sample_site: Path):
+    page = (sample_site / "knowledge/policy-toolkit/index.html").read_text()
+    found = re.findall(r'data-pagefind-filter="(\w+)\[data-value\]" data-value="([^"]+)"', page)
+    assert ("collection", "knowledge") in found and ("kind", "toolkit") in found
+    assert ("strategic_challenges", "green-transition") in found and ("year", "2021") in found
+    entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
+    pages = sum(1 for _ in sample_catalog().items()) + len(sample_catalog().pages) - 1
+    assert entry["languages"]["en"]["page_count"] == pages  # items and plain pages, not the home
