@@ -80,6 +80,8 @@ class FacetPanel:
     fixed: tuple[tuple[str, tuple[str, ...]], ...]
     """Filters every query of this listing keeps (its collection; upcoming or past…)."""
     facets: tuple[Facet, ...]
+    every: str = ""
+    """The word every page of the listing's collection is indexed with."""
 
 
 def values(item: Item, facet: str, catalog: Catalog) -> tuple[str, ...]:
@@ -112,6 +114,11 @@ def label(facet: str, key: str, catalog: Catalog, collection: str) -> str:
     if facet == "language":
         return taxonomy.label("languages", key)
     return taxonomy.label(facet, key)
+
+
+def every_word(collection: str) -> str:
+    """The word every page of ``collection`` is indexed with (see ``SearchData.every``)."""
+    return f"ndevery{collection}"
 
 
 def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
@@ -155,7 +162,7 @@ def panel(
         )
         if facet_values:
             facets.append(Facet(name, TITLES[name], facet_values))
-    return FacetPanel(fixed, tuple(facets))
+    return FacetPanel(fixed, tuple(facets), every_word(collection))
 
 
 def static_url(facet: str, key: str) -> str:

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from newsdesk.catalog import Catalog, stored_file_uri
 from newsdesk.dates import amount_text, day_text, file_text, moment_text, range_text
-from newsdesk.facets import EVENT_KIND_LABELS, KNOWLEDGE_KIND_LABELS, FacetPanel, search_filters
+from newsdesk.facets import (
+    EVENT_KIND_LABELS,
+    KNOWLEDGE_KIND_LABELS,
+    FacetPanel,
+    every_word,
+    search_filters,
+)
 from newsdesk.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.settings import Settings
 from newsdesk.states import CallState, DeadlineState, deadline_state, is_ongoing, is_upcoming
@@ -91,6 +97,10 @@ class SearchData:
     filters: tuple[tuple[str, str], ...]
     meta: tuple[tuple[str, str], ...]
     sort_date: str
+    every: str
+    """A word every page of the collection is indexed with, so a filter panel can ask for
+    "every page of this collection" as a search that loads one small part of the index
+    (a search for nothing loads all of it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +224,7 @@ class Presenter:
                     ("date", self.when(item)),
                 ),
                 sort_date=item.sort_date.isoformat(),
+                every=every_word(item.collection),
             ),
         )
 

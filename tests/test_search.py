@@ -111,6 +111,26 @@ def test_search_works_from_the_keyboard_alone(open_page):
     assert page.get_by_role("heading", level=1).inner_text().startswith("IDEEO success story")
 
 
+def test_the_search_page_shows_twenty_results_at_a_time(open_page):
+    opener, _ = open_page
+    page = opener("search/?q=cluster")
+    results = page.locator(".nd-search-page__results .nd-result")
+    results.first.wait_for()
+    total = int(page.locator(".nd-search-page__status").inner_text().split()[0])
+    assert total > 20 and results.count() == 20
+    page.get_by_role("button", name="Show more").click()
+    shown = "document.querySelectorAll('.nd-search-page__results .nd-result').length"
+    page.wait_for_function(f"{shown} == {min(total, 40)}")
+
+
+def test_results_show_no_word_meant_for_the_index_only(open_page):
+    opener, _ = open_page
+    page = opener("search/?q=policy+toolkit")
+    page.locator(".nd-search-page__results .nd-result").first.wait_for()
+    text = page.locator(".nd-search-page__results").inner_text()
+    assert "Policy Toolkit" in text and "ndevery" not in text
+
+
 def test_only_main_content_is_indexed(open_page):
     opener, _ = open_page
     page = opener("search/?q=reused")  # the footer's "Content may be reused under CC BY 4.0"

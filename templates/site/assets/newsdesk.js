@@ -3,6 +3,7 @@
 // search page, and the knowledge repository's filters are links to pages of their own.
 
 const siteRoot = new URL("../", import.meta.url);
+const PAGE_SIZE = 20; // results shown at once; "Show more" adds as many again
 let pagefindLoading = null;
 
 function pagefind() {
@@ -34,7 +35,9 @@ function excerpt(html) {
   const template = document.createElement("template");
   template.innerHTML = html;
   for (const node of template.content.childNodes) {
-    paragraph.append(node.nodeName === "MARK" ? element("mark", {}, node.textContent) : node.textContent);
+    // The word every page of a collection is indexed with is not for readers.
+    const text = node.textContent.replace(/\bndevery\w*\.?\s*/g, "");
+    if (text) paragraph.append(node.nodeName === "MARK" ? element("mark", {}, text) : text);
   }
   return paragraph;
 }
@@ -120,22 +123,31 @@ async function setUpSearchPage(page) {
   const query = new URLSearchParams(location.search).get("q")?.trim() || "";
   input.value = query;
   if (!query) return;
+  const more = page.querySelector(".nd-search-page__more");
   const pf = await pagefind();
   const search = await pf.search(query);
-  const data = await Promise.all(search.results.slice(0, 50).map((result) => result.data()));
-  list.replaceChildren(...data.map(resultItem));
+  let shown = 0;
+  const showMore = async () => {
+    const next = search.results.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(next.map((result) => result.data()));
+    list.append(...data.map(resultItem));
+    shown += next.length;
+    more.hidden = shown >= search.results.length;
+  };
+  await showMore();
+  more.querySelector("button").addEventListener("click", showMore);
   status.textContent = search.results.length
-    ? `${plural(search.results.length, "result")} for “${query}”` +
-      (search.results.length > 50 ? ", the first 50 shown" : "")
+    ? `${plural(search.results.length, "result")} for “${query}”`
     : `No results for “${query}”`;
 }
 
 // -- filter panels on listings -------------------------------------------------------------
 
-const PAGE_SIZE = 20;
-
 function setUpFacets(section) {
   const fixed = Object.fromEntries(JSON.parse(section.dataset.ndFacets));
+  // Every page of the collection is indexed with this word: searching for it, rather than
+  // for nothing, loads one small part of the index instead of all of it.
+  const every = section.dataset.ndEvery;
   const groups = [...section.querySelectorAll("fieldset[data-facet]")];
   const listing = document.querySelector("[data-nd-listing]");
   const filtered = document.querySelector("[data-nd-filtered]");
@@ -205,13 +217,13 @@ function setUpFacets(section) {
     }
     const pf = await pagefind();
     await pf.filters(); // loads every filter, so that each search counts them all
-    const search = await pf.search(null, { filters: filtersFor(selection), sort: { date: "desc" } });
+    const search = await pf.search(every, { filters: filtersFor(selection), sort: { date: "desc" } });
     // Counts: within a filter, values add to the choice (OR), so a filter's counts leave
     // out its own choice and keep every other filter's.
     const counts = {};
     for (const group of groups) {
       const facet = group.dataset.facet;
-      const others = await pf.search(null, { filters: filtersFor(selection, facet) });
+      const others = await pf.search(every, { filters: filtersFor(selection, facet) });
       counts[facet] = others.filters[facet] || {};
     }
     const render = async () => {
