@@ -39,10 +39,9 @@ KNOWLEDGE_FACET_FOLDERS = (
 """The knowledge repository's pages per facet value live in these folders (with hyphens)."""
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset(
-    {"index", "readme", "page", "past", "closed", "feed", "tag", "tags", "search"}
-    | {facet.replace("_", "-") for facet in KNOWLEDGE_FACET_FOLDERS}
-)
+RESERVED_SLUGS = frozenset({"index", "readme", "page", "past", "closed", "feed", "tag", "tags"})
+RESERVED_KNOWLEDGE_SLUGS = frozenset(f.replace("_", "-") for f in KNOWLEDGE_FACET_FOLDERS)
+"""Folders of the knowledge repository's pages per facet value (``/knowledge/kind/``)."""
 GENERATED_FOLDERS = frozenset({*MODELS, "tags", "search", "pagefind"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""
 STORED_FILE_FIELDS = ("image", "photo", "file")
@@ -215,7 +214,9 @@ class _Loader:
                 )
             )
             return None
-        if slug in RESERVED_SLUGS:
+        if slug in RESERVED_SLUGS or (
+            collection == "knowledge" and slug in RESERVED_KNOWLEDGE_SLUGS
+        ):
             self.errors.append(
                 document.error(
                     (), f"'{slug}' is reserved for pages the site makes; choose another file name"

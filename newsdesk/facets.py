@@ -21,11 +21,10 @@ FACETS: dict[str, tuple[str, ...]] = {
     "news": ("tags", "year"),
     "events": ("kind", "countries", "tags"),
     "calls": ("state", "tags"),
-    "interviews": ("tags", "year"),
     "knowledge": KNOWLEDGE_FACETS,
-    "newsletters": ("year",),
 }
-"""Collection → the facets its listing filters by, in panel order."""
+"""Collection → the facets its listing filters by, in panel order. Each is a field the
+collection has: news has no kind or country, calls no country, so they are not offered."""
 
 TITLES = {
     **FACET_TITLES,
@@ -82,6 +81,8 @@ class FacetPanel:
     facets: tuple[Facet, ...]
     every: str = ""
     """The word every page of the listing's collection is indexed with."""
+    page_size: int = 20
+    """Results shown at once, as on the listing's own pages."""
 
 
 def values(item: Item, facet: str, catalog: Catalog) -> tuple[str, ...]:
@@ -137,6 +138,7 @@ def panel(
     items: Iterable[Item],
     catalog: Catalog,
     fixed: tuple[tuple[str, tuple[str, ...]], ...],
+    page_size: int = 20,
 ) -> FacetPanel:
     """The filter panel of a listing of ``items``, with each value's count among them."""
     items = list(items)
@@ -162,7 +164,7 @@ def panel(
         )
         if facet_values:
             facets.append(Facet(name, TITLES[name], facet_values))
-    return FacetPanel(fixed, tuple(facets), every_word(collection))
+    return FacetPanel(fixed, tuple(facets), every_word(collection), page_size)
 
 
 def static_url(facet: str, key: str) -> str:

@@ -125,10 +125,14 @@ def _web_version(
 
 
 def _panel(
-    catalog: Catalog, collection: str, items: Sequence[Item], **fixed: tuple[str, ...]
+    catalog: Catalog,
+    settings: Settings,
+    collection: str,
+    items: Sequence[Item],
+    **fixed: tuple[str, ...],
 ) -> facets.FacetPanel:
     limits = (("collection", (collection,)), *fixed.items())
-    return facets.panel(collection, items, catalog, limits)
+    return facets.panel(collection, items, catalog, limits, settings.page_size)
 
 
 def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
@@ -143,7 +147,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Past events", "events/past/"),),
         "No events are coming up. See the past events.",
-        _panel(catalog, "events", upcoming, timing=("upcoming",)),
+        _panel(catalog, settings, "events", upcoming, timing=("upcoming",)),
     )
     yield from _paginate(
         "events/past",
@@ -154,7 +158,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Upcoming events", "events/"),),
         "No past events yet.",
-        _panel(catalog, "events", past, timing=("past",)),
+        _panel(catalog, settings, "events", past, timing=("past",)),
     )
     current = _by_next_deadline(catalog, lambda state: state is not CallState.CLOSED)
     closed = [
@@ -172,7 +176,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Closed calls", "calls/closed/"),),
         "No calls are open right now.",
-        _panel(catalog, "calls", current, state=not_closed),
+        _panel(catalog, settings, "calls", current, state=not_closed),
     )
     yield from _paginate(
         "calls/closed",
@@ -183,7 +187,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         presenter,
         (Link("Open calls", "calls/"),),
         "No closed calls yet.",
-        _panel(catalog, "calls", closed, state=(CallState.CLOSED.value,)),
+        _panel(catalog, settings, "calls", closed, state=(CallState.CLOSED.value,)),
     )
     for name, intro in (
         ("news", "News from the cluster community, newest first."),
@@ -201,7 +205,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
             presenter,
             (),
             "Nothing published yet.",
-            _panel(catalog, name, items) if name in ("news", "knowledge") else None,
+            _panel(catalog, settings, name, items) if name in ("news", "knowledge") else None,
         )
 
 

@@ -10,39 +10,52 @@ from pathlib import Path
 import pytest
 
 from newsdesk import facets
-from tests.conftest import AXE, sample_catalog
+from newsdesk.models import Event
+from newsdesk.states import is_upcoming
+from tests.conftest import AXE, make_project, sample_catalog, serving
 
 PHRASE = "best time for harvest"
 """Occurs in one item only: the IDEEO smart viticulture story."""
 PHRASE_PAGE = "news/ideeo-smart-viticulture-basilicata/"
 
 
-def _expected(collection: str, selection: dict[str, list[str]], **fixed: list[str]):
+def _keys(item, facet: str) -> tuple[str, ...]:
+    """An item's values on a facet, read from its own fields (independently of the code
+    that writes the search index)."""
+    if facet == "kind":
+        return (item.kind,)
+    if facet == "year":
+        return (str(item.sort_date.year),)
+    if facet == "language":
+        return (item.language,) if item.language else ()
+    if facet == "countries" and isinstance(item, Event):
+        return (item.location.country,) if item.location and item.location.country else ()
+    return tuple(getattr(item, facet))
+
+
+def _expected(collection: str, selection: dict[str, list[str]], keep=lambda item: True):
     """What the catalog says a filter choice shows: the matching items' titles, and each
     facet value's count (values of a facet OR, facets AND; a facet's counts leave out its
     own choice)."""
-    catalog = sample_catalog()
-    items = list(catalog.collection(collection))
-    for name, keys in fixed.items():
-        items = [
-            i
-            for i in items
-            if {(name, key) for key in keys} & set(facets.search_filters(i, catalog))
-        ]
+    items = [item for item in sample_catalog().collection(collection) if keep(item)]
+    names = {
+        "knowledge": facets.KNOWLEDGE_FACETS,
+        "events": ("kind", "countries", "tags"),
+    }[collection]
 
     def matches(item, without=None):
         return all(
-            set(keys) & set(facets.values(item, name, catalog))
+            set(keys) & set(_keys(item, name))
             for name, keys in selection.items()
             if name != without
         )
 
     titles = {item.title for item in items if matches(item)}
     counts = {}
-    for name in facets.FACETS[collection]:
+    for name in names:
         for item in items:
             if matches(item, without=name):
-                for key in facets.values(item, name, catalog):
+                for key in _keys(item, name):
                     counts[(name, key)] = counts.get((name, key), 0) + 1
     return titles, counts
 
@@ -105,7 +118,10 @@ def test_search_works_from_the_keyboard_alone(open_page):
     page.keyboard.press("Enter")  # on the input: the search page, with every result
     page.wait_for_url("**/search/?q=*")
     page.locator(".nd-search-page__results .nd-result").first.wait_for()
-    page.locator(".nd-search-page__results a").first.focus()
+    for _ in range(40):  # Tab on from the search field to the first result
+        page.keyboard.press("Tab")
+        if "nd-result__title" in page.evaluate("document.activeElement.className"):
+            break
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{PHRASE_PAGE}")
     assert page.get_by_role("heading", level=1).inner_text().startswith("IDEEO success story")
@@ -121,6 +137,8 @@ def test_the_search_page_shows_twenty_results_at_a_time(open_page):
     page.get_by_role("button", name="Show more").click()
     shown = "document.querySelectorAll('.nd-search-page__results .nd-result').length"
     page.wait_for_function(f"{shown} == {min(total, 40)}")
+    twenty_first = page.locator(".nd-search-page__results .nd-result__title").nth(20)
+    assert page.evaluate("document.activeElement.href") == twenty_first.evaluate("a => a.href")
 
 
 def test_results_show_no_word_meant_for_the_index_only(open_page):
@@ -131,6 +149,25 @@ def test_results_show_no_word_meant_for_the_index_only(open_page):
     assert "Policy Toolkit" in text and "ndevery" not in text
 
 
+def test_results_never_come_back_after_the_box_is_left_emptied_or_closed(open_page):
+    opener, _ = open_page
+    page = opener("")
+    results = page.locator(".nd-search__results")
+    page.fill("#nd-search-input", "policy")
+    page.keyboard.press("Escape")  # before the answer arrives
+    page.wait_for_timeout(1000)
+    assert results.is_hidden()
+    page.fill("#nd-search-input", "toolkit")
+    page.fill("#nd-search-input", "")
+    page.wait_for_timeout(1000)
+    assert results.is_hidden()
+    page.fill("#nd-search-input", "green")
+    results.wait_for()
+    page.keyboard.press("Shift+Tab")  # out of the box
+    page.wait_for_timeout(500)
+    assert results.is_hidden()
+
+
 def test_only_main_content_is_indexed(open_page):
     opener, _ = open_page
     page = opener("search/?q=reused")  # the footer's "Content may be reused under CC BY 4.0"
@@ -138,6 +175,17 @@ def test_only_main_content_is_indexed(open_page):
     status.wait_for()
     page.wait_for_function("document.querySelector('.nd-search-page__status').textContent")
     assert status.inner_text() == "No results for “reused”"
+    # What the index holds of each page: not the back link under every item, nor its tags.
+    contents = page.evaluate(
+        """async () => {
+            const pf = await import('/pagefind/pagefind.js');
+            const search = await pf.search('interviews');
+            return Promise.all(search.results.map(async (r) => (await r.data()).content));
+        }"""
+    )
+    back_link, tags = "All interviews. ndevery", "Tags. "
+    assert contents and not [c for c in contents if back_link in c or tags in c]
+    assert not [c for c in contents if "Email version (HTML)" in c]
     page = opener("search/?q=Newsletter+archive")
     page.wait_for_function("document.querySelector('.nd-search-page__status').textContent")
     urls = page.locator(".nd-search-page__results a").evaluate_all(
@@ -195,7 +243,8 @@ def test_events_filter_by_kind_and_country(open_page):
     page.check("#nd-facet-kind-mission")
     _settle(page)
     selection = {"kind": ["matchmaking", "mission"]}
-    titles, counts = _expected("events", selection, timing=["upcoming"])
+    catalog = sample_catalog()
+    titles, counts = _expected("events", selection, lambda e: is_upcoming(e, catalog.clock))
     assert _shown_titles(page) == titles and len(titles) >= 3
     assert _shown_counts(page) == counts
 
@@ -248,3 +297,36 @@ def test_item_pages_carry_their_filters_for_the_index(sample_site: Path):
     entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
     pages = sum(1 for _ in sample_catalog().items()) + len(sample_catalog().pages) - 1
     assert entry["languages"]["en"]["page_count"] == pages  # items and plain pages, not the home
+
+
+def test_filtered_results_come_a_page_at_a_time(browser, tmp_path: Path):
+    project = make_project(tmp_path / "newsroom", page_size=2)
+    for number in range(1, 6):
+        project.write(
+            f"knowledge/report-{number}.md",
+            f"---\ntitle: Report number {number}\ndate: 2019-0{number}-01\n"
+            "summary: A report.\nkind: report\n---\nFindings.\n",
+        )
+    project.write(
+        "knowledge/guide.md",
+        "---\ntitle: A guide\ndate: 2019-08-01\nsummary: A guide.\nkind: guide\n---\nSteps.\n",
+    )
+    assert project.build().exit_code == 0
+    with serving(project.site) as url:
+        page = browser.new_page()
+        page.goto(f"{url}knowledge/?kind=report", wait_until="networkidle")
+        _settle(page)
+        titles = page.locator(".nd-filtered__results .nd-card__title")
+        assert titles.all_inner_texts() == ["Report number 5", "Report number 4"]  # newest first
+        more = page.get_by_role("button", name="Show more")
+        more.click()
+        page.wait_for_function(
+            "document.querySelectorAll('.nd-filtered__results article').length == 4"
+        )
+        assert page.evaluate("document.activeElement.textContent") == "Report number 3"
+        more.click()
+        page.wait_for_function(
+            "document.querySelectorAll('.nd-filtered__results article').length == 5"
+        )
+        assert more.is_hidden()
+        page.close()

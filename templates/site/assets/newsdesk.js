@@ -59,45 +59,58 @@ function resultItem(data) {
 function setUpSearchBox(box) {
   const input = box.querySelector("input[type=search]");
   const panel = box.querySelector(".nd-search__results");
-  const status = panel.querySelector(".nd-search__status");
+  const summary = panel.querySelector(".nd-search__summary");
+  const announce = box.querySelector("[role=status]");
   const list = panel.querySelector(".nd-search__list");
   const all = panel.querySelector(".nd-search__all a");
   const allBase = all.getAttribute("href");
+  let latest = 0; // each query, each close and each clearing gets a number; only the newest counts
 
   const open = (shown) => {
     panel.hidden = !shown;
+  };
+  const close = () => {
+    latest += 1;
+    open(false);
   };
   const links = () => [...list.querySelectorAll("a"), all];
 
   input.addEventListener("input", async () => {
     const query = input.value.trim();
+    const number = ++latest;
     if (!query) {
       open(false);
       list.replaceChildren();
+      announce.textContent = "";
       return;
     }
     const pf = await pagefind();
     const search = await pf.debouncedSearch(query, {}, 150);
-    if (search === null) return; // a newer query replaced this one
+    const current = () =>
+      number === latest && input.value.trim() === query && box.contains(document.activeElement);
+    if (search === null || !current()) return;
     const data = await Promise.all(search.results.slice(0, 8).map((result) => result.data()));
+    if (!current()) return;
     list.replaceChildren(...data.map(resultItem));
-    status.textContent = search.results.length
+    const text = search.results.length
       ? `${plural(search.results.length, "result")} for “${query}”`
       : `No results for “${query}”`;
+    summary.textContent = text;
+    announce.textContent = text;
     all.href = `${allBase}?q=${encodeURIComponent(query)}`;
     open(true);
   });
 
   box.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !panel.hidden) {
-      open(false);
+      close();
       input.focus();
       event.preventDefault();
       return;
     }
     if (!["ArrowDown", "ArrowUp"].includes(event.key)) return;
     if (panel.hidden) {
-      if (event.key !== "ArrowDown" || !list.childElementCount) return;
+      if (event.key !== "ArrowDown" || !list.childElementCount || !input.value.trim()) return;
       open(true);
     }
     const targets = links();
@@ -110,7 +123,7 @@ function setUpSearchBox(box) {
   });
 
   box.addEventListener("focusout", (event) => {
-    if (!box.contains(event.relatedTarget)) open(false);
+    if (!box.contains(event.relatedTarget)) close();
   });
 }
 
@@ -120,22 +133,29 @@ async function setUpSearchPage(page) {
   const input = page.querySelector("input[type=search]");
   const status = page.querySelector("[role=status]");
   const list = page.querySelector(".nd-search-page__results");
+  const more = page.querySelector(".nd-search-page__more");
+  const button = more.querySelector("button");
   const query = new URLSearchParams(location.search).get("q")?.trim() || "";
   input.value = query;
   if (!query) return;
-  const more = page.querySelector(".nd-search-page__more");
   const pf = await pagefind();
   const search = await pf.search(query);
   let shown = 0;
   const showMore = async () => {
     const next = search.results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(next.map((result) => result.data()));
-    list.append(...data.map(resultItem));
     shown += next.length;
+    button.disabled = true;
+    const items = (await Promise.all(next.map((result) => result.data()))).map(resultItem);
+    list.append(...items);
+    button.disabled = false;
     more.hidden = shown >= search.results.length;
+    return items[0];
   };
   await showMore();
-  more.querySelector("button").addEventListener("click", showMore);
+  button.addEventListener("click", async () => {
+    const first = await showMore();
+    first?.querySelector("a").focus(); // on to what was added, not back to the page's top
+  });
   status.textContent = search.results.length
     ? `${plural(search.results.length, "result")} for “${query}”`
     : `No results for “${query}”`;
@@ -151,12 +171,13 @@ function setUpFacets(section) {
   const groups = [...section.querySelectorAll("fieldset[data-facet]")];
   const listing = document.querySelector("[data-nd-listing]");
   const filtered = document.querySelector("[data-nd-filtered]");
-  const status = filtered.querySelector("[role=status]");
+  const status = document.querySelector("[data-nd-filtered-status]");
+  const pageSize = Number(section.dataset.ndPageSize) || PAGE_SIZE;
   const results = filtered.querySelector(".nd-filtered__results");
   const more = filtered.querySelector(".nd-filtered__more");
   const clear = section.querySelector(".nd-facets__clear");
   const staticCounts = new Map();
-  let shown = PAGE_SIZE;
+  let shown = pageSize;
   let latest = 0; // answers to an older choice, arriving late, are dropped
 
   // Each value becomes a checkbox; the page's address says which are ticked.
@@ -176,6 +197,10 @@ function setUpFacets(section) {
     }
   }
   section.hidden = false;
+  // On a phone the filters start folded away, unless some are chosen.
+  if (!params.size && matchMedia("(max-width: 44.9375em)").matches) {
+    section.querySelector("details").open = false;
+  }
 
   const chosen = () => {
     const selection = {};
@@ -208,6 +233,7 @@ function setUpFacets(section) {
     section.dataset.state = "loading";
     if (!active) {
       section.dataset.state = "ready";
+      status.textContent = "";
       listing.hidden = false;
       filtered.hidden = true;
       for (const [id, text] of staticCounts) {
@@ -241,8 +267,12 @@ function setUpFacets(section) {
       }
     }
     more.onclick = async () => {
-      shown += PAGE_SIZE;
+      const before = shown;
+      shown += pageSize;
+      more.querySelector("button").disabled = true;
       await render();
+      more.querySelector("button").disabled = false;
+      results.children[before]?.querySelector("a").focus(); // on to what was added
     };
     const count = search.results.length;
     status.textContent = `${count} ${count === 1 ? "item matches" : "items match"} the filters`;
@@ -252,11 +282,12 @@ function setUpFacets(section) {
   }
 
   section.addEventListener("change", () => {
-    shown = PAGE_SIZE;
+    shown = pageSize;
     update(true);
   });
   clear.querySelector("button").addEventListener("click", () => {
     section.querySelectorAll("input:checked").forEach((box) => (box.checked = false));
+    section.querySelector("input").focus(); // the button hides itself: keep focus in the panel
     update(true);
   });
   update(false);
