@@ -1,12 +1,13 @@
-"""``python build.py [build|serve|check|new|proof]``: the editor's commands."""
+"""``python build.py [build|serve|check|new|proof|next-change]``: the editor's commands."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 
 from newsdesk.catalog import load_catalog
+from newsdesk.channels.schedule import next_change
 from newsdesk.errors import ContentErrors
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
@@ -212,6 +214,45 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
     except (NewsletterConfigError, ProofError, Abort) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"sent a proof of {edition} to {', '.join(recipients)} via {smtp.host}:{smtp.port}")
+
+
+@main.command("next-change")
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+@click.option(
+    "--due",
+    is_flag=True,
+    help="Print nothing; exit 0 if the built site's next change (site/build.json) has come, "
+    "1 if not: for a scheduler.",
+)
+def next_change_command(config_file: str, today: str | None, due: bool) -> None:
+    """Print when the site next needs rebuilding, and why: the first moment after the build
+    date at which an event starts or ends, a call opens, nears or passes a deadline, or a
+    scheduled item goes live."""
+    _setup_logging(logging.WARNING)
+    config, plugin = _load(config_file, today)
+    if due:
+        record = Path(config.site_dir) / "build.json"
+        if not record.is_file():
+            return  # never built: a build is due
+        moment = json.loads(record.read_text(encoding="utf-8")).get("next_change")
+        if moment is None or datetime.now(UTC) < datetime.fromisoformat(moment):
+            sys.exit(1)
+        return
+    settings = _settings(config, plugin)
+    try:
+        catalog = load_catalog(settings)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(exc.summary()) from None
+    change = next_change(catalog, settings.closing_soon_days)
+    if change is None:
+        click.echo("none: nothing in the content changes state after the build date")
+        return
+    click.echo(change.moment.isoformat())
+    for reason in change.details:
+        click.echo(f"  {reason}")
 
 
 if __name__ == "__main__":  # pragma: no cover

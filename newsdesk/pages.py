@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from newsdesk import facets
 from newsdesk.catalog import Catalog
-from newsdesk.models import Edition, Item, News
+from newsdesk.channels.calendars import event_ics_path, google_calendar_link
+from newsdesk.channels.feeds import feed_links
+from newsdesk.models import Edition, Event, Item, News
 from newsdesk.newsletter.selection import choose
 from newsdesk.settings import Settings
 from newsdesk.states import CallState, deadline_moment
@@ -79,6 +82,10 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
         view = presenter.item_view(item)
         if isinstance(item, Edition):
             view = _web_version(view, item, catalog, settings, presenter)
+        elif isinstance(item, Event):
+            google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
+            links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
+            view = replace(view, calendar=links)
         yield PageSpec(
             item.src_uri,
             item.title,
@@ -124,6 +131,20 @@ def _web_version(
 # -- listings ----------------------------------------------------------------------------
 
 
+def _feed_links(collection: str) -> tuple[Link, ...]:
+    feed = feed_links(collection)
+    return (Link("RSS feed", feed.rss), Link("Atom feed", feed.atom))
+
+
+def _webcal(settings: Settings, path: str) -> str:
+    """A calendar address that calendar apps subscribe to (webcal://)."""
+    return "webcal://" + settings.site.absolute(path).split("://", 1)[1]
+
+
+def _google_subscribe(settings: Settings, path: str) -> str:
+    return "https://calendar.google.com/calendar/r?" + urlencode({"cid": _webcal(settings, path)})
+
+
 def _panel(
     catalog: Catalog,
     settings: Settings,
@@ -145,7 +166,14 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         upcoming,
         size,
         presenter,
-        (Link("Past events", "events/past/"),),
+        (
+            Link("Past events", "events/past/"),
+            Link(
+                "Subscribe to the calendar (iCalendar)", _webcal(settings, "calendars/events.ics")
+            ),
+            Link("Add to Google Calendar", _google_subscribe(settings, "calendars/events.ics")),
+            *_feed_links("events"),
+        ),
         "No events are coming up. See the past events.",
         _panel(catalog, settings, "events", upcoming, timing=("upcoming",)),
     )
@@ -174,7 +202,11 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         current,
         size,
         presenter,
-        (Link("Closed calls", "calls/closed/"),),
+        (
+            Link("Closed calls", "calls/closed/"),
+            Link("Deadlines calendar (iCalendar)", _webcal(settings, "calendars/deadlines.ics")),
+            *_feed_links("calls"),
+        ),
         "No calls are open right now.",
         _panel(catalog, settings, "calls", current, state=not_closed),
     )
@@ -203,7 +235,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
             items,
             size,
             presenter,
-            (),
+            _feed_links(name),
             "Nothing published yet.",
             _panel(catalog, settings, name, items) if name in ("news", "knowledge") else None,
         )

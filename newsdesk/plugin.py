@@ -24,8 +24,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from newsdesk.catalog import Catalog, load_catalog, page_url
+from newsdesk.channels.files import channel_files
+from newsdesk.channels.structured import HeadData, item_head, page_head
 from newsdesk.errors import ContentError, ContentErrors
-from newsdesk.models import MODELS
+from newsdesk.models import MODELS, Item
 from newsdesk.newsletter.config import (
     NewsletterConfig,
     NewsletterConfigError,
@@ -34,11 +36,12 @@ from newsdesk.newsletter.config import (
 )
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, write_edition
-from newsdesk.pages import SitePlan, plan_site
+from newsdesk.pages import PageSpec, SitePlan, plan_site
 from newsdesk.sanitize import clean_html
 from newsdesk.search import SearchIndexError, index_site
-from newsdesk.settings import Settings, build_clock
+from newsdesk.settings import Settings, SiteInfo, build_clock
 from newsdesk.taxonomy import TAXONOMY_FILE
+from newsdesk.views import Presenter
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
@@ -64,6 +67,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.catalog: Catalog | None = None
         self.plan: SitePlan | None = None
         self.editions: tuple[RenderedEdition, ...] = ()
+        self.channels: dict[str, bytes] = {}
+        self.items: dict[str, Item] = {}
         self.site_url: str | None = None
         self.site_name = ""
         self.serving = False
@@ -94,6 +99,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             page_size=self.config.page_size,
             sanitize_html=self.config.sanitize_html,
             locale=self.config.locale,
+            site=_site_info(config, self.config.locale),
         )
         self.site_url, self.site_name = config.site_url, config.site_name
         # MkDocs stamps the sitemap and its gzip with the build time: make it the build date,
@@ -107,6 +113,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         site_dir = Path(config.site_dir)
         for edition in self.editions:
             write_edition(edition, site_dir)
+        for path, data in self.channels.items():  # the sitemap replaces MkDocs' own
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         try:
             index_site(site_dir, self.settings.locale.split("_")[0])
         except SearchIndexError as exc:
@@ -129,6 +139,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             catalog = load_catalog(self.settings)
             plan = plan_site(catalog, self.settings)
             editions = self._editions(catalog, plan)
+            channels = channel_files(catalog, plan, self.settings)
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -140,6 +151,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             return
         self.problems, self.problems_summary = (), ""
         self.catalog, self.plan, self.editions = catalog, plan, editions
+        self.channels = channels
+        self.items = {item.src_uri: item for item in catalog.items()}
 
     def mail_settings(self) -> NewsletterSettings:
         """The newsletter options, checked; raises Abort naming what to set."""
@@ -211,8 +224,37 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return clean_html(html) if self.settings.sanitize_html else html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        assert self.settings is not None
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         context["view"] = spec.view if spec is not None else None
+        context["head"] = self._head(page, spec)
         context["content_errors"] = self.problems
         context["content_errors_summary"] = self.problems_summary
         return context
+
+    def _head(self, page: Page, spec: PageSpec | None) -> HeadData:
+        """Sharing tags, JSON-LD and feed links for a page."""
+        assert self.settings is not None and self.catalog is not None
+        site = self.settings.site
+        item = self.items.get(page.file.src_uri)
+        if item is not None:
+            return item_head(item, self.catalog, site, Presenter(self.catalog, self.settings))
+        top = page.file.src_uri.split("/", 1)[0]
+        title = spec.title if spec else str(page.meta.get("title") or page.title or site.name)
+        description = spec.description if spec else page.meta.get("description")
+        return page_head(title, description, page.url, site, top if top in MODELS else None)
+
+
+def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
+    url = config.site_url
+    if not url:
+        raise PluginError(
+            "newsdesk: set site_url in mkdocs.yml (like https://www.example.org/): feeds, "
+            "calendars, the sitemap and emails need absolute addresses"
+        )
+    return SiteInfo(
+        url=url if url.endswith("/") else f"{url}/",
+        name=config.site_name,
+        description=config.site_description or "",
+        language=locale.split("_")[0],
+    )

@@ -13,6 +13,30 @@ TODAY_ENV = "NEWSDESK_TODAY"
 
 
 @dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """The site as the world sees it: feeds, calendars, sitemaps and emails need absolute
+    addresses."""
+
+    url: str
+    """Absolute, ending in '/'."""
+    name: str
+    description: str = ""
+    language: str = "en"
+
+    def absolute(self, path: str) -> str:
+        return f"{self.url}{path}"
+
+    @property
+    def host(self) -> str:
+        return self.url.split("://", 1)[1].split("/", 1)[0]
+
+    @property
+    def path(self) -> str:
+        """The site's path on its host (``/`` or ``/news/``)."""
+        return "/" + self.url.split("://", 1)[1].partition("/")[2]
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     docs_dir: Path
     project_dir: Path
@@ -21,6 +45,7 @@ class Settings:
     page_size: int = 20
     sanitize_html: bool = True
     locale: str = "en_GB"
+    site: SiteInfo = SiteInfo("https://example.org/", "Newsdesk")
 
     @property
     def display_prefix(self) -> str:

@@ -88,6 +88,8 @@ class ItemView:
     downloads: tuple[Link, ...] = ()
     """An edition's email files."""
     search: SearchData | None = None
+    calendar: tuple[Link, ...] = ()
+    """An event's "Add to calendar" links."""
 
 
 @dataclass(frozen=True, slots=True)

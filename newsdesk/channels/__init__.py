@@ -1,0 +1,34 @@
+"""Every channel besides the pages: feeds, calendars, structured data and sharing tags, the
+sitemap and robots.txt, and when the site next needs rebuilding. All computed from the
+catalog; dates come from the content (or the build date), never from files or git."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from newsdesk.clock import Clock
+from newsdesk.models import Call, Event, Item
+from newsdesk.settings import SiteInfo
+
+__all__ = ["SiteInfo", "as_date", "published_moment"]
+
+
+def published_moment(item: Item, clock: Clock) -> datetime:
+    """When an item became public: its date (start of day, site time), or its ``publish``
+    moment if that came later. Events and calls have no date of their own: a call counts
+    from ``publish``, else ``opens``, else its last deadline; an event from ``publish``,
+    else its start."""
+    if isinstance(item, Call | Event):
+        if item.publish is not None:
+            return clock.moment(item.publish)
+        if isinstance(item, Call) and item.opens is not None:
+            return clock.moment(item.opens)
+        return clock.start_of(item.sort_date)
+    moment = clock.start_of(item.sort_date)
+    if item.publish is not None:
+        moment = max(moment, clock.moment(item.publish))
+    return moment
+
+
+def as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

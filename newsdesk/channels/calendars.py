@@ -1,0 +1,182 @@
+"""iCalendar files, made with the icalendar library: one per event, and feeds to subscribe
+to: every upcoming event, the upcoming events of each kind, and the deadlines of open calls.
+
+All-day events are dates (the end is the day after the last, as the standard has it);
+timed events carry their zone (``TZID`` with a matching ``VTIMEZONE``), or UTC when they
+were written with a bare offset. UIDs come from slugs, so they never change between
+builds; ``DTSTAMP`` is the build date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from newsdesk.catalog import Catalog
+from newsdesk.channels import SiteInfo
+from newsdesk.facets import EVENT_KIND_LABELS
+from newsdesk.models import Call, Event
+from newsdesk.states import CallState, deadline_moment, event_end
+from newsdesk.views import Presenter
+
+DEADLINE_BLOCK = timedelta(minutes=30)
+"""A deadline at a time shows as the half hour before it."""
+
+
+def event_ics_path(event: Event) -> str:
+    return f"{event.page_url}{event.slug}.ics"
+
+
+def calendar_paths(catalog: Catalog) -> list[tuple[str, str]]:
+    """(title, site-relative path) of each calendar to subscribe to."""
+    kinds = sorted({e.kind for e in catalog.upcoming_events})
+    return [
+        ("All upcoming events", "calendars/events.ics"),
+        *((EVENT_KIND_LABELS[k] + "s", f"calendars/events-{k}.ics") for k in kinds),
+        ("Deadlines of open calls", "calendars/deadlines.ics"),
+    ]
+
+
+def calendars(
+    catalog: Catalog, site: SiteInfo, presenter: Presenter
+) -> Iterator[tuple[str, bytes]]:
+    """(site-relative path, bytes) of every calendar file."""
+    stamp = catalog.clock.now.astimezone(UTC)
+    events = [e for e in catalog.collection("events") if isinstance(e, Event)]
+    for event in events:
+        yield (
+            event_ics_path(event),
+            _calendar(event.title, [_event(event, catalog, site, presenter, stamp)], site),
+        )
+    upcoming = catalog.upcoming_events
+    yield (
+        "calendars/events.ics",
+        _calendar(
+            f"{site.name}: upcoming events",
+            (_event(e, catalog, site, presenter, stamp) for e in upcoming),
+            site,
+        ),
+    )
+    for kind in sorted({e.kind for e in upcoming}):
+        yield (
+            f"calendars/events-{kind}.ics",
+            _calendar(
+                f"{site.name}: {EVENT_KIND_LABELS[kind].lower()}s",
+                (_event(e, catalog, site, presenter, stamp) for e in upcoming if e.kind == kind),
+                site,
+            ),
+        )
+    calls = [
+        c
+        for c in catalog.collection("calls")
+        if isinstance(c, Call) and catalog.status(c).state is not CallState.CLOSED
+    ]
+    yield (
+        "calendars/deadlines.ics",
+        _calendar(
+            f"{site.name}: deadlines of open calls",
+            (entry for call in calls for entry in _deadlines(call, catalog, site, stamp)),
+            site,
+        ),
+    )
+
+
+def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Newsdesk//{site.host}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _event(
+    event: Event, catalog: Catalog, site: SiteInfo, presenter: Presenter, stamp: datetime
+) -> VEvent:
+    entry = VEvent()
+    url = site.absolute(event.page_url)
+    entry.add("uid", f"{event.slug}@{site.host}")
+    entry.add("dtstamp", stamp)
+    entry.add("summary", event.title)
+    start, end = event_span(event, catalog)
+    entry.add("dtstart", start)
+    entry.add("dtend", end)
+    description = event.summary
+    if event.dates_note:
+        description = f"{event.dates_note}. {description}"
+    entry.add("description", f"{description}\n\n{url}")
+    entry.add("url", url)
+    if place := presenter.place(event):
+        entry.add("location", place)
+    return entry
+
+
+def event_span(event: Event, catalog: Catalog) -> tuple[date | datetime, date | datetime]:
+    """Start and end as a calendar wants them: dates, the end being the day after the last;
+    or date-times in the site's zone, or in UTC when written with a bare offset."""
+    if not isinstance(event.start, datetime):
+        last = (
+            event.end
+            if isinstance(event.end, date) and not isinstance(event.end, datetime)
+            else None
+        )
+        return event.start, (last or event.start) + timedelta(days=1)
+    return _zoned(event.start, catalog), _zoned(event_end(event, catalog.clock), catalog)
+
+
+def _zoned(moment: datetime, catalog: Catalog) -> datetime:
+    if isinstance(moment.tzinfo, ZoneInfo):
+        return moment
+    return moment.astimezone(UTC)
+
+
+def _deadlines(call: Call, catalog: Catalog, site: SiteInfo, stamp: datetime) -> Iterator[VEvent]:
+    url = site.absolute(call.page_url)
+    for number, deadline in enumerate(call.deadlines, start=1):
+        entry = VEvent()
+        entry.add("uid", f"{call.slug}-deadline-{number}@{site.host}")
+        entry.add("dtstamp", stamp)
+        label = deadline.label or "Deadline"
+        entry.add("summary", f"{label}: {call.title}")
+        if isinstance(deadline.date, datetime):
+            closes = _zoned(deadline.date, catalog)
+            entry.add("dtstart", closes - DEADLINE_BLOCK)
+            entry.add("dtend", closes)
+        else:
+            entry.add("dtstart", deadline.date)
+            entry.add("dtend", deadline.date + timedelta(days=1))
+        entry.add("description", f"{call.programme}. {call.summary}\n\n{url}")
+        entry.add("url", url)
+        yield entry
+
+
+def google_calendar_link(event: Event, catalog: Catalog, site: SiteInfo, place: str | None) -> str:
+    """A link that opens Google Calendar with the event filled in."""
+    start, end = event_span(event, catalog)
+    if isinstance(start, datetime):
+        dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    else:
+        dates = f"{start:%Y%m%d}/{end:%Y%m%d}"
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": dates,
+        "details": f"{event.summary}\n\n{site.absolute(event.page_url)}",
+        "ctz": catalog.clock.tz.key,
+    }
+    if place:
+        query["location"] = place
+    return f"https://calendar.google.com/calendar/render?{urlencode(query)}"
+
+
+def deadline_moments(call: Call, catalog: Catalog) -> list[datetime]:
+    return [deadline_moment(d, catalog.clock) for d in call.deadlines]

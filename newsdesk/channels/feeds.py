@@ -1,0 +1,86 @@
+"""RSS 2.0 and Atom feeds, made with feedgen: one per collection and one for everything.
+
+Each holds the newest ``FEED_SIZE`` items, newest first. Ids are the items' page URLs, so
+they stay the same from build to build; every date comes from the content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from newsdesk.catalog import Catalog
+from newsdesk.channels import SiteInfo, published_moment
+from newsdesk.models import MODELS, Item
+from newsdesk.views import SECTION_TITLES
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    rss: str
+    atom: str
+    """Site-relative paths of the two files."""
+
+
+def feed_links(collection: str | None = None) -> FeedLink:
+    if collection is None:
+        return FeedLink("Everything", "feed.xml", "atom.xml")
+    return FeedLink(SECTION_TITLES[collection], f"{collection}/feed.xml", f"{collection}/atom.xml")
+
+
+def feeds(catalog: Catalog, site: SiteInfo) -> Iterator[tuple[str, bytes]]:
+    """(site-relative path, bytes) of every feed file."""
+    everything = sorted(
+        catalog.items(), key=lambda i: (published_moment(i, catalog.clock), i.src_uri), reverse=True
+    )
+    yield from _pair(feed_links(), everything, catalog, site)
+    for collection in MODELS:
+        items = [i for i in everything if i.collection == collection]
+        yield from _pair(feed_links(collection), items, catalog, site)
+
+
+def _pair(
+    link: FeedLink, items: Iterable[Item], catalog: Catalog, site: SiteInfo
+) -> Iterator[tuple[str, bytes]]:
+    items = list(items)[:FEED_SIZE]
+    generator = FeedGenerator()
+    title = site.name if link.title == "Everything" else f"{link.title} · {site.name}"
+    generator.title(title)
+    generator.id(site.absolute(link.atom))
+    generator.link(href=site.url, rel="alternate")
+    generator.link(href=site.absolute(link.atom), rel="self")
+    generator.description(site.description or title)
+    generator.subtitle(site.description or title)
+    generator.language(site.language)
+    generator.generator("Newsdesk")
+    # The newest item's date, not the build time: the same content gives the same feed.
+    newest = (
+        published_moment(items[0], catalog.clock)
+        if items
+        else catalog.clock.start_of(catalog.clock.today)
+    )
+    generator.updated(newest)
+    generator.lastBuildDate(newest)
+    taxonomy = catalog.taxonomy
+    for item in reversed(items):  # feedgen puts each new entry first
+        url = site.absolute(item.page_url)
+        entry = generator.add_entry()
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=url)
+        summary = item.summary or getattr(item, "preheader", None) or item.title
+        entry.description(summary)
+        entry.summary(summary)
+        moment = published_moment(item, catalog.clock)
+        entry.published(moment)
+        entry.updated(moment)
+        for tag in item.tags:
+            entry.category(term=tag, label=taxonomy.label("tags", tag))
+    yield link.rss, generator.rss_str(pretty=True)
+    yield link.atom, generator.atom_str(pretty=True)

@@ -1,0 +1,29 @@
+"""Every file of the channels, by site-relative path: what the build writes besides pages."""
+
+from __future__ import annotations
+
+from newsdesk.catalog import Catalog, page_url
+from newsdesk.channels.calendars import calendars
+from newsdesk.channels.feeds import feeds
+from newsdesk.channels.schedule import build_record, next_change
+from newsdesk.channels.sitemap import last_changes, robots, sitemap
+from newsdesk.pages import SitePlan
+from newsdesk.settings import Settings
+from newsdesk.views import Presenter
+
+
+def channel_files(catalog: Catalog, plan: SitePlan, settings: Settings) -> dict[str, bytes]:
+    site = settings.site
+    presenter = Presenter(catalog, settings)
+    files: dict[str, bytes] = {}
+    files.update(feeds(catalog, site))
+    files.update(calendars(catalog, site, presenter))
+    pages = [(page_url(spec.src_uri), spec.view) for spec in plan.pages.values()]
+    pages += [
+        (page_url(page.src_uri), None) for page in catalog.pages if page.src_uri not in plan.pages
+    ]
+    xml, compressed = sitemap(pages, last_changes(catalog, settings.closing_soon_days), site)
+    files["sitemap.xml"], files["sitemap.xml.gz"] = xml, compressed
+    files["robots.txt"] = robots(site)
+    files["build.json"] = build_record(catalog, next_change(catalog, settings.closing_soon_days))
+    return files

@@ -1,0 +1,79 @@
+"""When the site next needs rebuilding: the first moment after the build date at which
+anything it shows changes state (an event starts or ends, a call opens, nears or passes a
+deadline, a scheduled item goes live)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from newsdesk.catalog import Catalog
+from newsdesk.models import Call, Event, Item
+from newsdesk.states import deadline_moment, event_end, event_start, opens_moment
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    moment: datetime
+    reasons: tuple[str, ...]
+    """What happens then, fit to publish: a scheduled item is not named before it is out."""
+    details: tuple[str, ...]
+    """The same, naming scheduled items too: for editors."""
+
+
+def state_changes(
+    item: Item, catalog: Catalog, closing_soon_days: int
+) -> Iterator[tuple[datetime, str]]:
+    """Every moment at which this item's pages change, with what happens then."""
+    clock = catalog.clock
+    if isinstance(item, Event):
+        yield event_start(item, clock), f"“{item.title}” starts"
+        yield event_end(item, clock), f"“{item.title}” ends"
+    elif isinstance(item, Call):
+        if (opens := opens_moment(item, clock)) is not None:
+            yield opens, f"“{item.title}” opens"
+        for deadline in item.deadlines:
+            closes = deadline_moment(deadline, clock)
+            soon = closes - timedelta(days=closing_soon_days)
+            yield soon, f"“{item.title}” is closing soon"
+            yield closes, f"a deadline of “{item.title}” passes"
+
+
+def next_change(catalog: Catalog, closing_soon_days: int) -> Change | None:
+    now = catalog.clock.now
+    found: dict[datetime, list[tuple[str, str]]] = defaultdict(list)
+    for item in catalog.items():
+        for moment, reason in state_changes(item, catalog, closing_soon_days):
+            if moment > now:
+                found[moment].append((reason, reason))
+    for item in catalog.unpublished.values():
+        if not item.draft and item.publish is not None:
+            moment = catalog.clock.moment(item.publish)
+            if moment > now:
+                found[moment].append(
+                    ("a scheduled item is published", f"“{item.title}” is published")
+                )
+    if not found:
+        return None
+    first = min(found)
+    return Change(
+        first,
+        tuple(sorted({public for public, _ in found[first]})),
+        tuple(sorted({detail for _, detail in found[first]})),
+    )
+
+
+def build_record(catalog: Catalog, change: Change | None) -> bytes:
+    """``build.json``: the build date, and when the content next changes state."""
+    record = {
+        "build_date": catalog.clock.now.isoformat(),
+        "next_change": change.moment.isoformat() if change else None,
+        "next_change_utc": change.moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if change
+        else None,
+        "reasons": list(change.reasons) if change else [],
+    }
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

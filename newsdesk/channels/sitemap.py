@@ -1,0 +1,73 @@
+"""``sitemap.xml`` with each page's real last change, and ``robots.txt``.
+
+An item's page last changed when it was published, or since then when its state did (an
+event started or ended, a call passed a deadline); a listing's when the newest of what it
+shows did. Pages with no date of their own (plain pages, the search page) have none.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from newsdesk.catalog import Catalog
+from newsdesk.channels import SiteInfo, published_moment
+from newsdesk.channels.schedule import state_changes
+from newsdesk.views import HomeView, ListingView
+
+NOT_LISTED = ("search/",)
+
+
+def last_changes(catalog: Catalog, closing_soon_days: int) -> dict[str, datetime]:
+    """Item page URL → when that page last changed, on the build date."""
+    now = catalog.clock.now
+    found = {}
+    for item in catalog.items():
+        moments = [min(published_moment(item, catalog.clock), now)]
+        moments += [m for m, _ in state_changes(item, catalog, closing_soon_days) if m <= now]
+        found[item.page_url] = max(moments)
+    return found
+
+
+def sitemap(
+    pages: Iterable[tuple[str, object]],
+    items: dict[str, datetime],
+    site: SiteInfo,
+) -> tuple[bytes, bytes]:
+    """(sitemap.xml, its gzip) for ``pages``: (page URL, the view it shows)."""
+    rows = []
+    for url, view in sorted(pages, key=lambda page: page[0]):
+        if url in NOT_LISTED:
+            continue
+        changed = items.get(url) or _newest(_shown(view), items)
+        lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
+        rows.append(f"  <url><loc>{escape(site.absolute(url))}</loc>{lastmod}</url>")
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(rows)
+        + "\n</urlset>\n"
+    ).encode("utf-8")
+    return text, gzip.compress(text, mtime=0)
+
+
+def _shown(view: object) -> Iterator[str]:
+    if isinstance(view, ListingView):
+        yield from (card.url for card in view.cards)
+    elif isinstance(view, HomeView):
+        if view.lead:
+            yield view.lead.url
+        for section in view.sections:
+            yield from (card.url for card in section.cards)
+
+
+def _newest(urls: Iterable[str], items: dict[str, datetime]) -> datetime | None:
+    return max((items[url] for url in urls if url in items), default=None)
+
+
+def robots(site: SiteInfo) -> bytes:
+    return (
+        f"User-agent: *\nDisallow: {site.path}search/\nSitemap: {site.absolute('sitemap.xml')}\n"
+    ).encode()

@@ -1,0 +1,163 @@
+"""What a page tells search engines and sharing previews: JSON-LD (Event, NewsArticle,
+Article), OpenGraph and Twitter card tags, and its feeds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from newsdesk.catalog import Catalog, stored_file_uri
+from newsdesk.channels import SiteInfo, published_moment
+from newsdesk.channels.feeds import FeedLink, feed_links
+from newsdesk.models import Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.states import event_end
+from newsdesk.views import Presenter
+
+SCHEMA = "https://schema.org"
+
+
+@dataclass(frozen=True, slots=True)
+class HeadData:
+    title: str
+    description: str
+    url: str
+    kind: str
+    """OpenGraph type: article or website."""
+    image: str | None = None
+    image_alt: str | None = None
+    json_ld: Markup | None = None
+    feeds: tuple[FeedLink, ...] = ()
+
+
+def page_head(
+    title: str, description: str | None, path: str, site: SiteInfo, collection: str | None
+) -> HeadData:
+    """A page that is not an item: a listing, the home page, a plain page."""
+    return HeadData(
+        title=title,
+        description=description or site.description,
+        url=site.absolute(path),
+        kind="website",
+        feeds=_feeds(collection),
+    )
+
+
+def item_head(item: Item, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> HeadData:
+    image = alt = None
+    if isinstance(item, News) and item.image:
+        image, alt = site.absolute(stored_file_uri(item, item.image)), item.image_alt
+    elif isinstance(item, Interview) and item.photo:
+        image, alt = site.absolute(stored_file_uri(item, item.photo)), item.photo_alt
+    data = json_ld(item, catalog, site, presenter)
+    return HeadData(
+        title=item.title,
+        description=item.summary or site.description,
+        url=site.absolute(item.page_url),
+        kind="article",
+        image=image,
+        image_alt=alt,
+        json_ld=_script_json(data) if data else None,
+        feeds=_feeds(item.collection),
+    )
+
+
+def _feeds(collection: str | None) -> tuple[FeedLink, ...]:
+    everything = feed_links()
+    return (everything, feed_links(collection)) if collection else (everything,)
+
+
+def json_ld(item: Item, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> dict | None:
+    url = site.absolute(item.page_url)
+    publisher = {"@type": "Organization", "name": site.name, "url": site.url}
+    if isinstance(item, Event):
+        return _event(item, catalog, url, presenter)
+    if isinstance(item, News | KnowledgeDoc | Interview):
+        published = _iso(published_moment(item, catalog.clock))
+        data: dict[str, Any] = {
+            "@context": SCHEMA,
+            "@type": "NewsArticle" if isinstance(item, News) else "Article",
+            "headline": item.title,
+            "description": item.summary,
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": published,
+            "dateModified": published,
+            "publisher": publisher,
+            "author": publisher,
+        }
+        if isinstance(item, News) and item.image:
+            data["image"] = [site.absolute(stored_file_uri(item, item.image))]
+        if isinstance(item, KnowledgeDoc):
+            if item.authors:
+                data["author"] = [{"@type": "Person", "name": name} for name in item.authors]
+            elif item.organisation:
+                data["author"] = {"@type": "Organization", "name": item.organisation}
+            if item.language:
+                data["inLanguage"] = item.language
+        if item.tags:
+            data["keywords"] = [catalog.taxonomy.label("tags", tag) for tag in item.tags]
+        return data
+    return None
+
+
+def _event(event: Event, catalog: Catalog, url: str, presenter: Presenter) -> dict:
+    places: list[dict[str, Any]] = []
+    if event.location:
+        address: dict[str, Any] = {"@type": "PostalAddress"}
+        if event.location.city:
+            address["addressLocality"] = event.location.city
+        if event.location.country:
+            address["addressCountry"] = event.location.country
+        places.append(
+            {
+                "@type": "Place",
+                "name": event.location.venue or presenter.place(event) or event.title,
+                "address": address,
+            }
+        )
+    if event.online:
+        places.append({"@type": "VirtualLocation", "url": event.url or url})
+    if event.online and event.location:
+        mode = "MixedEventAttendanceMode"
+    elif event.online:
+        mode = "OnlineEventAttendanceMode"
+    else:
+        mode = "OfflineEventAttendanceMode"
+    end = (
+        event.end
+        if event.end is not None
+        else (event_end(event, catalog.clock) if isinstance(event.start, datetime) else event.start)
+    )
+    data: dict[str, Any] = {
+        "@context": SCHEMA,
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "url": url,
+        "startDate": _iso(event.start),
+        "endDate": _iso(end),
+        "eventStatus": f"{SCHEMA}/EventScheduled",
+        "eventAttendanceMode": f"{SCHEMA}/{mode}",
+    }
+    if places:
+        data["location"] = places[0] if len(places) == 1 else places
+    if event.organiser:
+        data["organizer"] = {"@type": "Organization", "name": event.organiser}
+    return data
+
+
+def _iso(value: date | datetime) -> str:
+    """A date as ``2020-04-27``; a date-time with its UTC offset (``2020-05-27T09:00:00+09:00``)."""
+    return value.isoformat()
+
+
+def _script_json(data: dict) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # Inside <script>, markup characters could end the element early: JSON escapes them.
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return Markup(text)

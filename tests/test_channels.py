@@ -1,0 +1,342 @@
+"""Every channel from one item: feeds (parsed by feedparser), calendars (parsed by icalendar),
+JSON-LD and sharing tags, the sitemap and robots.txt, and the next change of state."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+import pytest
+from icalendar import Calendar
+
+from newsdesk.channels import published_moment
+from newsdesk.models import MODELS, Call, Event
+from newsdesk.states import CallState
+from tests.conftest import Project, build_sample, sample_catalog
+
+SITE = "https://www.clustercollaboration.eu/"
+FEEDS = ["feed.xml", "atom.xml"] + [f"{c}/{n}" for c in MODELS for n in ("feed.xml", "atom.xml")]
+
+
+def _calendars(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.ics"))
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+
+def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site: Path):
+    catalog = sample_catalog()
+    for name in FEEDS:
+        parsed = feedparser.parse((sample_site / name).read_bytes())
+        assert not parsed.bozo, f"{name}: {parsed.get('bozo_exception')}"
+        collection = name.split("/")[0] if "/" in name else None
+        items = [i for i in catalog.items() if collection in (None, i.collection)]
+        items.sort(key=lambda i: (published_moment(i, catalog.clock), i.src_uri), reverse=True)
+        expected = [SITE + item.page_url for item in items[:50]]
+        assert [entry.link for entry in parsed.entries] == expected, name
+        assert [entry.id for entry in parsed.entries] == expected, name
+        first = parsed.entries[0]
+        summary = items[0].summary or getattr(items[0], "preheader", None)
+        assert first.title == items[0].title and first.summary == summary
+        moment = published_moment(items[0], catalog.clock).astimezone(UTC)
+        assert first.get("published_parsed") or first.get("updated_parsed")
+        assert tuple((first.get("published_parsed") or first.updated_parsed)[:5]) == (
+            moment.year,
+            moment.month,
+            moment.day,
+            moment.hour,
+            moment.minute,
+        )
+
+
+def test_feeds_and_calendars_keep_their_ids_and_bytes_from_build_to_build(
+    sample_site: Path, tmp_path: Path
+):
+    again = build_sample(tmp_path / "again")
+    for name in FEEDS + [p.relative_to(sample_site).as_posix() for p in _calendars(sample_site)]:
+        assert (again / name).read_bytes() == (sample_site / name).read_bytes(), name
+    dates = re.findall(
+        rb"<(?:updated|lastBuildDate|pubDate)>([^<]+)<", (again / "feed.xml").read_bytes()
+    )
+    assert dates and all(b"2026" not in d for d in dates), "no date comes from the clock"
+
+
+def test_pages_link_their_feeds(sample_site: Path):
+    page = (sample_site / "news/index.html").read_text()
+    assert 'type="application/rss+xml" title="News (RSS)" href="feed.xml"' in page
+    assert 'type="application/atom+xml" title="Everything (Atom)" href="../atom.xml"' in page
+    assert '<a href="feed.xml">RSS feed</a>' in page
+
+
+# -- calendars ---------------------------------------------------------------------------------
+
+
+def test_every_calendar_is_valid_icalendar(sample_site: Path):
+    files = _calendars(sample_site)
+    assert len(files) > 20
+    for path in files:
+        raw = path.read_bytes()
+        assert raw.count(b"\r\n") == raw.count(b"\n"), f"{path}: lines end in CRLF"
+        assert max(len(line) for line in raw.split(b"\r\n")) <= 75, f"{path}: long lines fold"
+        calendar = Calendar.from_ical(raw)
+        assert [c for c in calendar.walk() if getattr(c, "errors", None)] == []
+        events = calendar.walk("VEVENT")
+        uids = [str(e["UID"]) for e in events]
+        assert len(uids) == len(set(uids)), path
+        zones = {str(z["TZID"]) for z in calendar.walk("VTIMEZONE")}
+        used = {
+            e[name].params["TZID"]
+            for e in events
+            for name in ("DTSTART", "DTEND")
+            if "TZID" in e[name].params
+        }
+        assert used <= zones, f"{path}: every TZID has its VTIMEZONE"
+        for event in events:
+            assert "DTSTAMP" in event and str(event["URL"]).startswith(SITE)
+
+
+def test_the_upcoming_events_calendar_matches_the_catalog(sample_site: Path):
+    catalog = sample_catalog()
+    calendar = Calendar.from_ical((sample_site / "calendars/events.ics").read_bytes())
+    events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    assert set(events) == {e.slug for e in catalog.upcoming_events}
+    # All day, over three days: dates, the end being the day after the last.
+    strasbourg = events["eu-japan-matchmaking-strasbourg-2020"]
+    assert strasbourg["DTSTART"].dt == date(2020, 4, 27)
+    assert strasbourg["DTEND"].dt == date(2020, 4, 30)
+    assert str(strasbourg["LOCATION"]) == "Strasbourg, France"
+    # Written with a +09:00 offset: kept exact, in UTC.
+    seoul = events["eu-korea-matchmaking-seoul-2020"]
+    assert seoul["DTSTART"].dt == datetime.fromisoformat("2020-05-27T00:00:00+00:00")
+    kinds = {e.kind for e in catalog.upcoming_events}
+    for kind in kinds:
+        per_kind = Calendar.from_ical((sample_site / f"calendars/events-{kind}.ics").read_bytes())
+        slugs = {str(e["UID"]).split("@")[0] for e in per_kind.walk("VEVENT")}
+        assert slugs == {e.slug for e in catalog.upcoming_events if e.kind == kind}
+
+
+def test_a_timed_event_in_the_site_zone_carries_its_tzid(sample_site: Path):
+    raw = (
+        sample_site / "events/eccp-launch-meet-the-expert-2021/eccp-launch-meet-the-expert-2021.ics"
+    )
+    calendar = Calendar.from_ical(raw.read_bytes())
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Europe/Brussels"
+    assert event["DTSTART"].dt.hour == 12 and event["DTEND"].dt.hour == 13
+    assert {str(z["TZID"]) for z in calendar.walk("VTIMEZONE")} == {"Europe/Brussels"}
+
+
+def test_the_deadlines_calendar_has_every_deadline_of_every_open_call(sample_site: Path):
+    catalog = sample_catalog()
+    calendar = Calendar.from_ical((sample_site / "calendars/deadlines.ics").read_bytes())
+    uids = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    open_calls = [
+        c
+        for c in catalog.collection("calls")
+        if isinstance(c, Call) and catalog.status(c).state is not CallState.CLOSED
+    ]
+    assert set(uids) == {
+        f"{call.slug}-deadline-{n}"
+        for call in open_calls
+        for n in range(1, len(call.deadlines) + 1)
+    }
+    innosup = uids["innosup-1-final-call-deadline-1"]
+    assert innosup["DTEND"].dt == datetime.fromisoformat("2020-04-02T17:00:00+02:00")
+    assert str(innosup["URL"]) == SITE + "calls/innosup-1-final-call/"
+
+
+def test_event_pages_offer_add_to_calendar(sample_site: Path):
+    page = (sample_site / "events/eu-japan-matchmaking-strasbourg-2020/index.html").read_text()
+    assert '<a href="eu-japan-matchmaking-strasbourg-2020.ics" download>' in page
+    google = re.search(r'href="(https://calendar\.google\.com/calendar/render\?[^"]+)"', page)
+    query = parse_qs(urlsplit(google.group(1).replace("&amp;", "&")).query)
+    assert query["dates"] == ["20200427/20200430"]
+    assert query["text"] == ["EU–Japan Cluster Matchmaking Event 2020"]
+    listing = (sample_site / "events/index.html").read_text()
+    assert 'href="webcal://www.clustercollaboration.eu/calendars/events.ics"' in listing
+
+
+# -- structured data and sharing ----------------------------------------------------------------
+
+
+def _json_ld(page: str) -> dict:
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(block)
+
+
+def test_event_pages_describe_the_event_in_json_ld(sample_site: Path):
+    catalog = sample_catalog()
+    for event in catalog.collection("events"):
+        assert isinstance(event, Event)
+        data = _json_ld((sample_site / event.page_url / "index.html").read_text())
+        assert data["@type"] == "Event" and data["name"] == event.title
+        assert data["eventStatus"] == "https://schema.org/EventScheduled"
+        assert data["eventAttendanceMode"].startswith("https://schema.org/")
+        if event.location or event.online:  # the seeds name no place for a few events
+            where = data["location"]
+            places = where if isinstance(where, list) else [where]
+            types = {p["@type"] for p in places}
+            expected = {"Place"} if event.location else set()
+            assert types == expected | ({"VirtualLocation"} if event.online else set())
+        if isinstance(event.start, datetime):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", data["startDate"])
+        else:
+            assert data["startDate"] == event.start.isoformat()
+    webinar = _json_ld(
+        (sample_site / "events/eu-japan-centre-webinars-march-2020/index.html").read_text()
+    )
+    assert webinar["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert webinar["location"]["@type"] == "VirtualLocation"
+
+
+def test_news_and_knowledge_pages_describe_their_articles(sample_site: Path):
+    news = _json_ld(
+        (sample_site / "news/green-deal-clusters-climate-neutral-europe/index.html").read_text()
+    )
+    assert news["@type"] == "NewsArticle"
+    assert news["datePublished"] == "2020-02-24T00:00:00+01:00"
+    assert news["image"] == [SITE + "news/images/green-tech-clusters.png"]
+    assert news["publisher"]["name"] == "European Cluster Collaboration Platform"
+    doc = _json_ld((sample_site / "knowledge/policy-toolkit/index.html").read_text())
+    assert doc["@type"] == "Article" and doc["headline"].startswith("Policy Toolkit")
+
+
+def test_every_page_has_sharing_tags_a_canonical_url_and_a_description(sample_site: Path):
+    pages = [p for p in sample_site.rglob("index.html") if "pagefind" not in p.parts]
+    assert len(pages) > 100
+    for path in pages:
+        page = path.read_text()
+        url = SITE + path.parent.relative_to(sample_site).as_posix() + "/"
+        url = url.replace(f"{SITE}./", SITE)
+        assert f'<meta property="og:url" content="{url}">' in page, path
+        assert f'<link rel="canonical" href="{url}">' in page, path
+        for tag in ('property="og:title"', 'property="og:description"', 'name="twitter:card"'):
+            assert tag in page, (path, tag)
+        assert re.search(r'<meta name="description" content="[^"]+">', page), path
+
+
+# -- sitemap, robots, 404 ------------------------------------------------------------------------
+
+
+def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
+    catalog = sample_catalog()
+    tree = ElementTree.parse(sample_site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    rows = {
+        u.find("s:loc", ns).text: getattr(u.find("s:lastmod", ns), "text", None)
+        for u in tree.getroot()
+    }
+    for loc in rows:
+        assert (sample_site / loc.removeprefix(SITE) / "index.html").exists(), loc
+    assert rows[SITE + "news/green-deal-clusters-climate-neutral-europe/"] == (
+        "2020-02-24T00:00:00+01:00"
+    )
+    # A past event's page last changed when the event ended.
+    assert rows[SITE + "events/eu-taiwan-matchmaking-lyon-2019/"] == "2019-03-09T00:00:00+01:00"
+    now = catalog.clock.now
+    assert all(datetime.fromisoformat(m) <= now for m in rows.values() if m)
+    assert rows[SITE + "news/"] == "2020-02-27T00:00:00+01:00"  # its newest story
+    assert (sample_site / "robots.txt").read_text().endswith(f"Sitemap: {SITE}sitemap.xml\n")
+
+
+def test_the_404_page_helps_readers_on(sample_site: Path):
+    page = (sample_site / "404.html").read_text()
+    assert "<h1>Page not found</h1>" in page
+    assert 'action="/search/"' in page and 'href="/knowledge/"' in page
+
+
+# -- the next change ------------------------------------------------------------------------------
+
+
+NEXT_CHANGE_CONTENT = {
+    "events/summit.md": (
+        "---\ntitle: Cluster summit\nsummary: A summit.\nkind: conference\n"
+        "start: 2020-03-10\nend: 2020-03-11\n---\n"
+    ),
+    "calls/fund.md": (
+        "---\ntitle: Cluster fund\nsummary: A fund.\nprogramme: COSME\n"
+        "deadlines:\n  - date: 2020-03-20\n---\n"
+    ),
+    "news/launch.md": (
+        "---\ntitle: Launch story\ndate: 2020-03-01\nsummary: A launch.\n"
+        "publish: 2020-03-15 10:00\n---\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("today", "next_change", "reason", "pages"),
+    [
+        (
+            "2020-03-01",
+            "2020-03-06T23:59:59+01:00",
+            "“Cluster fund” is closing soon",
+            {"calls/fund/": "Open", "events/summit/": "Upcoming"},
+        ),
+        (
+            "2020-03-07",
+            "2020-03-10T00:00:00+01:00",
+            "“Cluster summit” starts",
+            {"calls/fund/": "Closing soon"},
+        ),
+        (
+            "2020-03-10T12:00",
+            "2020-03-12T00:00:00+01:00",
+            "“Cluster summit” ends",
+            {"events/summit/": "Happening now"},
+        ),
+        (
+            "2020-03-12",
+            "2020-03-15T10:00:00+01:00",
+            "“Launch story” is published",
+            {"events/summit/": "Past event"},
+        ),
+        (
+            "2020-03-15T10:00",
+            "2020-03-20T23:59:59+01:00",
+            "a deadline of “Cluster fund” passes",
+            {"news/launch/": "Launch story"},
+        ),
+        ("2020-03-21", None, None, {"calls/fund/": "Closed"}),
+    ],
+)
+def test_next_change_and_the_pages_follow_the_build_date(
+    project: Project, today: str, next_change: str | None, reason: str | None, pages: dict
+):
+    for src_uri, text in NEXT_CHANGE_CONTENT.items():
+        project.write(src_uri, text)
+    result = project.build("--today", today)
+    assert result.exit_code == 0, result.output
+    record = json.loads((project.site / "build.json").read_text())
+    assert record["next_change"] == next_change
+    printed = project.run("next-change", "--today", today).output
+    if next_change is None:
+        assert record["reasons"] == [] and printed.startswith("none")
+    else:
+        public = "a scheduled item is published" if "Launch" in reason else reason
+        assert record["reasons"] == [public], "a scheduled item is not named before it is out"
+        assert printed == f"{next_change}\n  {reason}\n"
+    for url, shown in pages.items():
+        assert shown in project.page(url), (url, shown)
+    if today < "2020-03-15T10:00":
+        assert not (project.site / "news/launch").exists()
+
+
+def test_next_change_due_tells_a_scheduler_whether_to_rebuild(project: Project):
+    project.write("events/summit.md", NEXT_CHANGE_CONTENT["events/summit.md"])
+    assert project.run("next-change", "--due").exit_code == 0, "never built: due"
+    far = (date.today() + timedelta(days=400)).isoformat()
+    project.write(
+        "events/summit.md",
+        NEXT_CHANGE_CONTENT["events/summit.md"]
+        .replace("2020-03-10", far)
+        .replace("2020-03-11", far),
+    )
+    assert project.build().exit_code == 0
+    assert project.run("next-change", "--due").exit_code == 1, "the next change is a year away"
