@@ -244,6 +244,8 @@ class Event(Item):
     vocabulary_fields = {"tags": "tags", "location.country": "countries"}
     kind: Literal[EVENT_KINDS]  # type: ignore[valid-type]
     start: Moment
+    date: Day | None = None
+    """When the event was announced: what feeds date it by."""
     end: Moment | None = None
     dates_note: Text | None = None
     location: Location | None = None
@@ -269,6 +271,8 @@ class Call(Item):
     label = "Open call"
     programme: Text
     deadlines: tuple[Deadline, ...] = Field(min_length=1)
+    date: Day | None = None
+    """When the call was announced: what feeds date it by."""
     opens: Moment | None = None
     url: WebUrl | None = None
     budget_eur: Annotated[float, PlainValidator(_amount)] | None = None

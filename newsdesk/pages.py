@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from newsdesk import facets
 from newsdesk.catalog import Catalog
-from newsdesk.channels.calendars import event_ics_path, google_calendar_link
+from newsdesk.channels.calendars import calendar_paths, event_ics_path, google_calendar_link
 from newsdesk.channels.feeds import feed_links
 from newsdesk.models import Edition, Event, Item, News
 from newsdesk.newsletter.selection import choose
@@ -176,6 +176,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         ),
         "No events are coming up. See the past events.",
         _panel(catalog, settings, "events", upcoming, timing=("upcoming",)),
+        tuple(Link(title, _webcal(settings, path)) for title, path in calendar_paths()),
     )
     yield from _paginate(
         "events/past",
@@ -251,6 +252,7 @@ def _paginate(
     links: tuple[Link, ...],
     empty: str,
     panel: facets.FacetPanel | None = None,
+    calendars: tuple[Link, ...] = (),
 ) -> Iterator[PageSpec]:
     """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page, which
     carries the filter ``panel``."""
@@ -275,6 +277,7 @@ def _paginate(
             links,
             empty,
             panel if index == 0 else None,
+            calendars if index == 0 else (),
         )
         yield PageSpec(
             f"{urls[index]}index.md", page_title, "newsdesk/listing.html", view, description=intro

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -238,11 +239,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         site = self.settings.site
         item = self.items.get(page.file.src_uri)
         if item is not None:
-            return item_head(item, self.catalog, site, Presenter(self.catalog, self.settings))
-        top = page.file.src_uri.split("/", 1)[0]
-        title = spec.title if spec else str(page.meta.get("title") or page.title or site.name)
-        description = spec.description if spec else page.meta.get("description")
-        return page_head(title, description, page.url, site, top if top in MODELS else None)
+            head = item_head(item, self.catalog, site, Presenter(self.catalog, self.settings))
+        else:
+            top = page.file.src_uri.split("/", 1)[0]
+            title = spec.title if spec else str(page.meta.get("title") or page.title or site.name)
+            description = spec.description if spec else page.meta.get("description")
+            head = page_head(title, description, page.url, site, top if top in MODELS else None)
+        return replace(head, locale=self.settings.locale)
 
 
 def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:

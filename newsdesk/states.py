@@ -72,7 +72,7 @@ def opens_moment(call: Call, clock: Clock) -> datetime | None:
 def next_deadline(call: Call, clock: Clock) -> Deadline | None:
     """The first deadline still ahead; the call's state follows it."""
     for deadline in call.deadlines:
-        if deadline_moment(deadline, clock) >= clock.now:
+        if deadline_moment(deadline, clock) > clock.now:  # closed from its moment on
             return deadline
     return None
 
@@ -96,6 +96,6 @@ def call_status(call: Call, clock: Clock, closing_soon_days: int) -> CallStatus:
 
 
 def deadline_state(deadline: Deadline, call: Call, clock: Clock) -> DeadlineState:
-    if deadline_moment(deadline, clock) < clock.now:
+    if deadline_moment(deadline, clock) <= clock.now:
         return DeadlineState.PASSED
     return DeadlineState.NEXT if deadline is next_deadline(call, clock) else DeadlineState.LATER

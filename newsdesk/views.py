@@ -129,6 +129,8 @@ class ListingView:
     links: tuple[Link, ...]
     empty: str
     facets: FacetPanel | None = None
+    calendars: tuple[Link, ...] = ()
+    """Calendars to subscribe to (webcal:// addresses)."""
 
 
 @dataclass(frozen=True, slots=True)

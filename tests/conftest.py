@@ -133,7 +133,7 @@ def sample_catalog() -> Catalog:
     return load_catalog(settings)
 
 
-def build_sample(site: Path) -> Path:
+def build_sample(site: Path, today: str = SAMPLE_TODAY) -> Path:
     """Build the repository's sample content into ``site`` at the sample build date."""
     result = CliRunner().invoke(
         main,
@@ -144,7 +144,7 @@ def build_sample(site: Path) -> Path:
             "--site-dir",
             str(site),
             "--today",
-            SAMPLE_TODAY,
+            today,
         ],
     )
     assert result.exit_code == 0, result.output

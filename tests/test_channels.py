@@ -14,8 +14,7 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from newsdesk.channels import published_moment
-from newsdesk.models import MODELS, Call, Event
+from newsdesk.models import EVENT_KINDS, MODELS, Call, Event
 from newsdesk.states import CallState
 from tests.conftest import Project, build_sample, sample_catalog
 
@@ -30,6 +29,12 @@ def _calendars(site: Path) -> list[Path]:
 # -- feeds -----------------------------------------------------------------------------------
 
 
+def _content_moment(item, clock) -> datetime:
+    """When the content says an item came out: its date, or a later ``publish``."""
+    moment = clock.start_of(item.date)
+    return max(moment, clock.moment(item.publish)) if item.publish else moment
+
+
 def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site: Path):
     catalog = sample_catalog()
     for name in FEEDS:
@@ -37,14 +42,14 @@ def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site
         assert not parsed.bozo, f"{name}: {parsed.get('bozo_exception')}"
         collection = name.split("/")[0] if "/" in name else None
         items = [i for i in catalog.items() if collection in (None, i.collection)]
-        items.sort(key=lambda i: (published_moment(i, catalog.clock), i.src_uri), reverse=True)
+        items.sort(key=lambda i: (_content_moment(i, catalog.clock), i.src_uri), reverse=True)
         expected = [SITE + item.page_url for item in items[:50]]
         assert [entry.link for entry in parsed.entries] == expected, name
         assert [entry.id for entry in parsed.entries] == expected, name
         first = parsed.entries[0]
         summary = items[0].summary or getattr(items[0], "preheader", None)
         assert first.title == items[0].title and first.summary == summary
-        moment = published_moment(items[0], catalog.clock).astimezone(UTC)
+        moment = _content_moment(items[0], catalog.clock).astimezone(UTC)
         assert first.get("published_parsed") or first.get("updated_parsed")
         assert tuple((first.get("published_parsed") or first.updated_parsed)[:5]) == (
             moment.year,
@@ -55,16 +60,29 @@ def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site
         )
 
 
-def test_feeds_and_calendars_keep_their_ids_and_bytes_from_build_to_build(
+def test_feeds_calendars_and_sitemap_do_not_change_with_the_hour_of_the_build(
     sample_site: Path, tmp_path: Path
 ):
-    again = build_sample(tmp_path / "again")
-    for name in FEEDS + [p.relative_to(sample_site).as_posix() for p in _calendars(sample_site)]:
+    """Built again later the same day (nothing changes state in between): the same feeds and
+    sitemap, and the same calendars but for their DTSTAMP."""
+    again = build_sample(tmp_path / "again", "2020-03-01T12:00")
+    for name in [*FEEDS, "sitemap.xml"]:
         assert (again / name).read_bytes() == (sample_site / name).read_bytes(), name
+    stamp = re.compile(rb"DTSTAMP:[0-9TZ]+")
+    for path in _calendars(sample_site):
+        later = (again / path.relative_to(sample_site)).read_bytes()
+        assert stamp.sub(b"", later) == stamp.sub(b"", path.read_bytes()), path
     dates = re.findall(
         rb"<(?:updated|lastBuildDate|pubDate)>([^<]+)<", (again / "feed.xml").read_bytes()
     )
     assert dates and all(b"2026" not in d for d in dates), "no date comes from the clock"
+
+
+def test_events_and_calls_are_dated_in_feeds_by_their_announcement(sample_site: Path):
+    parsed = feedparser.parse((sample_site / "events/atom.xml").read_bytes())
+    entries = {entry.link: entry for entry in parsed.entries}
+    strasbourg = entries[SITE + "events/eu-japan-matchmaking-strasbourg-2020/"]
+    assert strasbourg.published.startswith("2020-02-25T00:00:00")  # its date, not its start
 
 
 def test_pages_link_their_feeds(sample_site: Path):
@@ -114,8 +132,10 @@ def test_the_upcoming_events_calendar_matches_the_catalog(sample_site: Path):
     # Written with a +09:00 offset: kept exact, in UTC.
     seoul = events["eu-korea-matchmaking-seoul-2020"]
     assert seoul["DTSTART"].dt == datetime.fromisoformat("2020-05-27T00:00:00+00:00")
-    kinds = {e.kind for e in catalog.upcoming_events}
-    for kind in kinds:
+    listing = (sample_site / "events/index.html").read_text()
+    for kind in EVENT_KINDS:  # every kind has its calendar, even with nothing coming up
+        url = f"webcal://www.clustercollaboration.eu/calendars/events-{kind}.ics"
+        assert f'href="{url}"' in listing
         per_kind = Calendar.from_ical((sample_site / f"calendars/events-{kind}.ics").read_bytes())
         slugs = {str(e["UID"]).split("@")[0] for e in per_kind.walk("VEVENT")}
         assert slugs == {e.slug for e in catalog.upcoming_events if e.kind == kind}
@@ -141,12 +161,14 @@ def test_the_deadlines_calendar_has_every_deadline_of_every_open_call(sample_sit
         for c in catalog.collection("calls")
         if isinstance(c, Call) and catalog.status(c).state is not CallState.CLOSED
     ]
+
+    def stamp(moment) -> str:
+        return moment.strftime("%Y%m%dT%H%M" if isinstance(moment, datetime) else "%Y%m%d")
+
     assert set(uids) == {
-        f"{call.slug}-deadline-{n}"
-        for call in open_calls
-        for n in range(1, len(call.deadlines) + 1)
+        f"{call.slug}-deadline-{stamp(d.date)}" for call in open_calls for d in call.deadlines
     }
-    innosup = uids["innosup-1-final-call-deadline-1"]
+    innosup = uids["innosup-1-final-call-deadline-20200402T1700"]
     assert innosup["DTEND"].dt == datetime.fromisoformat("2020-04-02T17:00:00+02:00")
     assert str(innosup["URL"]) == SITE + "calls/innosup-1-final-call/"
 
@@ -239,6 +261,8 @@ def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
     )
     # A past event's page last changed when the event ended.
     assert rows[SITE + "events/eu-taiwan-matchmaking-lyon-2019/"] == "2019-03-09T00:00:00+01:00"
+    # An open call: announced (and opened) in November, no deadline yet passed.
+    assert rows[SITE + "calls/innosup-1-final-call/"] == "2019-11-07T00:00:00+01:00"
     now = catalog.clock.now
     assert all(datetime.fromisoformat(m) <= now for m in rows.values() if m)
     assert rows[SITE + "news/"] == "2020-02-27T00:00:00+01:00"  # its newest story
@@ -248,7 +272,9 @@ def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
 def test_the_404_page_helps_readers_on(sample_site: Path):
     page = (sample_site / "404.html").read_text()
     assert "<h1>Page not found</h1>" in page
-    assert 'action="/search/"' in page and 'href="/knowledge/"' in page
+    form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>\s*<label for="nd-404-search"', page)
+    assert form and form.group(1) == "/search/"
+    assert '<li><a href="/knowledge/">Knowledge repository</a></li>' in page
 
 
 # -- the next change ------------------------------------------------------------------------------
@@ -303,7 +329,7 @@ NEXT_CHANGE_CONTENT = {
             "a deadline of “Cluster fund” passes",
             {"news/launch/": "Launch story"},
         ),
-        ("2020-03-21", None, None, {"calls/fund/": "Closed"}),
+        ("2020-03-20T23:59:59", None, None, {"calls/fund/": "Closed"}),  # at the very moment
     ],
 )
 def test_next_change_and_the_pages_follow_the_build_date(
@@ -331,6 +357,8 @@ def test_next_change_and_the_pages_follow_the_build_date(
 def test_next_change_due_tells_a_scheduler_whether_to_rebuild(project: Project):
     project.write("events/summit.md", NEXT_CHANGE_CONTENT["events/summit.md"])
     assert project.run("next-change", "--due").exit_code == 0, "never built: due"
+    assert project.build().exit_code == 0  # built for 2020-03-01: its summit has long begun
+    assert project.run("next-change", "--due").exit_code == 0, "the next change has come"
     far = (date.today() + timedelta(days=400)).isoformat()
     project.write(
         "events/summit.md",
@@ -340,3 +368,20 @@ def test_next_change_due_tells_a_scheduler_whether_to_rebuild(project: Project):
     )
     assert project.build().exit_code == 0
     assert project.run("next-change", "--due").exit_code == 1, "the next change is a year away"
+
+
+def test_a_timed_event_without_an_end_is_shown_at_its_start(project: Project):
+    project.write(
+        "events/talk.md",
+        "---\ntitle: Expert talk\nsummary: A talk.\nkind: webinar\nstart: 2020-03-10 10:00\n"
+        "online: true\n---\n",
+    )
+    assert project.build().exit_code == 0
+    calendar = Calendar.from_ical((project.site / "events/talk/talk.ics").read_bytes())
+    (event,) = calendar.walk("VEVENT")
+    assert event["DTSTART"].dt == datetime.fromisoformat("2020-03-10T10:00:00+01:00")
+    assert "DTEND" not in event and "DURATION" not in event
+    data = _json_ld(project.page("events/talk"))
+    assert data["startDate"] == "2020-03-10T10:00:00+01:00" and "endDate" not in data
+    google = re.search(r"dates=([0-9TZ]+)%2F([0-9TZ]+)", project.page("events/talk"))
+    assert google.groups() == ("20200310T090000Z", "20200310T100000Z")  # an hour, for Google

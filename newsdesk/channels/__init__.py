@@ -15,16 +15,16 @@ __all__ = ["SiteInfo", "as_date", "published_moment"]
 
 def published_moment(item: Item, clock: Clock) -> datetime:
     """When an item became public: its date (start of day, site time), or its ``publish``
-    moment if that came later. Events and calls have no date of their own: a call counts
-    from ``publish``, else ``opens``, else its last deadline; an event from ``publish``,
-    else its start."""
-    if isinstance(item, Call | Event):
+    moment if that came later. An event or a call without a ``date`` counts from
+    ``publish``, else (a call) ``opens``, else its start or last deadline."""
+    if isinstance(item, Call | Event) and item.date is None:
         if item.publish is not None:
             return clock.moment(item.publish)
         if isinstance(item, Call) and item.opens is not None:
             return clock.moment(item.opens)
         return clock.start_of(item.sort_date)
-    moment = clock.start_of(item.sort_date)
+    day = item.date if isinstance(item, Call | Event) else item.sort_date
+    moment = clock.start_of(day)
     if item.publish is not None:
         moment = max(moment, clock.moment(item.publish))
     return moment

@@ -19,27 +19,39 @@ from icalendar import Event as VEvent
 
 from newsdesk.catalog import Catalog
 from newsdesk.channels import SiteInfo
-from newsdesk.facets import EVENT_KIND_LABELS
-from newsdesk.models import Call, Event
-from newsdesk.states import CallState, deadline_moment, event_end
+from newsdesk.models import EVENT_KINDS, Call, Event
+from newsdesk.states import CallState
 from newsdesk.views import Presenter
 
 DEADLINE_BLOCK = timedelta(minutes=30)
 """A deadline at a time shows as the half hour before it."""
+DEFAULT_LENGTH = timedelta(hours=1)
+"""Google Calendar needs an end: an event written without one gets an hour."""
 
 
 def event_ics_path(event: Event) -> str:
     return f"{event.page_url}{event.slug}.ics"
 
 
-def calendar_paths(catalog: Catalog) -> list[tuple[str, str]]:
-    """(title, site-relative path) of each calendar to subscribe to."""
-    kinds = sorted({e.kind for e in catalog.upcoming_events})
+def calendar_paths() -> list[tuple[str, str]]:
+    """(title, site-relative path) of each calendar to subscribe to; every kind has one,
+    empty or not, so a subscription never breaks."""
     return [
         ("All upcoming events", "calendars/events.ics"),
-        *((EVENT_KIND_LABELS[k] + "s", f"calendars/events-{k}.ics") for k in kinds),
+        *((KIND_TITLES[k], f"calendars/events-{k}.ics") for k in EVENT_KINDS),
         ("Deadlines of open calls", "calendars/deadlines.ics"),
     ]
+
+
+KIND_TITLES = {
+    "conference": "Conferences",
+    "matchmaking": "Matchmaking events",
+    "webinar": "Webinars",
+    "workshop": "Workshops",
+    "info-day": "Info days",
+    "mission": "Missions",
+    "other": "Other events",
+}
 
 
 def calendars(
@@ -62,11 +74,11 @@ def calendars(
             site,
         ),
     )
-    for kind in sorted({e.kind for e in upcoming}):
+    for kind in EVENT_KINDS:
         yield (
             f"calendars/events-{kind}.ics",
             _calendar(
-                f"{site.name}: {EVENT_KIND_LABELS[kind].lower()}s",
+                f"{site.name}: {KIND_TITLES[kind].lower()}",
                 (_event(e, catalog, site, presenter, stamp) for e in upcoming if e.kind == kind),
                 site,
             ),
@@ -109,7 +121,8 @@ def _event(
     entry.add("summary", event.title)
     start, end = event_span(event, catalog)
     entry.add("dtstart", start)
-    entry.add("dtend", end)
+    if end is not None:  # a time without an end: the event is shown at its start
+        entry.add("dtend", end)
     description = event.summary
     if event.dates_note:
         description = f"{event.dates_note}. {description}"
@@ -120,17 +133,15 @@ def _event(
     return entry
 
 
-def event_span(event: Event, catalog: Catalog) -> tuple[date | datetime, date | datetime]:
+def event_span(event: Event, catalog: Catalog) -> tuple[date | datetime, date | datetime | None]:
     """Start and end as a calendar wants them: dates, the end being the day after the last;
-    or date-times in the site's zone, or in UTC when written with a bare offset."""
+    or date-times in the site's zone, or in UTC when written with a bare offset. A time
+    written without an end has none."""
     if not isinstance(event.start, datetime):
-        last = (
-            event.end
-            if isinstance(event.end, date) and not isinstance(event.end, datetime)
-            else None
-        )
-        return event.start, (last or event.start) + timedelta(days=1)
-    return _zoned(event.start, catalog), _zoned(event_end(event, catalog.clock), catalog)
+        last = event.end if isinstance(event.end, date) else event.start
+        return event.start, last + timedelta(days=1)
+    end = _zoned(event.end, catalog) if isinstance(event.end, datetime) else None
+    return _zoned(event.start, catalog), end
 
 
 def _zoned(moment: datetime, catalog: Catalog) -> datetime:
@@ -141,9 +152,9 @@ def _zoned(moment: datetime, catalog: Catalog) -> datetime:
 
 def _deadlines(call: Call, catalog: Catalog, site: SiteInfo, stamp: datetime) -> Iterator[VEvent]:
     url = site.absolute(call.page_url)
-    for number, deadline in enumerate(call.deadlines, start=1):
+    for deadline in call.deadlines:
         entry = VEvent()
-        entry.add("uid", f"{call.slug}-deadline-{number}@{site.host}")
+        entry.add("uid", f"{call.slug}-deadline-{_stamp(deadline.date)}@{site.host}")
         entry.add("dtstamp", stamp)
         label = deadline.label or "Deadline"
         entry.add("summary", f"{label}: {call.title}")
@@ -163,6 +174,7 @@ def google_calendar_link(event: Event, catalog: Catalog, site: SiteInfo, place: 
     """A link that opens Google Calendar with the event filled in."""
     start, end = event_span(event, catalog)
     if isinstance(start, datetime):
+        end = end or start + DEFAULT_LENGTH
         dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     else:
         dates = f"{start:%Y%m%d}/{end:%Y%m%d}"
@@ -178,5 +190,8 @@ def google_calendar_link(event: Event, catalog: Catalog, site: SiteInfo, place: 
     return f"https://calendar.google.com/calendar/render?{urlencode(query)}"
 
 
-def deadline_moments(call: Call, catalog: Catalog) -> list[datetime]:
-    return [deadline_moment(d, catalog.clock) for d in call.deadlines]
+def _stamp(moment: date | datetime) -> str:
+    """A deadline's own part of its UID: its date, and time if it has one."""
+    if isinstance(moment, datetime):
+        return moment.strftime("%Y%m%dT%H%M")
+    return moment.strftime("%Y%m%d")

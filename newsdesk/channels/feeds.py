@@ -52,7 +52,8 @@ def _pair(
     title = site.name if link.title == "Everything" else f"{link.title} · {site.name}"
     generator.title(title)
     generator.id(site.absolute(link.atom))
-    generator.link(href=site.url, rel="alternate")
+    home = site.url if link.title == "Everything" else site.absolute(link.rss.split("/")[0] + "/")
+    generator.link(href=home, rel="alternate")
     generator.link(href=site.absolute(link.atom), rel="self")
     generator.description(site.description or title)
     generator.subtitle(site.description or title)

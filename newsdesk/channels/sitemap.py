@@ -25,9 +25,11 @@ def last_changes(catalog: Catalog, closing_soon_days: int) -> dict[str, datetime
     now = catalog.clock.now
     found = {}
     for item in catalog.items():
-        moments = [min(published_moment(item, catalog.clock), now)]
-        moments += [m for m, _ in state_changes(item, catalog, closing_soon_days) if m <= now]
-        found[item.page_url] = max(moments)
+        moments = [published_moment(item, catalog.clock)]
+        moments += [m for m, _ in state_changes(item, catalog, closing_soon_days)]
+        past = [m for m in moments if m <= now]  # an undated item may lie in the future
+        if past:
+            found[item.page_url] = max(past)
     return found
 
 

@@ -14,7 +14,6 @@ from newsdesk.catalog import Catalog, stored_file_uri
 from newsdesk.channels import SiteInfo, published_moment
 from newsdesk.channels.feeds import FeedLink, feed_links
 from newsdesk.models import Event, Interview, Item, KnowledgeDoc, News
-from newsdesk.states import event_end
 from newsdesk.views import Presenter
 
 SCHEMA = "https://schema.org"
@@ -31,6 +30,7 @@ class HeadData:
     image_alt: str | None = None
     json_ld: Markup | None = None
     feeds: tuple[FeedLink, ...] = ()
+    locale: str = "en_GB"
 
 
 def page_head(
@@ -127,11 +127,6 @@ def _event(event: Event, catalog: Catalog, url: str, presenter: Presenter) -> di
         mode = "OnlineEventAttendanceMode"
     else:
         mode = "OfflineEventAttendanceMode"
-    end = (
-        event.end
-        if event.end is not None
-        else (event_end(event, catalog.clock) if isinstance(event.start, datetime) else event.start)
-    )
     data: dict[str, Any] = {
         "@context": SCHEMA,
         "@type": "Event",
@@ -139,10 +134,13 @@ def _event(event: Event, catalog: Catalog, url: str, presenter: Presenter) -> di
         "description": event.summary,
         "url": url,
         "startDate": _iso(event.start),
-        "endDate": _iso(end),
         "eventStatus": f"{SCHEMA}/EventScheduled",
         "eventAttendanceMode": f"{SCHEMA}/{mode}",
     }
+    if event.end is not None:  # a time written without an end has none
+        data["endDate"] = _iso(event.end)
+    elif not isinstance(event.start, datetime):
+        data["endDate"] = _iso(event.start)
     if places:
         data["location"] = places[0] if len(places) == 1 else places
     if event.organiser:
