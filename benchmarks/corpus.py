@@ -143,7 +143,9 @@ class Writer:
                 "tags": self.terms("tags", 1, 3),
             }
         elif collection == "calls":
-            deadlines = sorted({day + timedelta(days=d) for d in (30, self.random.randint(60, 200))})
+            deadlines = sorted(
+                {day + timedelta(days=d) for d in (30, self.random.randint(60, 200))}
+            )
             meta |= {
                 "summary": summary,
                 "programme": self.random.choice(["COSME", "Horizon 2020", "Interreg", "ESIF"]),
@@ -181,14 +183,34 @@ class Writer:
             "subject": f"Newsletter {month:%B %Y}: clusters this month",
             "preheader": self.sentence(),
             "sections": [
-                {"heading": "Latest news", "collection": "news", "rule": "since-previous",
-                 "limit": 8},
-                {"heading": "Upcoming events", "collection": "events", "rule": "upcoming",
-                 "days": 60, "limit": 6, "placement": "sidebar"},
-                {"heading": "Open calls", "collection": "calls", "rule": "open", "days": 90,
-                 "limit": 6, "placement": "sidebar"},
-                {"heading": "Interviews", "collection": "interviews", "rule": "since-previous",
-                 "limit": 3},
+                {
+                    "heading": "Latest news",
+                    "collection": "news",
+                    "rule": "since-previous",
+                    "limit": 8,
+                },
+                {
+                    "heading": "Upcoming events",
+                    "collection": "events",
+                    "rule": "upcoming",
+                    "days": 60,
+                    "limit": 6,
+                    "placement": "sidebar",
+                },
+                {
+                    "heading": "Open calls",
+                    "collection": "calls",
+                    "rule": "open",
+                    "days": 90,
+                    "limit": 6,
+                    "placement": "sidebar",
+                },
+                {
+                    "heading": "Interviews",
+                    "collection": "interviews",
+                    "rule": "since-previous",
+                    "limit": 3,
+                },
             ],
         }
         return f"{month:%Y-%m}", meta, self.paragraph(60) + "\n"

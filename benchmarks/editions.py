@@ -33,7 +33,9 @@ def main() -> None:
     settings = plugin.settings
     catalog = load_catalog(settings)
     renderer = EditionRenderer(catalog, settings, plugin.mail_settings())
-    print(f"{'edition':<10} {'email.html':>11} {'email.txt':>10} {'.eml':>9} {'render (median)':>16}")
+    print(
+        f"{'edition':<10} {'email.html':>11} {'email.txt':>10} {'.eml':>9} {'render (median)':>16}"
+    )
     for edition in catalog.collection("newsletters"):
         assert isinstance(edition, Edition)
         times = []

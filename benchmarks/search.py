@@ -1,7 +1,7 @@
 """The search index of a built site: its size, and the bytes a reader's browser fetches for
 one query and for one filter choice. Not run by pytest.
 
-    python benchmarks/search.py site/ [--query "cluster policy"] [--filters "kind=report&kind=guide"]
+    python benchmarks/search.py site/ [--query "cluster policy"] [--filters "kind=report"]
 
 Serves the site on 127.0.0.1 and drives Debian's Chromium: opens the search page with the
 query, then the knowledge repository with the filters, and adds up every response from
@@ -31,7 +31,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def index_size(site: Path) -> tuple[int, int]:
     """(bytes, files) of the index, leaving out the unused ready-made interfaces."""
     files = [
-        p for p in (site / "pagefind").rglob("*") if p.is_file() and not p.name.startswith(UI_BUNDLES)
+        p
+        for p in (site / "pagefind").rglob("*")
+        if p.is_file() and not p.name.startswith(UI_BUNDLES)
     ]
     return sum(p.stat().st_size for p in files), len(files)
 

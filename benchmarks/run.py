@@ -1,0 +1,244 @@
+"""Measure Newsdesk at scale and compare it with plain MkDocs + Material. Not run by pytest.
+
+    python benchmarks/run.py                    # N = 1,000 and 10,000
+    python benchmarks/run.py --sizes 1000       # a quicker look
+
+For each N it generates the seeded corpus (benchmarks/corpus.py) in benchmarks/.work/, then
+measures, each in a fresh process, wall time and peak memory (GNU time):
+
+- a cold build: ``python build.py build`` with no site/ and no .cache/;
+- a rebuild after editing one news item: ``python build.py build`` again;
+- the ``serve`` reload after editing one item: the time MkDocs reports for that rebuild;
+- plain MkDocs + Material building the same corpus's bare pages (the Markdown bodies, no
+  plugins but Material's default search);
+- one edition rendered and inlined (the median of 20).
+
+It prints a table and writes it, with the machine and these commands, to
+benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from corpus import write as write_corpus  # noqa: E402
+
+PLAIN_CONFIG = """\
+site_name: Plain MkDocs + Material
+docs_dir: docs
+theme:
+  name: material
+nav:
+  - Home: index.md
+validation:
+  nav:
+    omitted_files: ignore
+"""
+"""Items out of the navigation, as in Newsdesk: a navigation listing 10,000 pages on each of
+them would make plain MkDocs quadratic, which is not the comparison."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Row:
+    size: int
+    cold: Run
+    rebuild: Run
+    serve_reload: float
+    plain: Run
+    edition_ms: float
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Wall time and peak resident memory of one command (GNU time)."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
+    return Run(float(seconds), int(kilobytes) / 1024)
+
+
+def edit_one_item(project: Path, stamp: str) -> Path:
+    item = sorted((project / "content" / "news").glob("*.md"))[len(stamp) % 7]
+    item.write_text(item.read_text(encoding="utf-8") + f"\nEdited for a benchmark ({stamp}).\n")
+    return item
+
+
+def serve_reload(project: Path) -> float:
+    """Seconds MkDocs reports for the rebuild after one edit while serving."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = project / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(log, r"Serving on", 1)
+        edit_one_item(project, "serve")
+        found = _wait_for(log, r"Documentation built in ([\d.]+) seconds", 2)
+        return float(found)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_for(log: Path, pattern: str, count: int, timeout: float = 1800) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.findall(pattern, log.read_text())
+        if len(found) >= count:
+            return found[count - 1] if isinstance(found[count - 1], str) else ""
+        time.sleep(0.2)
+    raise SystemExit(f"timed out waiting for {pattern!r} in {log}")
+
+
+def plain_project(project: Path, target: Path) -> None:
+    """The corpus's Markdown bodies, as a plain MkDocs + Material site."""
+    shutil.rmtree(target, ignore_errors=True)
+    for source in (project / "content").rglob("*.md"):
+        text = source.read_text(encoding="utf-8")
+        body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+        body = re.sub(r"\]\(\.\./[a-z]+/([a-z0-9-]+)\.md\)", r"](../\1.md)", body)
+        destination = target / "docs" / source.relative_to(project / "content")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(body, encoding="utf-8")
+    (target / "docs" / "index.md").write_text("# Plain MkDocs + Material\n")
+    (target / "mkdocs.yml").write_text(PLAIN_CONFIG)
+
+
+def edition_ms(project: Path) -> float:
+    code = (
+        "import statistics, time\n"
+        "from mkdocs.config import load_config\n"
+        "from newsdesk.catalog import load_catalog\n"
+        "from newsdesk.newsletter.render import EditionRenderer\n"
+        "from newsdesk.newsletter.selection import choose\n"
+        "config = load_config('mkdocs.yml'); plugin = config.plugins['newsdesk']\n"
+        "config.plugins.on_config(config); settings = plugin.settings\n"
+        "catalog = load_catalog(settings)\n"
+        "renderer = EditionRenderer(catalog, settings, plugin.mail_settings())\n"
+        "edition = catalog.collection('newsletters')[0]\n"
+        "times = []\n"
+        "for _ in range(20):\n"
+        "    start = time.perf_counter()\n"
+        "    renderer.render(choose(edition, catalog, settings.closing_soon_days))\n"
+        "    times.append(time.perf_counter() - start)\n"
+        "print(statistics.median(times) * 1000)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True
+    )
+    return float(result.stdout.strip())
+
+
+def measure(size: int, work: Path) -> Row:
+    project = work / f"corpus-{size}"
+    print(f"N = {size}: writing the corpus", flush=True)
+    write_corpus(project, size, 2020)
+    for leftover in ("site", ".cache", ".site.building", ".site.previous"):
+        shutil.rmtree(project / leftover, ignore_errors=True)
+    build = [sys.executable, str(REPO / "build.py"), "build"]
+    print(f"N = {size}: cold build", flush=True)
+    cold = timed(build, project)
+    edit_one_item(project, "build")
+    print(f"N = {size}: rebuild after one edit", flush=True)
+    rebuild = timed(build, project)
+    print(f"N = {size}: serve reload after one edit", flush=True)
+    reload_seconds = serve_reload(project)
+    print(f"N = {size}: plain MkDocs + Material", flush=True)
+    plain_dir = work / f"plain-{size}"
+    plain_project(project, plain_dir)
+    plain = timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], plain_dir)
+    print(f"N = {size}: one edition", flush=True)
+    return Row(size, cold, rebuild, reload_seconds, plain, edition_ms(project))
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| items | cold build | rebuild after one edit (build.py) | serve reload after one edit "
+        "| peak memory (cold) | plain MkDocs + Material, bare pages | one edition |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.size:,} | {row.cold.seconds:.1f} s | {row.rebuild.seconds:.1f} s "
+            f"| {row.serve_reload:.2f} s | {row.cold.peak_mb:,.0f} MB "
+            f"| {row.plain.seconds:.1f} s, {row.plain.peak_mb:,.0f} MB | {row.edition_ms:.1f} ms |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1) if found else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kilobytes = int(re.search(r"MemTotal:\s*(\d+)", meminfo.read_text()).group(1))
+        memory = f", {kilobytes / 1024 / 1024:.0f} GiB"
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; Python {platform.python_version()} "
+        f"on {platform.system()} {platform.release()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--work", type=Path, default=HERE / ".work")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = [measure(size, args.work) for size in args.sizes]
+    text = table(rows)
+    print(text)
+    (HERE / "RESULTS.md").write_text(
+        "# Benchmark results\n\n"
+        f"Measured by `python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))}` on "
+        f"{time.strftime('%Y-%m-%d')}.\n\n"
+        f"Machine: {machine()}.\n\n"
+        f"{text}\n\n"
+        "Each figure is one run in a fresh process; wall time and peak resident memory come "
+        "from GNU time. The corpus is `benchmarks/corpus.py` with seed 2020 (50% news, 20% "
+        "events, 10% calls, 10% interviews, 10% knowledge, bodies of 300–600 words, 24 "
+        "editions). The serve reload is the time MkDocs reports for the rebuild that follows "
+        "one edited news item. To reproduce:\n\n"
+        "```sh\npip install -e . && python benchmarks/run.py\n```\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
