@@ -62,6 +62,13 @@ def _load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPl
     return config, plugin
 
 
+def _content_errors(exc: ContentErrors) -> click.ClickException:
+    """Print every content error (``path:line: message``); raise what this returns."""
+    for error in exc.errors:
+        click.echo(str(error), err=True)
+    return click.ClickException(exc.summary())
+
+
 def _settings(config: MkDocsConfig, plugin: NewsdeskPlugin) -> Settings:
     try:
         config.plugins.on_config(config)
@@ -128,9 +135,7 @@ def check(config_file: str, today: str | None) -> None:
     try:
         catalog = load_catalog(settings)
     except ContentErrors as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException(exc.summary()) from None
+        raise _content_errors(exc) from None
     published = sum(1 for _ in catalog.items())
     click.echo(
         f"content is valid: {published} published items, "
@@ -208,9 +213,7 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
         message = proof_message(rendered, recipients, mail, datetime.now(settings.clock.tz))
         send(message, smtp)
     except ContentErrors as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException(exc.summary()) from None
+        raise _content_errors(exc) from None
     except (NewsletterConfigError, ProofError, Abort) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"sent a proof of {edition} to {', '.join(recipients)} via {smtp.host}:{smtp.port}")
@@ -243,9 +246,7 @@ def next_change_command(config_file: str, today: str | None, due: bool) -> None:
     try:
         catalog = load_catalog(settings)
     except ContentErrors as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException(exc.summary()) from None
+        raise _content_errors(exc) from None
     change = next_change(catalog, settings.closing_soon_days)
     if change is None:
         click.echo("none: nothing in the content changes state after the build date")
