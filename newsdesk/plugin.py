@@ -70,8 +70,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.editions: tuple[RenderedEdition, ...] = ()
         self.channels: dict[str, bytes] = {}
         self.items: dict[str, Item] = {}
-        self.site_url: str | None = None
-        self.site_name = ""
+        self.presenter: Presenter | None = None
         self.serving = False
         self.today_override: str | None = None
         """Build date given on the command line; wins over NEWSDESK_TODAY and mkdocs.yml."""
@@ -102,7 +101,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             locale=self.config.locale,
             site=_site_info(config, self.config.locale),
         )
-        self.site_url, self.site_name = config.site_url, config.site_name
         # MkDocs stamps the sitemap and its gzip with the build time: make it the build date,
         # for this build only.
         self._epoch_before = os.environ.get(EPOCH)
@@ -154,11 +152,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.catalog, self.plan, self.editions = catalog, plan, editions
         self.channels = channels
         self.items = {item.src_uri: item for item in catalog.items()}
+        self.presenter = Presenter(catalog, self.settings)
 
     def mail_settings(self) -> NewsletterSettings:
         """The newsletter options, checked; raises Abort naming what to set."""
         try:
-            return newsletter_settings(self.config.newsletter, self.site_url, self.site_name)
+            assert self.settings is not None
+            return newsletter_settings(self.config.newsletter, self.settings.site)
         except NewsletterConfigError as exc:
             raise Abort(f"mkdocs.yml: {exc}") from None
 
@@ -235,11 +235,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def _head(self, page: Page, spec: PageSpec | None) -> HeadData:
         """Sharing tags, JSON-LD and feed links for a page."""
-        assert self.settings is not None and self.catalog is not None
+        assert self.settings is not None and self.catalog is not None and self.presenter
         site = self.settings.site
         item = self.items.get(page.file.src_uri)
         if item is not None:
-            head = item_head(item, self.catalog, site, Presenter(self.catalog, self.settings))
+            head = item_head(item, self.catalog, site, self.presenter)
         else:
             top = page.file.src_uri.split("/", 1)[0]
             title = spec.title if spec else str(page.meta.get("title") or page.title or site.name)

@@ -4,13 +4,13 @@ catalog; dates come from the content (or the build date), never from files or gi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from newsdesk.clock import Clock
 from newsdesk.models import Call, Event, Item
 from newsdesk.settings import SiteInfo
 
-__all__ = ["SiteInfo", "as_date", "published_moment"]
+__all__ = ["SiteInfo", "published_moment"]
 
 
 def published_moment(item: Item, clock: Clock) -> datetime:
@@ -28,7 +28,3 @@ def published_moment(item: Item, clock: Clock) -> datetime:
     if item.publish is not None:
         moment = max(moment, clock.moment(item.publish))
     return moment
-
-
-def as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value

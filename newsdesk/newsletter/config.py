@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from newsdesk.settings import SiteInfo
+
 
 @dataclass(frozen=True, slots=True)
 class Platform:
@@ -117,12 +119,10 @@ class NewsletterSettings:
         return self.platform.unsubscribe or self.unsubscribe_url
 
 
-def newsletter_settings(
-    options: NewsletterConfig, site_url: str | None, site_name: str
-) -> NewsletterSettings:
+def newsletter_settings(options: NewsletterConfig, site: SiteInfo) -> NewsletterSettings:
     """Check the options an email needs; raise NewsletterConfigError naming what to set."""
     where = "mkdocs.yml, plugins → newsdesk → newsletter"
-    if not site_url or not _is_web(site_url):
+    if not _is_web(site.url):
         raise NewsletterConfigError(
             "set site_url in mkdocs.yml (like https://www.example.org/): "
             "every link in an email must be absolute"
@@ -148,8 +148,8 @@ def newsletter_settings(
     utm = (("utm_source", options.utm_source), ("utm_medium", options.utm_medium))
     return NewsletterSettings(
         platform=PLATFORMS[options.platform],
-        site_url=site_url if site_url.endswith("/") else f"{site_url}/",
-        site_name=site_name,
+        site_url=site.url,
+        site_name=site.name,
         sender=sender,
         reply_to=reply_to,
         unsubscribe_url=options.unsubscribe_url,
