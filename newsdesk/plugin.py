@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,8 +23,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from newsdesk.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.catalog import Catalog, load_catalog, page_url
 from newsdesk.channels.files import channel_files
 from newsdesk.channels.structured import HeadData, item_head, page_head
@@ -38,8 +41,9 @@ from newsdesk.newsletter.config import (
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, write_edition
 from newsdesk.pages import PageSpec, SitePlan, plan_site
+from newsdesk.render import OwnPage, PageRenderer, own_page, site_key
 from newsdesk.sanitize import clean_html
-from newsdesk.search import SearchIndexError, index_site
+from newsdesk.search import SearchIndexError, index_key, index_site
 from newsdesk.settings import Settings, SiteInfo, build_clock
 from newsdesk.taxonomy import TAXONOMY_FILE
 from newsdesk.views import Presenter
@@ -78,6 +82,12 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.problems: tuple[ContentError, ...] = ()
         """Errors of the last load while previewing; the preview keeps the last good content."""
         self.problems_summary = ""
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.env: Environment | None = None
+        self.site_key = ""
+        self._generation = 0
+        """Counts previews built, so an outdated search index is never placed."""
 
     def on_startup(self, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance, and its last good catalog, across
@@ -110,6 +120,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
         site_dir = Path(config.site_dir)
+        own = self._render_own_pages(config, site_dir)
         for edition in self.editions:
             write_edition(edition, site_dir)
         for path, data in self.channels.items():  # the sitemap replaces MkDocs' own
@@ -117,11 +128,34 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         try:
-            index_site(site_dir, self.settings.locale.split("_")[0])
-        except SearchIndexError as exc:
-            raise PluginError(str(exc)) from None
+            self._index(site_dir, own)
         finally:
             self._restore_epoch()
+
+    def _index(self, site_dir: Path, own: dict[str, str]) -> None:
+        """The search index, from the cache when no indexed page changed. While previewing,
+        it is made in the background: the preview reloads at once, search follows."""
+        assert self.settings is not None
+        language = self.settings.locale.split("_")[0]
+        cache = self.settings.project_dir / CACHE_DIR / "search"
+        key = index_key(site_dir, language, own)
+        if not self.serving:
+            try:
+                index_site(site_dir, language, cache, key)
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
+            return
+        self._generation += 1
+        generation = self._generation
+
+        def index_in_background() -> None:
+            try:
+                index_site(site_dir, language, cache, key, lambda: generation == self._generation)
+            except (SearchIndexError, OSError) as exc:  # a newer build replaced this site
+                if generation == self._generation:
+                    log.warning(f"search index not updated: {exc}")
+
+        threading.Thread(target=index_in_background, name="newsdesk-search", daemon=True).start()
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_epoch()
@@ -185,22 +219,68 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 collection in MODELS and file.is_documentation_page()
             ):
                 files.remove(file)
+        # Pages in the navigation are MkDocs' to render; the rest are ours (render.py).
+        # Without a nav in mkdocs.yml, MkDocs lists the home page and section listings.
+        in_nav = set(_nav_paths(config.nav)) if config.nav else None
         for item in self.catalog.items():
-            files.append(self._generated(config, item.src_uri, item.body))
+            files.append(self._generated(config, item.src_uri, item.body, in_nav))
         for spec in self.plan.pages.values():
             if spec.generated:
-                files.append(self._generated(config, spec.src_uri, ""))
+                files.append(self._generated(config, spec.src_uri, "", in_nav))
+        self.files = files
         return files
 
     @staticmethod
-    def _generated(config: MkDocsConfig, src_uri: str, content: str) -> File:
+    def _generated(
+        config: MkDocsConfig, src_uri: str, content: str, in_nav: set[str] | None
+    ) -> File:
+        top = src_uri == "index.md" or (src_uri.endswith("/index.md") and src_uri.count("/") == 1)
+        if not (top if in_nav is None else src_uri in in_nav):
+            return own_page(config, src_uri, content)
         file = File.generated(config, src_uri, content=content)
-        if not src_uri.endswith("/index.md") or src_uri.count("/") > 1:
+        if not top:
             file.inclusion = InclusionLevel.NOT_IN_NAV
         return file
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def _render_own_pages(self, config: MkDocsConfig, site_dir: Path) -> dict[str, str]:
+        """Every page of ours into ``site_dir``: from the cache where nothing it shows has
+        changed, rendered (on every core) where something has. Returns each page's path in
+        the site and fingerprint."""
+        assert self.settings and self.files is not None
+        assert self.nav is not None and self.env is not None
+        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
+        self.site_key = site_key(config, Path(__file__).parent)
+        renderer = PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
+        pages = [file for file in self.files if isinstance(file, OwnPage)]
+        stats, used = renderer.build(pages, site_dir)
+        cache.pages.prune(used.values())
+        log.debug(
+            f"{stats.pages} pages: {stats.rendered} rendered, "
+            f"{stats.markdown_converted} converted from Markdown"
+        )
+        return used
+
+    def _fingerprint(self, file: File, markdown_key: str) -> str:
+        """A hash of everything the page's HTML depends on (see render.py)."""
+        spec = self.plan.get(file.src_uri) if self.plan else None
+        head = self._head(file.src_uri, file.url, spec, ("", None))
+        return digest(
+            self.site_key,
+            file.src_uri,
+            markdown_key,
+            repr(spec),
+            repr(head),
+            "\n".join(str(error) for error in self.problems),
+            self.problems_summary,
+        )
+
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         env.autoescape = lambda name: bool(name) and name.startswith(OWN_TEMPLATES)
+        self.env = env
         return env
 
     def on_page_markdown(
@@ -228,23 +308,29 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         context["view"] = spec.view if spec is not None else None
-        context["head"] = self._head(page, spec)
+        title = str(page.meta.get("title") or page.title or "")
+        context["head"] = self._head(
+            page.file.src_uri, page.url, spec, (title, page.meta.get("description"))
+        )
         context["content_errors"] = self.problems
         context["content_errors_summary"] = self.problems_summary
         return context
 
-    def _head(self, page: Page, spec: PageSpec | None) -> HeadData:
-        """Sharing tags, JSON-LD and feed links for a page."""
+    def _head(
+        self, src_uri: str, url: str, spec: PageSpec | None, written: tuple[str, str | None]
+    ) -> HeadData:
+        """Sharing tags, JSON-LD and feed links for a page; ``written`` is the title and
+        description of a page editors wrote (one without a spec)."""
         assert self.settings is not None and self.catalog is not None and self.presenter
         site = self.settings.site
-        item = self.items.get(page.file.src_uri)
+        item = self.items.get(src_uri)
         if item is not None:
             head = item_head(item, self.catalog, site, self.presenter)
         else:
-            top = page.file.src_uri.split("/", 1)[0]
-            title = spec.title if spec else str(page.meta.get("title") or page.title or site.name)
-            description = spec.description if spec else page.meta.get("description")
-            head = page_head(title, description, page.url, site, top if top in MODELS else None)
+            top = src_uri.split("/", 1)[0]
+            title = spec.title if spec else (written[0] or site.name)
+            description = spec.description if spec else written[1]
+            head = page_head(title, description, url, site, top if top in MODELS else None)
         return replace(head, locale=self.settings.locale)
 
 
@@ -261,3 +347,14 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
         description=config.site_description or "",
         language=locale.split("_")[0],
     )
+
+
+def _nav_paths(entries: object) -> list[str]:
+    """The Markdown files the ``nav`` of mkdocs.yml names, at any depth."""
+    if isinstance(entries, str):
+        return [entries]
+    if isinstance(entries, dict):
+        return [path for value in entries.values() for path in _nav_paths(value)]
+    if isinstance(entries, list):
+        return [path for entry in entries for path in _nav_paths(entry)]
+    return []

@@ -289,6 +289,7 @@ def test_failed_build_writes_nothing_and_keeps_the_previous_site(project: Projec
     after = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in project.root.iterdir()) == [
+        ".cache",  # of the good build
         "content",
         "mkdocs.yml",
         "site",

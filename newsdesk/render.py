@@ -1,0 +1,223 @@
+"""Item pages, listings, tag pages and the repository's facet pages, rendered outside
+MkDocs' page loop: only what changed is rendered, Markdown is converted once per body, and
+both cores share the work.
+
+Each page has a fingerprint: a hash of everything its HTML depends on (the site's
+configuration and templates, the code, the page's Markdown, its view and head data). A
+finished page is kept in the cache under its fingerprint, so a build renders the pages
+whose fingerprint it has not seen and links the rest into the site. A page is rendered
+with MkDocs' own machinery (plugin events, ``get_context``, the theme's templates), so it
+is byte for byte what MkDocs would write.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, get_toc
+
+from newsdesk.cache import BuildCache, digest
+
+log = logging.getLogger("mkdocs.plugins.newsdesk")
+
+PARALLEL_FROM = 200
+"""Fewer pages than this are rendered in this process: starting workers would cost more."""
+
+_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "MarkupSafe", "nh3")
+_MARKDOWN_VERSION = metadata.version("Markdown")
+
+
+class OwnPage(File):
+    """A page Newsdesk renders. It stays among MkDocs' files, so links to it resolve, but
+    MkDocs neither renders nor copies it."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+
+def own_page(config: MkDocsConfig, src_uri: str, content: str) -> File:
+    file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+    _ = file.dest_uri, file.url, file.abs_dest_path  # fixed as a Markdown page's
+    file.__class__ = OwnPage
+    return file
+
+
+def site_key(config: MkDocsConfig, code_dir: Path) -> str:
+    """What every page depends on: the configuration file and the values a command may
+    change in it, the theme's templates, Newsdesk's code and the libraries' versions."""
+    parts: list[str | bytes] = [
+        str(config.site_url),
+        str(config.use_directory_urls),
+        *(f"{name}={metadata.version(name)}" for name in _LIBRARIES),
+    ]
+    if config.config_file_path:
+        parts.append(Path(config.config_file_path).read_bytes())
+    folders = [code_dir, *(Path(folder) for folder in config.theme.dirs)]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".xml", ".txt"}:
+                parts += [path.as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def markdown_key(config: MkDocsConfig, src_uri: str, markdown: str) -> str:
+    """Python-Markdown's output depends on the extensions, the page's place (links are made
+    relative to it) and its text. Links to other pages are valid in any build that gets this
+    far, and each target's address follows from its path."""
+    extensions = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
+    return digest(_MARKDOWN_VERSION, extensions, src_uri, markdown)
+
+
+def _toc_tokens(items: Sequence[AnchorLink]) -> list[dict[str, Any]]:
+    return [
+        {"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)}
+        for i in items
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    file: File
+    fingerprint: str
+
+
+@dataclass
+class RenderStats:
+    pages: int = 0
+    rendered: int = 0
+    markdown_converted: int = 0
+
+
+class PageRenderer:
+    """Renders ``OwnPage`` files through MkDocs' plugin events and the theme."""
+
+    def __init__(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation,
+        env: Environment,
+        cache: BuildCache,
+        fingerprint_of: Callable[[File, str], str],
+    ) -> None:
+        self.config = config
+        self.files = files
+        self.nav = nav
+        self.env = env
+        self.cache = cache
+        self.fingerprint_of = fingerprint_of
+        """The page's fingerprint from its file and Markdown key."""
+        self.doc_files = files.documentation_pages()
+
+    def build(self, pages: Sequence[File], site_dir: Path) -> tuple[RenderStats, dict[str, str]]:
+        """Put every page in ``site_dir``, rendering those the cache lacks; returns the
+        figures and each page's path in the site and fingerprint."""
+        jobs = [Job(file, self.fingerprint_of(file, self._markdown_key(file))) for file in pages]
+        missing = [job for job in jobs if not self.cache.pages.has(job.fingerprint)]
+        stats = RenderStats(pages=len(jobs), rendered=len(missing))
+        stats.markdown_converted = self._render_all(missing)
+        for job in jobs:
+            target = site_dir / job.file.dest_uri
+            if not self.cache.pages.place(job.fingerprint, target):  # pruned meanwhile
+                self._render_one(job)
+                self.cache.pages.place(job.fingerprint, target)
+        return stats, {job.file.dest_uri: job.fingerprint for job in jobs}
+
+    def _markdown_key(self, file: File) -> str:
+        return markdown_key(self.config, file.src_uri, file.content_string)
+
+    def _render_all(self, jobs: Sequence[Job]) -> int:
+        workers = len(os.sched_getaffinity(0))
+        if len(jobs) < PARALLEL_FROM or workers < 2:
+            return sum(self._render_one(job) for job in jobs)
+        global _ACTIVE
+        _ACTIVE = (self, jobs)
+        try:
+            context = multiprocessing.get_context("fork")
+            shares = [list(range(start, len(jobs), workers * 4)) for start in range(workers * 4)]
+            with context.Pool(workers) as pool:
+                return sum(pool.map(_render_share, shares, chunksize=1))
+        finally:
+            _ACTIVE = None
+
+    def _render_one(self, job: Job) -> int:
+        """Render one page into the page cache; returns 1 if its Markdown was converted."""
+        config, file = self.config, job.file
+        page = Page(None, file, config)
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=self.files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=self.files
+            )
+            converted = self._convert(page)
+            page.content = config.plugins.on_page_content(
+                page.content, page=page, config=config, files=self.files
+            )
+            page.active = True
+            context = get_context(self.nav, self.doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(
+                context, page=page, config=config, nav=self.nav
+            )
+            output = template.render(context)
+            output = config.plugins.on_post_page(output, page=page, config=config)
+            self.cache.pages.write(
+                job.fingerprint, output.encode("utf-8", errors="xmlcharrefreplace")
+            )
+            return converted
+        except Exception as exc:
+            log.error(f"Error building page '{file.src_uri}': {exc}")
+            raise
+        finally:
+            page.active = False
+            config._current_page = None
+            file.page = None  # the page's HTML is in the cache; let it go
+
+    def _convert(self, page: Page) -> int:
+        """Markdown to HTML, from the cache when this body was converted before."""
+        assert page.markdown is not None
+        key = markdown_key(self.config, page.file.src_uri, page.markdown)
+        cached = self.cache.rendered_markdown(key)
+        if cached is not None:
+            page.content = cached["html"]
+            page.toc = get_toc(cached["toc"])
+            return 0
+        page.render(self.config, self.files)
+        assert page.content is not None
+        self.cache.keep_markdown(key, page.content, _toc_tokens(page.toc.items))
+        return 1
+
+
+_ACTIVE: tuple[PageRenderer, Sequence[Job]] | None = None
+"""The renderer and its jobs, inherited by forked workers."""
+
+
+def _render_share(indexes: list[int]) -> int:
+    assert _ACTIVE is not None
+    renderer, jobs = _ACTIVE
+    return sum(renderer._render_one(jobs[index]) for index in indexes)

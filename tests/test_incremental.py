@@ -1,0 +1,109 @@
+"""Incremental builds: only what an edit touches is rendered again, and the result is
+exactly the site a clean build makes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
+
+
+def sample_project(root: Path) -> Project:
+    """A copy of the sample newsroom, with a cache of its own."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "templates").symlink_to(REPO / "templates")
+    return Project(root)
+
+
+def build(project: Project, site: Path | None = None) -> None:
+    result = project.run("build", "--site-dir", str(site or project.site), "--today", SAMPLE_TODAY)
+    assert result.exit_code == 0, result.output
+
+
+def markdown_entries(project: Project) -> set[str]:
+    return {path.name for path in (project.root / ".cache" / "markdown").rglob("*.json")}
+
+
+def inode(project: Project, url: str) -> int:
+    return (project.site / url / "index.html").stat().st_ino
+
+
+def edit(project: Project, src_uri: str, old: str, new: str) -> None:
+    path = project.root / "content" / src_uri
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {src_uri}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITED = "news/green-deal-clusters-climate-neutral-europe.md"
+UNRELATED = "events/bulgarian-national-cluster-conference-2019"
+
+
+def test_one_edit_renders_what_shows_it_and_converts_one_body(tmp_path: Path):
+    project = sample_project(tmp_path / "newsroom")
+    build(project)
+    converted = markdown_entries(project)
+    untouched = inode(project, UNRELATED)
+    edited = inode(project, "news/green-deal-clusters-climate-neutral-europe")
+
+    text = (project.root / "content" / EDITED).read_text(encoding="utf-8")
+    (project.root / "content" / EDITED).write_text(text + "\nOne more sentence.\n")
+    build(project)
+
+    assert len(markdown_entries(project) - converted) == 1  # only the edited body
+    assert inode(project, UNRELATED) == untouched  # the same finished page, not rendered again
+    assert inode(project, "news/green-deal-clusters-climate-neutral-europe") != edited
+    page = (project.site / "news/green-deal-clusters-climate-neutral-europe/index.html").read_text()
+    assert "One more sentence." in page
+
+
+def test_a_sequence_of_edits_ends_in_the_bytes_of_a_clean_build(tmp_path: Path):
+    project = sample_project(tmp_path / "newsroom")
+    build(project)
+
+    # A body and a title: the item's page, listings, tag pages, feeds and editions show it.
+    edit(project, EDITED, "title: ", "title: Revised, ")
+    build(project)
+    # A new item with a tag.
+    project.write(
+        "news/berlin-conference-programme-online.md",
+        """
+        ---
+        title: Berlin conference programme is online
+        date: 2020-02-20
+        summary: The programme of the European Cluster Conference in Berlin is published.
+        tags: [cluster-policy]
+        ---
+        Sessions on the green and digital transitions fill the two days.
+        """,
+    )
+    build(project)
+    # An event moved: upcoming and past listings, calendars, the home page.
+    edit(
+        project,
+        "events/bulgarian-national-cluster-conference-2019.md",
+        "start: 2019-03-26\nend: 2019-03-27",
+        "start: 2020-03-26\nend: 2020-03-27",
+    )
+    build(project)
+    # An item deleted, and the cache partly damaged.
+    (project.root / "content" / "interviews").joinpath(
+        sorted(p.name for p in (project.root / "content" / "interviews").glob("*.md"))[0]
+    ).unlink()
+    damaged = sorted((project.root / ".cache" / "markdown").rglob("*.json"))[0]
+    damaged.write_text("{not json")
+    build(project)
+
+    clean = sample_project(tmp_path / "clean")
+    shutil.rmtree(clean.root / "content")
+    shutil.copytree(project.root / "content", clean.root / "content")
+    build(clean)
+
+    assert not (clean.root / ".cache" / "markdown").samefile(project.root / ".cache" / "markdown")
+    incremental, fresh = site_files(project.site), site_files(clean.site)
+    assert "news/berlin-conference-programme-online/index.html" in incremental
+    assert sorted(incremental) == sorted(fresh)
+    assert [name for name in incremental if incremental[name] != fresh[name]] == []
