@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -35,14 +35,16 @@ def digest(*parts: str | bytes) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    temporary = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        try:
+            temporary.write_bytes(data)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -71,12 +73,16 @@ class Store:
     def place(self, key: str, target: Path) -> bool:
         """Put entry ``key`` at ``target`` (a hard link, else a copy); False if it is gone."""
         source = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
         try:
             os.link(source, target)
+        except FileExistsError:
+            target.unlink()
+            return self.place(key, target)
         except FileNotFoundError:
-            return False
+            if not source.is_file():
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return self.place(key, target)
         except OSError:  # another file system, or links not allowed
             try:
                 shutil.copyfile(source, target)
@@ -94,7 +100,7 @@ class Store:
             if not folder.is_dir():
                 continue
             for entry in folder.iterdir():
-                if entry.name not in wanted:
+                if entry.name not in wanted and not entry.name.startswith(".tmp-"):
                     entry.unlink(missing_ok=True)
                     removed += 1
         return removed

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,7 +123,19 @@ def _swap(staging: Path, target: Path) -> None:
     if target.exists():
         target.rename(previous)
     staging.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
+    if not previous.exists():
+        return
+    # Removing tens of thousands of files takes seconds: a process of its own does it.
+    subprocess.Popen(
+        [sys.executable, "-c", _REMOVE, str(previous)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
 @main.command()

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
-from babel.dates import format_date
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_decimal, format_decimal
 
 DASH = "\u2013"
+
+
+@lru_cache(maxsize=8192)
+def format_date(day: date, pattern: str, locale: str) -> str:
+    """Babel's, remembered: a large site shows the same few thousand dates many times."""
+    return babel_format_date(day, pattern, locale=locale)
 
 
 def day_text(day: date, locale: str = "en_GB") -> str:

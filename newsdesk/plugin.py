@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -86,6 +88,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.nav: Navigation | None = None
         self.env: Environment | None = None
         self.site_key = ""
+        self._nav_urls: list[str] = []
+        self._partials: dict[tuple[str, str], str] = {}
+        """The navigation and tabs of pages outside the navigation, by folder (``_memo``)."""
         self._generation = 0
         """Counts previews built, so an outdated search index is never placed."""
 
@@ -244,7 +249,28 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
+        self._nav_urls = [page.url for page in nav.pages]
+        self._partials = {}
         return nav
+
+    def _memo(self, page: Page) -> Callable[..., str]:
+        """``{% call nd_memo(name) %}…{% endcall %}`` renders its body once per folder for
+        pages outside the navigation: nothing in it is active, and its links, relative to
+        the page, are the same for every page of a folder."""
+        shared = isinstance(page.file, OwnPage) and not any(
+            url.startswith(page.url) for url in self._nav_urls
+        )
+        folder = posixpath.dirname(page.url.rstrip("/"))
+
+        def memo(name: str, caller: Callable[[], str]) -> str:
+            if not shared:
+                return caller()
+            key = (name, folder)
+            if key not in self._partials:
+                self._partials[key] = caller()
+            return self._partials[key]
+
+        return memo
 
     def _render_own_pages(self, config: MkDocsConfig, site_dir: Path) -> dict[str, str]:
         """Every page of ours into ``site_dir``: from the cache where nothing it shows has
@@ -280,6 +306,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         env.autoescape = lambda name: bool(name) and name.startswith(OWN_TEMPLATES)
+        # theme/partials/nav.html is the theme's own, under the override of that name.
+        theme = FileSystemLoader([d for d in config.theme.dirs if d != config.theme.custom_dir])
+        env.loader = ChoiceLoader([env.loader, PrefixLoader({"theme": theme})])
+        env.globals["nd_memo"] = _no_memo  # pages without a context of ours (404.html)
         self.env = env
         return env
 
@@ -308,6 +338,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None
         spec = self.plan.get(page.file.src_uri) if self.plan else None
         context["view"] = spec.view if spec is not None else None
+        context["nd_memo"] = self._memo(page)
         title = str(page.meta.get("title") or page.title or "")
         context["head"] = self._head(
             page.file.src_uri, page.url, spec, (title, page.meta.get("description"))
@@ -358,3 +389,7 @@ def _nav_paths(entries: object) -> list[str]:
     if isinstance(entries, list):
         return [path for entry in entries for path in _nav_paths(entry)]
     return []
+
+
+def _no_memo(name: str, caller: Callable[[], str]) -> str:
+    return caller()

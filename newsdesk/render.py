@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -133,37 +133,49 @@ class PageRenderer:
 
     def build(self, pages: Sequence[File], site_dir: Path) -> tuple[RenderStats, dict[str, str]]:
         """Put every page in ``site_dir``, rendering those the cache lacks; returns the
-        figures and each page's path in the site and fingerprint."""
-        jobs = [Job(file, self.fingerprint_of(file, self._markdown_key(file))) for file in pages]
-        missing = [job for job in jobs if not self.cache.pages.has(job.fingerprint)]
-        stats = RenderStats(pages=len(jobs), rendered=len(missing))
-        stats.markdown_converted = self._render_all(missing)
-        for job in jobs:
-            target = site_dir / job.file.dest_uri
-            if not self.cache.pages.place(job.fingerprint, target):  # pruned meanwhile
-                self._render_one(job)
-                self.cache.pages.place(job.fingerprint, target)
-        return stats, {job.file.dest_uri: job.fingerprint for job in jobs}
-
-    def _markdown_key(self, file: File) -> str:
-        return markdown_key(self.config, file.src_uri, file.content_string)
-
-    def _render_all(self, jobs: Sequence[Job]) -> int:
+        figures and each page's path in the site and fingerprint. With many pages, every
+        core takes a share."""
         workers = len(os.sched_getaffinity(0))
-        if len(jobs) < PARALLEL_FROM or workers < 2:
-            return sum(self._render_one(job) for job in jobs)
-        global _ACTIVE
-        _ACTIVE = (self, jobs)
-        try:
-            context = multiprocessing.get_context("fork")
-            shares = [list(range(start, len(jobs), workers * 4)) for start in range(workers * 4)]
-            with context.Pool(workers) as pool:
-                return sum(pool.map(_render_share, shares, chunksize=1))
-        finally:
-            _ACTIVE = None
+        if len(pages) < PARALLEL_FROM or workers < 2:
+            done = self._build_share(pages, site_dir, range(len(pages)))
+        else:
+            global _ACTIVE
+            _ACTIVE = (self, pages, site_dir)
+            try:
+                shares = [range(start, len(pages), workers * 4) for start in range(workers * 4)]
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    done = [row for share in pool.map(_build_share, shares) for row in share]
+            finally:
+                _ACTIVE = None
+        stats = RenderStats(pages=len(done))
+        used = {}
+        for dest_uri, fingerprint, rendered, converted in done:
+            used[dest_uri] = fingerprint
+            stats.rendered += rendered
+            stats.markdown_converted += converted
+        return stats, used
 
-    def _render_one(self, job: Job) -> int:
-        """Render one page into the page cache; returns 1 if its Markdown was converted."""
+    def _build_share(
+        self, pages: Sequence[File], site_dir: Path, indexes: Iterable[int]
+    ) -> list[tuple[str, str, bool, bool]]:
+        """Pages ``indexes`` of ``pages`` into the site: for each, its path, fingerprint,
+        whether it was rendered, and whether its Markdown was converted."""
+        done = []
+        for index in indexes:
+            file = pages[index]
+            key = markdown_key(self.config, file.src_uri, file.content_string)
+            job = Job(file, self.fingerprint_of(file, key))
+            target = site_dir / file.dest_uri
+            rendered = converted = False
+            if not self.cache.pages.place(job.fingerprint, target):
+                converted = self._render_one(job)
+                rendered = True
+                self.cache.pages.place(job.fingerprint, target)
+            done.append((file.dest_uri, job.fingerprint, rendered, converted))
+        return done
+
+    def _render_one(self, job: Job) -> bool:
+        """Render one page into the page cache; returns whether its Markdown was converted."""
         config, file = self.config, job.file
         page = Page(None, file, config)
         config._current_page = page
@@ -198,7 +210,7 @@ class PageRenderer:
             config._current_page = None
             file.page = None  # the page's HTML is in the cache; let it go
 
-    def _convert(self, page: Page) -> int:
+    def _convert(self, page: Page) -> bool:
         """Markdown to HTML, from the cache when this body was converted before."""
         assert page.markdown is not None
         key = markdown_key(self.config, page.file.src_uri, page.markdown)
@@ -206,18 +218,18 @@ class PageRenderer:
         if cached is not None:
             page.content = cached["html"]
             page.toc = get_toc(cached["toc"])
-            return 0
+            return False
         page.render(self.config, self.files)
         assert page.content is not None
         self.cache.keep_markdown(key, page.content, _toc_tokens(page.toc.items))
-        return 1
+        return True
 
 
-_ACTIVE: tuple[PageRenderer, Sequence[Job]] | None = None
-"""The renderer and its jobs, inherited by forked workers."""
+_ACTIVE: tuple[PageRenderer, Sequence[File], Path] | None = None
+"""The renderer, its pages and the site, inherited by forked workers."""
 
 
-def _render_share(indexes: list[int]) -> int:
+def _build_share(indexes: range) -> list[tuple[str, str, bool, bool]]:
     assert _ACTIVE is not None
-    renderer, jobs = _ACTIVE
-    return sum(renderer._render_one(jobs[index]) for index in indexes)
+    renderer, pages, site_dir = _ACTIVE
+    return renderer._build_share(pages, site_dir, indexes)

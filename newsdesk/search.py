@@ -66,6 +66,7 @@ def index_site(
         return
     kept = cache / key
     if not kept.is_dir():
+        cache.mkdir(parents=True, exist_ok=True)
         temporary = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
         shutil.rmtree(temporary, ignore_errors=True)
         _run_pagefind(site_dir, language, temporary)
