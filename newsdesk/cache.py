@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".cache"
+READ_ONLY = 0o444
+"""Entries are linked into sites: a tool that writes into a site's files fails rather than
+changing the cache under every later build."""
 
 
 def digest(*parts: str | bytes) -> str:
@@ -34,7 +37,7 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, mode: int) -> None:
     temporary = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
     try:
         try:
@@ -42,6 +45,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -65,7 +69,7 @@ class Store:
             return None
 
     def write(self, key: str, data: bytes) -> None:
-        _write_atomically(self.path(key), data)
+        _write_atomically(self.path(key), data, READ_ONLY)
 
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
