@@ -71,9 +71,6 @@ class Store:
     def write(self, key: str, data: bytes) -> None:
         _write_atomically(self.path(key), data, READ_ONLY)
 
-    def has(self, key: str) -> bool:
-        return self.path(key).is_file()
-
     def place(self, key: str, target: Path) -> bool:
         """Put entry ``key`` at ``target`` (a hard link, else a copy); False if it is gone."""
         source = self.path(key)
