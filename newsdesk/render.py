@@ -82,12 +82,17 @@ def site_key(config: MkDocsConfig, code_dir: Path) -> str:
     return digest(*parts)
 
 
-def markdown_key(config: MkDocsConfig, src_uri: str, markdown: str) -> str:
-    """Python-Markdown's output depends on the extensions, the page's place (links are made
+def markdown_setup(config: MkDocsConfig) -> str:
+    """What every page's Markdown output depends on: Python-Markdown and its extensions."""
+    extensions = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
+    return digest(_MARKDOWN_VERSION, extensions)
+
+
+def markdown_key(setup: str, src_uri: str, markdown: str) -> str:
+    """Python-Markdown's output depends on its ``setup``, the page's place (links are made
     relative to it) and its text. Links to other pages are valid in any build that gets this
     far, and each target's address follows from its path."""
-    extensions = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
-    return digest(_MARKDOWN_VERSION, extensions, src_uri, markdown)
+    return digest(setup, src_uri, markdown)
 
 
 def _toc_tokens(items: Sequence[AnchorLink]) -> list[dict[str, Any]]:
@@ -130,6 +135,7 @@ class PageRenderer:
         self.fingerprint_of = fingerprint_of
         """The page's fingerprint from its file and Markdown key."""
         self.doc_files = files.documentation_pages()
+        self.markdown_setup = markdown_setup(config)
 
     def build(self, pages: Sequence[File], site_dir: Path) -> tuple[RenderStats, dict[str, str]]:
         """Put every page in ``site_dir``, rendering those the cache lacks; returns the
@@ -163,7 +169,7 @@ class PageRenderer:
         done = []
         for index in indexes:
             file = pages[index]
-            key = markdown_key(self.config, file.src_uri, file.content_string)
+            key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
             job = Job(file, self.fingerprint_of(file, key))
             target = site_dir / file.dest_uri
             rendered = converted = False
@@ -213,7 +219,7 @@ class PageRenderer:
     def _convert(self, page: Page) -> bool:
         """Markdown to HTML, from the cache when this body was converted before."""
         assert page.markdown is not None
-        key = markdown_key(self.config, page.file.src_uri, page.markdown)
+        key = markdown_key(self.markdown_setup, page.file.src_uri, page.markdown)
         cached = self.cache.rendered_markdown(key)
         if cached is not None:
             page.content = cached["html"]
