@@ -123,9 +123,10 @@ def every_word(collection: str) -> str:
 
 
 def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
-    """The Pagefind filters of an item's page: its collection, where an event stands, and
-    its value on every facet of its collection."""
-    found = [("collection", item.collection)]
+    """The Pagefind filters of an item's page: its collection, the year it sorts by (a
+    filter panel asks each shard of the index by its years), where an event stands, and its
+    value on every facet of its collection."""
+    found = [("collection", item.collection), ("sort_year", str(item.sort_date.year))]
     if isinstance(item, Event):
         found.append(("timing", "upcoming" if is_upcoming(item, catalog.clock) else "past"))
     for facet in FACETS.get(item.collection, ()):

@@ -45,7 +45,15 @@ from newsdesk.newsletter.render import RenderedEdition, write_edition
 from newsdesk.pages import PageSpec, SitePlan, plan_site
 from newsdesk.render import OwnPage, PageRenderer, own_page, site_key
 from newsdesk.sanitize import clean_html
-from newsdesk.search import SearchIndexError, index_key, index_site
+from newsdesk.search import (
+    BUNDLE,
+    PAGES,
+    SHARD_PAGES,
+    IndexedPage,
+    SearchIndexError,
+    index_site,
+    plan_shards,
+)
 from newsdesk.settings import Settings, SiteInfo, build_clock
 from newsdesk.taxonomy import TAXONOMY_FILE
 from newsdesk.views import Presenter
@@ -65,6 +73,9 @@ class NewsdeskConfig(Config):
     page_size = c.Type(int, default=20)
     sanitize_html = c.Type(bool, default=True)
     locale = c.Type(str, default="en_GB")
+    search_shard_pages = c.Type(int, default=SHARD_PAGES)
+    """Pages per search index shard: fewer use less memory to index, more mean fewer
+    files for a browser to fetch."""
     newsletter = c.SubConfig(NewsletterConfig)
 
 
@@ -104,8 +115,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             clock = build_clock(self.config.today, self.config.timezone, self.today_override)
         except ValueError as exc:
             raise PluginError(f"newsdesk: {exc}") from None
-        if self.config.page_size < 1 or self.config.closing_soon_days < 0:
-            raise PluginError("newsdesk: page_size must be 1 or more, closing_soon_days 0 or more")
+        for name in ("page_size", "search_shard_pages"):
+            if self.config[name] < 1:
+                raise PluginError(f"newsdesk: {name} must be 1 or more")
+        if self.config.closing_soon_days < 0:
+            raise PluginError("newsdesk: closing_soon_days must be 0 or more")
         self.settings = Settings(
             docs_dir=Path(config.docs_dir),
             project_dir=Path(config.config_file_path or ".").resolve().parent,
@@ -138,15 +152,16 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._restore_epoch()
 
     def _index(self, site_dir: Path, own: dict[str, str]) -> None:
-        """The search index, from the cache when no indexed page changed. While previewing,
-        it is made in the background: the preview reloads at once, search follows."""
+        """The search index, shard by shard, each from the cache unless one of its pages
+        changed. While previewing, it is made in the background: the preview reloads at
+        once, search follows."""
         assert self.settings is not None
         language = self.settings.locale.split("_")[0]
         cache = self.settings.project_dir / CACHE_DIR / "search"
-        key = index_key(site_dir, language, own)
+        shards = plan_shards(self._indexed_pages(site_dir, own), self.config.search_shard_pages)
         if not self.serving:
             try:
-                index_site(site_dir, language, cache, key)
+                index_site(site_dir, language, shards, cache)
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
             return
@@ -155,12 +170,45 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
         def index_in_background() -> None:
             try:
-                index_site(site_dir, language, cache, key, lambda: generation == self._generation)
+                index_site(
+                    site_dir, language, shards, cache, lambda: generation == self._generation
+                )
             except (SearchIndexError, OSError) as exc:  # a newer build replaced this site
                 if generation == self._generation:
                     log.warning(f"search index not updated: {exc}")
 
         threading.Thread(target=index_in_background, name="newsdesk-search", daemon=True).start()
+
+    def _indexed_pages(self, site_dir: Path, own: dict[str, str]) -> list[IndexedPage]:
+        """Every page of the site that Pagefind indexes, with its collection and year.
+        ``own`` gives the fingerprint of each page Newsdesk rendered; other pages (those
+        MkDocs rendered) are read to see whether they are indexed."""
+        assert self.files is not None
+        items = {f.dest_uri: self.items[f.src_uri] for f in self.files if f.src_uri in self.items}
+        pages = []
+        for folder, subfolders, names in os.walk(site_dir):
+            if folder == str(site_dir) and BUNDLE in subfolders:
+                subfolders.remove(BUNDLE)
+            for name in names:
+                if not name.endswith(".html"):
+                    continue
+                path = os.path.join(folder, name)
+                relative = Path(path).relative_to(site_dir).as_posix()
+                item = items.get(relative)
+                fingerprint = own.get(relative)
+                if fingerprint is None:
+                    data = Path(path).read_bytes()
+                    if b"data-pagefind-body" not in data:
+                        continue
+                    fingerprint = digest(data)
+                elif item is None:  # a listing, tag or facet page
+                    continue
+                if item is None:
+                    pages.append(IndexedPage(relative, PAGES, 0, fingerprint))
+                else:
+                    year = item.sort_date.year
+                    pages.append(IndexedPage(relative, item.collection, year, fingerprint))
+        return pages
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_epoch()

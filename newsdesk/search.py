@@ -3,19 +3,29 @@
 Pages mark what is indexed (``data-pagefind-body``: item pages and plain pages, not
 listings, navigation or footers) and carry their filters, metadata and sort date.
 
-An index is kept in ``.cache/search/`` under a hash of the pages it was made from, so a
-build whose pages are all unchanged (a scheduled rebuild on a quiet day, say) places it
-instead of indexing again.
+Pagefind holds everything it indexes in memory (about 0.3 MB a page) and cannot add to an
+index, so the site's index comes in shards of at most ``shard_pages`` pages: one per
+collection, and a large collection split into runs of years, oldest first, so that adding
+items leaves older shards as they were. Each shard is a Pagefind bundle in
+``pagefind/<shard>/``, listed in ``pagefind/shards.json``. The browser merges them into
+one search; a filter panel asks for its collection's shards one at a time, newest first
+(each by its years), since Pagefind sorts by date only within a shard.
+
+A shard is kept in ``.cache/search/`` under a hash of its pages, so a build indexes only
+the shards whose pages changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,62 +35,134 @@ from pagefind.index import IndexConfig, PagefindIndex
 from newsdesk.cache import digest
 
 BUNDLE = "pagefind"
+MANIFEST = "shards.json"
 EXCLUDED = [".headerlink"]  # the ¶ after each heading
-KEPT = 2
-"""Indexes kept in the cache: the newest, and one to go back to."""
+SHARD_PAGES = 1000
+"""Pages per shard: Pagefind needs about 300 MB to index a thousand."""
+AT_ONCE = 2
+"""Shards indexed at the same time (one per core of a small machine)."""
+PAGES = "pages"
+"""The collection of pages that are not items (About, say)."""
+UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+"""Pagefind's own search interfaces, which the site does not use."""
 
 
 class SearchIndexError(Exception):
     pass
 
 
-def index_key(site_dir: Path, language: str, known: Mapping[str, str]) -> str:
-    """A hash of every page Pagefind reads; ``known`` gives the fingerprint of pages whose
-    bytes need not be read (path in the site → fingerprint)."""
-    parts: list[str | bytes] = [metadata.version("pagefind"), language, repr(EXCLUDED)]
-    for folder, subfolders, names in os.walk(site_dir):
-        subfolders.sort()
-        if Path(folder) == site_dir and BUNDLE in subfolders:
-            subfolders.remove(BUNDLE)
-        for name in sorted(names):
-            if not name.endswith(".html"):
-                continue
-            path = Path(folder, name)
-            relative = path.relative_to(site_dir).as_posix()
-            parts += [relative, known.get(relative) or digest(path.read_bytes())]
-    return digest(*parts)
+@dataclass(frozen=True, slots=True)
+class IndexedPage:
+    path: str
+    """In the site: ``news/some-story/index.html``."""
+    collection: str
+    year: int
+    """Of the page's sort date (0 for pages that are not items)."""
+    fingerprint: str
+    """A hash of everything the page's HTML depends on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    name: str
+    collection: str
+    years: tuple[int, ...]
+    pages: tuple[IndexedPage, ...]
+
+    def key(self, language: str) -> str:
+        parts = [metadata.version("pagefind"), language, repr(EXCLUDED)]
+        for page in self.pages:
+            parts += [page.path, page.fingerprint]
+        return digest(*parts)
+
+
+def plan_shards(pages: Iterable[IndexedPage], limit: int = SHARD_PAGES) -> list[Shard]:
+    """Pages into shards: one per collection, unless it has more than ``limit`` pages; then
+    runs of consecutive years, each closed before it would pass ``limit`` (a single year
+    with more pages is one shard). Collections come in name order, each newest first."""
+    collections: dict[str, dict[int, list[IndexedPage]]] = defaultdict(lambda: defaultdict(list))
+    for page in pages:
+        collections[page.collection][page.year].append(page)
+    shards = []
+    for collection, years in sorted(collections.items()):
+        runs: list[list[int]] = [[]]
+        size = 0
+        for year in sorted(years):
+            if runs[-1] and size + len(years[year]) > limit:
+                runs.append([])
+                size = 0
+            runs[-1].append(year)
+            size += len(years[year])
+        for run in reversed(runs):
+            name = collection
+            if len(runs) > 1:
+                name += f"-{run[0]}" if len(run) == 1 else f"-{run[0]}-{run[-1]}"
+            chosen = [page for year in run for page in years[year]]
+            pages_in_order = tuple(sorted(chosen, key=_by_path))
+            shards.append(Shard(name, collection, tuple(run), pages_in_order))
+    return shards
+
+
+def _by_path(page: IndexedPage) -> str:
+    return page.path
 
 
 def index_site(
     site_dir: Path,
     language: str,
-    cache: Path | None = None,
-    key: str = "",
+    shards: Sequence[Shard],
+    cache: Path,
     wanted: Callable[[], bool] = lambda: True,
-) -> None:
-    """Index every page of ``site_dir`` into ``site_dir/pagefind/``. With a ``cache``, the
-    index is made there under ``key`` (unless it already is) and placed in the site if it
-    is still ``wanted`` (a preview may have moved on meanwhile)."""
-    if cache is None or not key:
-        _run_pagefind(site_dir, language, site_dir / BUNDLE)
-        return
-    kept = cache / key
-    if not kept.is_dir():
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
-        shutil.rmtree(temporary, ignore_errors=True)
-        _run_pagefind(site_dir, language, temporary)
-        try:
-            temporary.rename(kept)
-        except OSError:  # another build made the same index first
-            shutil.rmtree(temporary, ignore_errors=True)
-        _prune(cache, kept)
-    os.utime(kept)
+) -> int:
+    """Index ``shards`` of ``site_dir`` into ``site_dir/pagefind/``. Shards are made in
+    ``cache`` unless they already are there, then placed in the site if it is still
+    ``wanted`` (a preview may have moved on meanwhile). Returns how many were indexed."""
+    cache.mkdir(parents=True, exist_ok=True)
+    missing = [shard for shard in shards if not (cache / shard.key(language)).is_dir()]
+    if missing:
+        with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
+            list(pool.map(lambda shard: _make_shard(site_dir, language, shard, cache), missing))
+    keys = [shard.key(language) for shard in shards]
+    for key in keys:
+        os.utime(cache / key)
+    _prune(cache, set(keys))
     if wanted():
-        _place_tree(kept, site_dir / BUNDLE)
+        target = site_dir / BUNDLE
+        shutil.rmtree(target, ignore_errors=True)
+        for shard, key in zip(shards, keys, strict=True):
+            _place_tree(cache / key, target / shard.name)
+        manifest = [
+            {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
+            for shard in shards
+        ]
+        (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n")
+    return len(missing)
 
 
-def _run_pagefind(site_dir: Path, language: str, output: Path) -> None:
+def _make_shard(site_dir: Path, language: str, shard: Shard, cache: Path) -> None:
+    """Index the shard's pages (linked into a folder of their own, at their places in the
+    site, so their addresses come out the same) into ``cache/<key>``."""
+    key = shard.key(language)
+    work = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        for page in shard.pages:
+            target = work / "pages" / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(str(site_dir / page.path), str(target))
+        _run_pagefind(work / "pages", language, work / "index")
+        for entry in (work / "index").iterdir():
+            if entry.name.startswith(UNUSED):
+                entry.unlink()
+        try:
+            (work / "index").rename(cache / key)
+        except OSError:  # another build made the same shard first
+            pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_pagefind(source: Path, language: str, output: Path) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # the usual case: no event loop in this thread
@@ -88,17 +170,17 @@ def _run_pagefind(site_dir: Path, language: str, output: Path) -> None:
     else:  # called from async code (a test driving a browser, say): use a thread of its own
         run = _in_own_thread
     try:
-        run(_index(site_dir, language, output))
+        run(_index(source, language, output))
     except Exception as exc:  # the Pagefind service reports its failures as plain exceptions
-        raise SearchIndexError(f"Pagefind could not index {site_dir}: {exc}") from exc
+        raise SearchIndexError(f"Pagefind could not index {source}: {exc}") from exc
 
 
-async def _index(site_dir: Path, language: str, output: Path) -> int:
+async def _index(source: Path, language: str, output: Path) -> int:
     config = IndexConfig(
         force_language=language, output_path=str(output), exclude_selectors=EXCLUDED
     )
     async with PagefindIndex(config) as index:
-        result = await index.add_directory(str(site_dir))
+        result = await index.add_directory(str(source))
     return int(result["page_count"])
 
 
@@ -107,24 +189,24 @@ def _in_own_thread(coroutine: Coroutine[Any, Any, int]) -> int:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def _prune(cache: Path, newest: Path) -> None:
-    """Drop all but the most recently used indexes."""
+def _prune(cache: Path, used: set[str]) -> None:
+    """Drop shards this build did not use, but for as many of the most recently used as
+    it has (about one build's worth, to go back to)."""
     others = sorted(
         (
             entry
             for entry in cache.iterdir()
-            if entry.is_dir() and entry != newest and not entry.name.startswith(".tmp-")
+            if entry.is_dir() and entry.name not in used and not entry.name.startswith(".tmp-")
         ),
         key=lambda entry: entry.stat().st_mtime,
         reverse=True,
     )
-    for old in others[KEPT - 1 :]:
+    for old in others[len(used) :]:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def _place_tree(source: Path, target: Path) -> None:
     """Hard-link (else copy) every file of ``source`` to the same place under ``target``."""
-    shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, copy_function=_link_or_copy)
 
 

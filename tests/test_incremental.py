@@ -42,18 +42,24 @@ EDITED = "news/green-deal-clusters-climate-neutral-europe.md"
 UNRELATED = "events/bulgarian-national-cluster-conference-2019"
 
 
+def search_shards(project: Project) -> set[str]:
+    return {entry.name for entry in (project.root / ".cache/search").iterdir()}
+
+
 def test_one_edit_renders_what_shows_it_and_converts_one_body(tmp_path: Path):
     project = sample_project(tmp_path / "newsroom")
     build(project)
     converted = markdown_entries(project)
     untouched = inode(project, UNRELATED)
     edited = inode(project, "news/green-deal-clusters-climate-neutral-europe")
+    shards = search_shards(project)
 
     text = (project.root / "content" / EDITED).read_text(encoding="utf-8")
     (project.root / "content" / EDITED).write_text(text + "\nOne more sentence.\n")
     build(project)
 
     assert len(markdown_entries(project) - converted) == 1  # only the edited body
+    assert len(search_shards(project) - shards) == 1  # only the news shard is indexed again
     assert inode(project, UNRELATED) == untouched  # the same finished page, not rendered again
     assert inode(project, "news/green-deal-clusters-climate-neutral-europe") != edited
     page = (project.site / "news/green-deal-clusters-climate-neutral-europe/index.html").read_text()

@@ -11,6 +11,7 @@ import pytest
 
 from newsdesk import facets
 from newsdesk.models import Event
+from newsdesk.search import IndexedPage, plan_shards
 from newsdesk.states import is_upcoming
 from tests.conftest import AXE, make_project, sample_catalog, serving
 
@@ -178,7 +179,7 @@ def test_only_main_content_is_indexed(open_page):
     # What the index holds of each page: not the back link under every item, nor its tags.
     contents = page.evaluate(
         """async () => {
-            const pf = await import('/pagefind/pagefind.js');
+            const pf = await (await import('/assets/newsdesk.js')).pagefind();
             const search = await pf.search('interviews');
             return Promise.all(search.results.map(async (r) => (await r.data()).content));
         }"""
@@ -294,24 +295,38 @@ def test_item_pages_carry_their_filters_for_the_index(sample_site: Path):
     found = re.findall(r'data-pagefind-filter="(\w+)\[data-value\]" data-value="([^"]+)"', page)
     assert ("collection", "knowledge") in found and ("kind", "toolkit") in found
     assert ("strategic_challenges", "green-transition") in found and ("year", "2021") in found
-    entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
+    shards = json.loads((sample_site / "pagefind/shards.json").read_text())["shards"]
+    indexed = sum(
+        json.loads((sample_site / "pagefind" / shard["path"] / "pagefind-entry.json").read_text())[
+            "languages"
+        ]["en"]["page_count"]
+        for shard in shards
+    )
     pages = sum(1 for _ in sample_catalog().items()) + len(sample_catalog().pages) - 1
-    assert entry["languages"]["en"]["page_count"] == pages  # items and plain pages, not the home
+    assert indexed == pages  # items and plain pages, not the home
 
 
-def test_filtered_results_come_a_page_at_a_time(browser, tmp_path: Path):
-    project = make_project(tmp_path / "newsroom", page_size=2)
+def test_filtered_results_come_a_page_at_a_time_newest_first_across_shards(browser, tmp_path: Path):
+    # Two pages per shard: reports of 2015-2019 and a guide of 2016 make four shards.
+    project = make_project(tmp_path / "newsroom", page_size=2, shard_pages=2)
     for number in range(1, 6):
         project.write(
             f"knowledge/report-{number}.md",
-            f"---\ntitle: Report number {number}\ndate: 2019-0{number}-01\n"
+            f"---\ntitle: Report number {number}\ndate: 201{number + 4}-0{number}-01\n"
             "summary: A report.\nkind: report\n---\nFindings.\n",
         )
     project.write(
         "knowledge/guide.md",
-        "---\ntitle: A guide\ndate: 2019-08-01\nsummary: A guide.\nkind: guide\n---\nSteps.\n",
+        "---\ntitle: A guide\ndate: 2016-08-01\nsummary: A guide.\nkind: guide\n---\nSteps.\n",
     )
     assert project.build().exit_code == 0
+    shards = json.loads((project.site / "pagefind/shards.json").read_text())["shards"]
+    assert [shard["path"] for shard in shards if shard["collection"] == "knowledge"] == [
+        "knowledge-2019/",
+        "knowledge-2017-2018/",
+        "knowledge-2016/",
+        "knowledge-2015/",
+    ]
     with serving(project.site) as url:
         page = browser.new_page()
         page.goto(f"{url}knowledge/?kind=report", wait_until="networkidle")
@@ -329,4 +344,46 @@ def test_filtered_results_come_a_page_at_a_time(browser, tmp_path: Path):
             "document.querySelectorAll('.nd-filtered__results article').length == 5"
         )
         assert more.is_hidden()
+        counts = page.locator("fieldset[data-facet=kind] .nd-facet__count").all_inner_texts()
+        assert sorted(counts) == ["1", "5"]  # every shard counted: 5 reports, 1 guide
+        # The header search merges every shard.
+        page.fill("#nd-search-input", "findings")
+        page.locator(".nd-search__results").wait_for()
+        assert page.locator(".nd-search__summary").inner_text() == "5 results for “findings”"
         page.close()
+
+
+# -- shards of the index -------------------------------------------------------------------
+
+
+def _pages(collection: str, years: dict[int, int]) -> list[IndexedPage]:
+    return [
+        IndexedPage(f"{collection}/{year}-{n}/index.html", collection, year, f"{year}{n}")
+        for year, count in years.items()
+        for n in range(count)
+    ]
+
+
+def test_a_large_collection_is_split_into_runs_of_years_oldest_first():
+    news = _pages("news", {2016: 400, 2017: 500, 2018: 300, 2019: 900, 2020: 1200})
+    shards = plan_shards([*news, *_pages("calls", {2019: 10, 2020: 5})], limit=1000)
+    assert [(shard.name, len(shard.pages)) for shard in shards] == [
+        ("calls", 15),  # a small collection is one shard
+        ("news-2020", 1200),  # a single year over the limit stays whole
+        ("news-2019", 900),
+        ("news-2018", 300),
+        ("news-2016-2017", 900),
+    ]
+    # A year's new items change its own shard: the older ones keep their pages, and so their
+    # keys, and are not indexed again.
+    later = plan_shards([*news, *_pages("news", {2021: 50})], limit=1000)
+    older = {shard.name: shard.key("en") for shard in shards if shard.collection == "news"}
+    assert {s.name: s.key("en") for s in later if s.name in older} == older
+
+
+def test_a_shard_key_changes_with_any_page():
+    pages = _pages("knowledge", {2019: 3})
+    (shard,) = plan_shards(pages)
+    edited = [*pages[:2], IndexedPage(pages[2].path, "knowledge", 2019, "edited")]
+    assert plan_shards(edited)[0].key("en") != shard.key("en")
+    assert shard.key("fr") != shard.key("en")

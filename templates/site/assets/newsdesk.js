@@ -6,12 +6,26 @@ const siteRoot = new URL("../", import.meta.url);
 const PAGE_SIZE = 20; // results shown at once; "Show more" adds as many again
 let pagefindLoading = null;
 
-function pagefind() {
-  pagefindLoading ??= import(new URL("pagefind/pagefind.js", siteRoot).href).then(async (pf) => {
-    await pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
-    await pf.init();
-    return pf;
-  });
+// The index comes in shards, listed in pagefind/shards.json: one per collection, and a large
+// collection split into runs of years, newest first. A page has one Pagefind for all of them
+// (the first shard's, with the others merged in): instances that each loaded their own
+// WebAssembly would overwrite one another's.
+export function pagefind() {
+  pagefindLoading ??= fetch(new URL("pagefind/shards.json", siteRoot))
+    .then((response) => response.json())
+    .then(async ({ shards }) => {
+      const base = (shard) => new URL(`pagefind/${shard.path}`, siteRoot).pathname;
+      const options = { baseUrl: siteRoot.pathname };
+      if (!shards.length) {
+        const nothing = async () => ({ results: [], filters: {} });
+        return { shards, search: nothing, debouncedSearch: nothing, filters: async () => ({}) };
+      }
+      const pf = await import(new URL(`${base(shards[0])}pagefind.js`, siteRoot).href);
+      await pf.options({ ...options, excerptLength: 24 });
+      await pf.init();
+      for (const shard of shards.slice(1)) await pf.mergeIndex(base(shard), options);
+      return { shards, search: pf.search, debouncedSearch: pf.debouncedSearch, filters: pf.filters };
+    });
   return pagefindLoading;
 }
 
@@ -243,7 +257,15 @@ function setUpFacets(section) {
     }
     const pf = await pagefind();
     await pf.filters(); // loads every filter, so that each search counts them all
-    const search = await pf.search(every, { filters: filtersFor(selection), sort: { date: "desc" } });
+    // Pagefind sorts by date within a shard only: ask the collection's shards one at a time,
+    // newest first, each by its years, and put their results one after another.
+    const runs = pf.shards.filter((shard) => shard.collection === fixed.collection[0]);
+    const search = { results: [] };
+    for (const run of runs) {
+      const filters = filtersFor(selection);
+      if (runs.length > 1) filters.sort_year = { any: run.years.map(String) };
+      search.results.push(...(await pf.search(every, { filters, sort: { date: "desc" } })).results);
+    }
     // Counts: within a filter, values add to the choice (OR), so a filter's counts leave
     // out its own choice and keep every other filter's.
     const counts = {};
