@@ -4,7 +4,8 @@
     python benchmarks/run.py --sizes 1000       # a quicker look
 
 For each N it generates the seeded corpus (benchmarks/corpus.py) in benchmarks/.work/, then
-measures, each in a fresh process, wall time and peak memory (GNU time):
+measures, each in a fresh process, wall time and peak memory (of the build and every process
+it starts, together):
 
 - a cold build: ``python build.py build`` with no site/ and no .cache/;
 - a rebuild with nothing changed, and one after editing one news item: ``python build.py
@@ -72,17 +73,44 @@ class Row:
 
 
 def timed(command: list[str], cwd: Path) -> Run:
-    """Wall time and peak resident memory of one command (GNU time)."""
-    result = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", *command],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
+    """Wall time and peak memory of one command: the most that the command and every process
+    it started (workers, Pagefind) held together, sampled every 50 ms as their proportional
+    set size, so that memory forked workers share is counted once."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
-    return Run(float(seconds), int(kilobytes) / 1024)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, tree_memory_mb(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    output = process.stdout.read() if process.stdout else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
+    return Run(seconds, peak)
+
+
+def tree_memory_mb(root: int) -> float:
+    """The proportional set size of process ``root`` and all its descendants, in MB."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total_kb, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        pending += parents.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE)
+        total_kb += int(found.group(1)) if found else 0
+    return total_kb / 1024
 
 
 def edit_one_item(project: Path, stamp: str) -> Path:
@@ -237,8 +265,10 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d')}.\n\n"
         f"Machine: {machine()}.\n\n"
         f"{text}\n\n"
-        "Each figure is one run in a fresh process; wall time and peak resident memory come "
-        "from GNU time. The corpus is `benchmarks/corpus.py` with seed 2020 (50% news, 20% "
+        "Each figure is one run in a fresh process. Peak memory is the most that the build and "
+        "every process it started (render workers, Pagefind) held at once, as proportional "
+        "set size sampled every 50 ms, so memory that forked workers share counts once. The "
+        "corpus is `benchmarks/corpus.py` with seed 2020 (50% news, 20% "
         "events, 10% calls, 10% interviews, 10% knowledge, bodies of 300–600 words, 24 "
         "editions). The serve reload is the time MkDocs reports for the rebuild that follows "
         "one edited news item; while previewing, the search index is remade after that, in "
