@@ -242,6 +242,26 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         )
 
 
+PAGER_REACH = 2
+"""Page numbers a pager shows on each side of the current one, besides the first and last."""
+
+
+def page_window(number: int, count: int) -> list[int | None]:
+    """The page numbers a pager links to: the first, the last, and those within
+    ``PAGER_REACH`` of ``number``; ``None`` where numbers are left out. A listing of a
+    thousand pages thus links to seven or so from each, not to all of them."""
+    shown = {1, count, *range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)}
+    window: list[int | None] = []
+    for page in sorted(shown):
+        last = window[-1] if window else 0
+        if last is not None and page - last == 2:  # one number left out: show it instead
+            window.append(page - 1)
+        elif last is not None and page - last > 2:
+            window.append(None)
+        window.append(page)
+    return window
+
+
 def _paginate(
     base: str,
     title: str,
@@ -266,7 +286,10 @@ def _paginate(
                 count=len(chunks),
                 previous=urls[index - 1] if index > 0 else None,
                 next=urls[index + 1] if index + 1 < len(chunks) else None,
-                pages=tuple(Link(str(n + 1), url) for n, url in enumerate(urls)),
+                pages=tuple(
+                    None if n is None else Link(str(n), urls[n - 1])
+                    for n in page_window(index + 1, len(chunks))
+                ),
             )
         page_title = title if index == 0 else f"{title} (page {index + 1})"
         view = ListingView(

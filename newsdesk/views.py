@@ -117,7 +117,8 @@ class Pager:
     count: int
     previous: str | None
     next: str | None
-    pages: tuple[Link, ...]
+    pages: tuple[Link | None, ...]
+    """The pages linked to, in order; ``None`` stands for numbers left out."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from newsdesk.pages import page_window
 from tests.conftest import Project, make_project, site_files
 
 
@@ -81,6 +82,20 @@ def test_pagination_keeps_every_item_once(tmp_path: Path):
     )
     assert '<span aria-current="page">3</span>' in pagers[2] and 'rel="next"' not in pagers[2]
     assert not (project.site / "news/page/4").exists()
+
+
+def test_a_long_listing_links_to_the_pages_near_each_not_to_all(tmp_path: Path):
+    project = make_project(tmp_path / "paged", page_size=1)
+    for day in range(1, 13):
+        project.write(f"news/story-{day}.md", news(f"Story {day}", f"2020-01-{day:02}"))
+    assert project.build().exit_code == 0
+    page = project.page("news/page/6")
+    pager = page[page.index('class="nd-pager"') :].split("</nav>")[0]
+    shown = re.findall(r"<li[^>]*>(?:<a [^>]*>|<span [^>]*>)?([^<]+)", pager)
+    assert shown == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert '<span aria-current="page">6</span>' in pager and 'href="../12/"' in pager
+    # A single number left out is shown rather than a gap.
+    assert page_window(4, 10) == [1, 2, 3, 4, 5, 6, None, 10]
 
 
 def test_the_build_date_moves_events_and_calls(project: Project):
