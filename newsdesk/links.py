@@ -18,6 +18,8 @@ _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNOR
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _COMMENT = re.compile(r"<!--.*?-->")
+_MARKUP = re.compile(r"[\[<`~]")
+"""A line without any of these holds no link, image, fence, code span or comment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ def links_in(document: Document) -> Iterator[Link]:
     fence: str | None = None
     in_comment = False
     for offset, text in enumerate(document.body.splitlines()):
+        if not in_comment and not _MARKUP.search(text):
+            continue
         line = document.body_line + offset
         opener = _FENCE.match(text)
         if fence is not None:
