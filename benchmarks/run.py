@@ -10,7 +10,8 @@ it starts, together):
 - a cold build: ``python build.py build`` with no site/ and no .cache/;
 - a rebuild with nothing changed, and one after editing one news item: ``python build.py
   build`` again, with the cache the cold build left in ``.cache/``;
-- the ``serve`` reload after editing one item: the time MkDocs reports for that rebuild;
+- the ``serve`` reload after editing one item, once the preview is idle (its search index
+  made): the time MkDocs reports for that rebuild;
 - plain MkDocs + Material building the same corpus's bare pages (the Markdown bodies, no
   plugins but Material's default search);
 - one edition rendered and inlined (the median of 20).
@@ -134,7 +135,7 @@ def serve_reload(project: Path) -> float:
             start_new_session=True,
         )
     try:
-        _wait_for(log, r"Serving on", 1)
+        _wait_for(log, r"search index ready", 1)  # the preview is idle
         edit_one_item(project, "serve")
         found = _wait_for(log, r"Documentation built in ([\d.]+) seconds", 2)
         return float(found)
@@ -271,8 +272,9 @@ def main() -> None:
         "corpus is `benchmarks/corpus.py` with seed 2020 (50% news, 20% "
         "events, 10% calls, 10% interviews, 10% knowledge, bodies of 300–600 words, 24 "
         "editions). The serve reload is the time MkDocs reports for the rebuild that follows "
-        "one edited news item; while previewing, the search index is remade after that, in "
-        "the background. To reproduce:\n\n"
+        "one edited news item, made once the preview is idle (its first search index made); "
+        "while previewing, the search index is remade after that, in the background. "
+        "To reproduce:\n\n"
         "```sh\npip install -e . && python benchmarks/run.py\n```\n"
     )
 

@@ -170,9 +170,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
         def index_in_background() -> None:
             try:
-                index_site(
+                indexed = index_site(
                     site_dir, language, shards, cache, lambda: generation == self._generation
                 )
+                if generation == self._generation:
+                    log.info(f"search index ready ({indexed} of {len(shards)} shards indexed)")
             except (SearchIndexError, OSError) as exc:  # a newer build replaced this site
                 if generation == self._generation:
                     log.warning(f"search index not updated: {exc}")
