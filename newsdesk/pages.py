@@ -252,13 +252,14 @@ def page_window(number: int, count: int) -> list[int | None]:
     thousand pages thus links to seven or so from each, not to all of them."""
     shown = {1, count, *range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)}
     window: list[int | None] = []
+    previous = 0
     for page in sorted(shown):
-        last = window[-1] if window else 0
-        if last is not None and page - last == 2:  # one number left out: show it instead
+        if page - previous == 2:  # one number left out: show it instead
             window.append(page - 1)
-        elif last is not None and page - last > 2:
+        elif page - previous > 2:
             window.append(None)
         window.append(page)
+        previous = page
     return window
 
 

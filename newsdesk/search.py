@@ -23,12 +23,12 @@ import os
 import shutil
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from pagefind.index import IndexConfig, PagefindIndex
 
@@ -98,13 +98,9 @@ def plan_shards(pages: Iterable[IndexedPage], limit: int = SHARD_PAGES) -> list[
             if len(runs) > 1:
                 name += f"-{run[0]}" if len(run) == 1 else f"-{run[0]}-{run[-1]}"
             chosen = [page for year in run for page in years[year]]
-            pages_in_order = tuple(sorted(chosen, key=_by_path))
+            pages_in_order = tuple(sorted(chosen, key=attrgetter("path")))
             shards.append(Shard(name, collection, tuple(run), pages_in_order))
     return shards
-
-
-def _by_path(page: IndexedPage) -> str:
-    return page.path
 
 
 def index_site(
@@ -118,11 +114,12 @@ def index_site(
     ``cache`` unless they already are there, then placed in the site if it is still
     ``wanted`` (a preview may have moved on meanwhile). Returns how many were indexed."""
     cache.mkdir(parents=True, exist_ok=True)
-    missing = [shard for shard in shards if not (cache / shard.key(language)).is_dir()]
-    if missing:
-        with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
-            list(pool.map(lambda shard: _make_shard(site_dir, language, shard, cache), missing))
     keys = [shard.key(language) for shard in shards]
+    pairs = zip(shards, keys, strict=True)
+    missing = [(shard, key) for shard, key in pairs if not (cache / key).is_dir()]
+    if missing:  # in threads of their own, which run no event loop: Pagefind's API is async
+        with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
+            list(pool.map(lambda job: _make_shard(site_dir, language, *job, cache), missing))
     for key in keys:
         os.utime(cache / key)
     _prune(cache, set(keys))
@@ -139,10 +136,9 @@ def index_site(
     return len(missing)
 
 
-def _make_shard(site_dir: Path, language: str, shard: Shard, cache: Path) -> None:
+def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Path) -> None:
     """Index the shard's pages (linked into a folder of their own, at their places in the
     site, so their addresses come out the same) into ``cache/<key>``."""
-    key = shard.key(language)
     work = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
@@ -164,13 +160,7 @@ def _make_shard(site_dir: Path, language: str, shard: Shard, cache: Path) -> Non
 
 def _run_pagefind(source: Path, language: str, output: Path) -> None:
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: no event loop in this thread
-        run = asyncio.run
-    else:  # called from async code (a test driving a browser, say): use a thread of its own
-        run = _in_own_thread
-    try:
-        run(_index(source, language, output))
+        asyncio.run(_index(source, language, output))
     except Exception as exc:  # the Pagefind service reports its failures as plain exceptions
         raise SearchIndexError(f"Pagefind could not index {source}: {exc}") from exc
 
@@ -182,11 +172,6 @@ async def _index(source: Path, language: str, output: Path) -> int:
     async with PagefindIndex(config) as index:
         result = await index.add_directory(str(source))
     return int(result["page_count"])
-
-
-def _in_own_thread(coroutine: Coroutine[Any, Any, int]) -> int:
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _prune(cache: Path, used: set[str]) -> None:
