@@ -11,8 +11,9 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from newsdesk.clock import Clock
@@ -45,6 +46,7 @@ RESERVED_KNOWLEDGE_SLUGS = frozenset(f.replace("_", "-") for f in KNOWLEDGE_FACE
 GENERATED_FOLDERS = frozenset({*MODELS, "tags", "search", "pagefind"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""
 STORED_FILE_FIELDS = ("image", "photo", "file")
+_Item = TypeVar("_Item", bound=Item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +81,33 @@ class Catalog:
     def status(self, call: Call) -> CallStatus:
         return self.call_states[call.src_uri]
 
+    def with_items(self, changed: Mapping[str, Item]) -> Catalog:
+        """This catalog with published items replaced by new ones of the same ``src_uri``
+        that sort, tag and date alike (only their bodies differ)."""
+
+        def swap(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
+            return tuple(changed.get(item.src_uri, item) for item in items)
+
+        return replace(
+            self,
+            collections={name: swap(items) for name, items in self.collections.items()},
+            by_tag={tag: swap(items) for tag, items in self.by_tag.items()},
+            upcoming_events=swap(self.upcoming_events),
+            past_events=swap(self.past_events),
+        )
+
 
 def load_catalog(settings: Settings) -> Catalog:
     """Read ``settings.docs_dir``; raise ContentErrors listing every problem found."""
     loader = _Loader(settings)
     return loader.load()
+
+
+def reload_item(catalog: Catalog, settings: Settings, src_uri: str) -> Item:
+    """The published item at ``src_uri`` read again and checked as ``load_catalog`` checks
+    it, against the rest of ``catalog``: for a preview after an edit to that file alone.
+    Raises ContentErrors."""
+    return _Loader(settings).reload(catalog, src_uri)
 
 
 class _Loader:
@@ -131,6 +155,23 @@ class _Loader:
         if self.errors:
             raise ContentErrors(self.errors)
         return _catalog(self.settings, taxonomy, published, pages, items, static)
+
+    def reload(self, catalog: Catalog, src_uri: str) -> Item:
+        model = MODELS[src_uri.split("/", 1)[0]]
+        document = self._read(src_uri)
+        item = None
+        if document is not None and (slug := self._slug(document)):
+            item, errors = validate_item(model, document, slug, self.context, catalog.taxonomy)
+            self.errors.extend(errors)
+        if document is not None and item is not None:
+            static = set(catalog.files)
+            self._check_stored_files(item, document, static)
+            published = {item.src_uri: item for item in catalog.items()}
+            known = {*published, *catalog.unpublished, *(page.src_uri for page in catalog.pages)}
+            self._check_links(document, known, static, published, src_uri in published)
+        if self.errors or item is None:
+            raise ContentErrors(self.errors)
+        return item
 
     # -- files ---------------------------------------------------------------------------
 

@@ -104,6 +104,7 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     staging = target.with_name(f".{target.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     config["site_dir"] = str(staging)
+    config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
@@ -112,6 +113,8 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        config.plugins.on_shutdown()
     _swap(staging, target)
     click.echo(f"built {target}")
 
@@ -174,7 +177,7 @@ def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     if today:
         os.environ[TODAY_ENV] = today
     try:
-        mkdocs_serve(config_file=config_file, livereload=True, watch_theme=True, dev_addr=dev_addr)
+        mkdocs_serve(config_file=config_file, livereload=True, dev_addr=dev_addr)
     except (Abort, MkDocsException) as exc:
         raise click.ClickException(str(exc)) from None
 

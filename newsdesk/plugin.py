@@ -12,7 +12,8 @@ import logging
 import os
 import posixpath
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -23,17 +24,19 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from newsdesk.cache import CACHE_DIR, BuildCache, digest
-from newsdesk.catalog import Catalog, load_catalog, page_url
+from newsdesk.catalog import Catalog, load_catalog, page_url, reload_item
 from newsdesk.channels.files import channel_files
+from newsdesk.channels.schedule import next_change
 from newsdesk.channels.structured import HeadData, item_head, page_head
 from newsdesk.errors import ContentError, ContentErrors
-from newsdesk.models import MODELS, Item
+from newsdesk.models import MODELS, Edition, Item
 from newsdesk.newsletter.config import (
     NewsletterConfig,
     NewsletterConfigError,
@@ -43,6 +46,7 @@ from newsdesk.newsletter.config import (
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, write_edition
 from newsdesk.pages import PageSpec, SitePlan, plan_site
+from newsdesk.preview import Snapshot, changes, snapshot
 from newsdesk.render import OwnPage, PageRenderer, own_page, site_key
 from newsdesk.sanitize import clean_html
 from newsdesk.search import (
@@ -104,11 +108,23 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The navigation and tabs of pages outside the navigation, by folder (``_memo``)."""
         self._generation = 0
         """Counts previews built, so an outdated search index is never placed."""
+        self._sources: Snapshot | None = None
+        """While previewing, the files the last build read, as they stood when it began;
+        None when it failed."""
+        self._roots: list[Path] = []
+        self._next_change: datetime | None = None
+        self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
+        """The last full build's configuration, site folder and own pages' fingerprints."""
 
     def on_startup(self, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance, and its last good catalog, across
         # the rebuilds of `serve`.
         self.serving = command == "serve"
+        self._sources = self._built = None
+
+    def on_shutdown(self) -> None:
+        self.serving = False
+        self._sources = self._built = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -146,6 +162,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        self._built = (config, site_dir, own)
         try:
             self._index(site_dir, own)
         finally:
@@ -155,21 +172,24 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The search index, shard by shard, each from the cache unless one of its pages
         changed. While previewing, it is made in the background: the preview reloads at
         once, search follows."""
-        assert self.settings is not None
+        assert self.settings is not None and self.files is not None
         language = self.settings.locale.split("_")[0]
         cache = self.settings.project_dir / CACHE_DIR / "search"
-        shards = plan_shards(self._indexed_pages(site_dir, own), self.config.search_shard_pages)
+        items = {f.dest_uri: self.items[f.src_uri] for f in self.files if f.src_uri in self.items}
+        limit = self.config.search_shard_pages
         if not self.serving:
+            shards = plan_shards(_indexed_pages(site_dir, own, items), limit)
             try:
                 index_site(site_dir, language, shards, cache)
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
             return
-        self._generation += 1
         generation = self._generation
 
         def index_in_background() -> None:
+            shards = []
             try:
+                shards = plan_shards(_indexed_pages(site_dir, own, items), limit)
                 indexed = index_site(
                     site_dir, language, shards, cache, lambda: generation == self._generation
                 )
@@ -181,38 +201,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
         threading.Thread(target=index_in_background, name="newsdesk-search", daemon=True).start()
 
-    def _indexed_pages(self, site_dir: Path, own: dict[str, str]) -> list[IndexedPage]:
-        """Every page of the site that Pagefind indexes, with its collection and year.
-        ``own`` gives the fingerprint of each page Newsdesk rendered; other pages (those
-        MkDocs rendered) are read to see whether they are indexed."""
-        assert self.files is not None
-        items = {f.dest_uri: self.items[f.src_uri] for f in self.files if f.src_uri in self.items}
-        pages = []
-        for folder, subfolders, names in os.walk(site_dir):
-            if folder == str(site_dir) and BUNDLE in subfolders:
-                subfolders.remove(BUNDLE)
-            for name in names:
-                if not name.endswith(".html"):
-                    continue
-                path = os.path.join(folder, name)
-                relative = Path(path).relative_to(site_dir).as_posix()
-                item = items.get(relative)
-                fingerprint = own.get(relative)
-                if fingerprint is None:
-                    data = Path(path).read_bytes()
-                    if b"data-pagefind-body" not in data:
-                        continue
-                    fingerprint = digest(data)
-                elif item is None:  # a listing, tag or facet page
-                    continue
-                if item is None:
-                    pages.append(IndexedPage(relative, PAGES, 0, fingerprint))
-                else:
-                    year = item.sort_date.year
-                    pages.append(IndexedPage(relative, item.collection, year, fingerprint))
-        return pages
-
     def on_build_error(self, error: Exception) -> None:
+        self._sources = self._built = None
         self._restore_epoch()
 
     def _restore_epoch(self) -> None:
@@ -223,6 +213,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
+        if self.serving:
+            self._generation += 1
+            self._roots = _sources_of(config)
+            self._sources = snapshot(self._roots)
+            self._built = None
         try:
             catalog = load_catalog(self.settings)
             plan = plan_site(catalog, self.settings)
@@ -242,6 +237,103 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.channels = channels
         self.items = {item.src_uri: item for item in catalog.items()}
         self.presenter = Presenter(catalog, self.settings)
+        if self.serving:
+            change = next_change(catalog, self.settings.closing_soon_days)
+            self._next_change = change.moment if change else None
+
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]
+    ) -> LiveReloadServer:
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
+
+        def update() -> None:
+            if not self._update_preview():
+                builder()
+
+        server.builder = update
+        return server
+
+    def _update_preview(self) -> bool:
+        """After edits that changed nothing but the bodies of published items, render
+        their pages again in the preview's folder and re-index their search shards, in a
+        fraction of a second. Returns False, having changed nothing, when the edits need
+        a full build: anything else changed (front matter, a file added or removed, a
+        template, the configuration), an edited file has an error (the full build shows
+        it), or the build date has moved on to a change of state."""
+        if self._sources is None or self._built is None or self.problems:
+            return False
+        started = time.perf_counter()
+        sources = snapshot(self._roots)
+        found = changes(self._sources, sources)
+        if found.added_or_removed or not self._build_date_holds():
+            return False
+        edited = self._edited_bodies(found.modified)
+        if edited is None:
+            return False
+        self._sources = sources
+        if edited:
+            self._generation += 1
+            self._show_bodies(edited)
+        names = ", ".join(sorted(edited)) or "no page changed"
+        log.info(f"Preview updated in {time.perf_counter() - started:.2f} seconds ({names})")
+        return True
+
+    def _build_date_holds(self) -> bool:
+        """Whether the last build's date still stands: it was given, or it is the same day
+        and nothing the site shows has changed state since."""
+        assert self.settings is not None
+        then = self.settings.clock
+        now = build_clock(self.config.today, self.config.timezone, self.today_override).now
+        if now == then.now:
+            return True
+        return now.date() == then.today and (self._next_change is None or now < self._next_change)
+
+    def _edited_bodies(self, paths: Sequence[str]) -> dict[str, Item] | None:
+        """The published items at ``paths`` (absolute) read again, those whose body
+        changed; None unless each path is a published item's file with nothing but its
+        body changed, and it is a page of ours."""
+        assert self.settings is not None and self.catalog is not None and self.files
+        edited = {}
+        for path in paths:
+            try:
+                src_uri = Path(path).relative_to(self.settings.docs_dir).as_posix()
+            except ValueError:  # the configuration or a template
+                return None
+            before = self.items.get(src_uri)
+            file = self.files.get_file_from_path(src_uri)
+            if before is None or isinstance(before, Edition) or not isinstance(file, OwnPage):
+                return None
+            try:
+                item = reload_item(self.catalog, self.settings, src_uri)
+            except ContentErrors:
+                return None
+            if item.model_copy(update={"body": before.body}) != before:
+                return None
+            if item != before:
+                edited[src_uri] = item
+        return edited
+
+    def _show_bodies(self, edited: dict[str, Item]) -> None:
+        """Put ``edited`` in the catalog and their pages, rendered again, in the site."""
+        assert self._built is not None and self.catalog is not None and self.files
+        assert self.settings is not None and self.nav is not None and self.env is not None
+        config, site_dir, own = self._built
+        self.catalog = self.catalog.with_items(edited)
+        self.items = {**self.items, **edited}
+        self.presenter = Presenter(self.catalog, self.settings)
+        pages = []
+        for src_uri, item in edited.items():
+            file = self.files.get_file_from_path(src_uri)
+            assert file is not None
+            file.content_string = item.body
+            pages.append(file)
+        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
+        renderer = PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
+        _, used = renderer.build(pages, site_dir)
+        own = {**own, **used}
+        self._built = (config, site_dir, own)
+        self._index(site_dir, own)
 
     def mail_settings(self) -> NewsletterSettings:
         """The newsletter options, checked; raises Abort naming what to set."""
@@ -428,6 +520,46 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
         description=config.site_description or "",
         language=locale.split("_")[0],
     )
+
+
+def _indexed_pages(
+    site_dir: Path, own: dict[str, str], items: dict[str, Item]
+) -> list[IndexedPage]:
+    """Every page of the site that Pagefind indexes, with its collection and year.
+    ``own`` gives the fingerprint of each page Newsdesk rendered, and ``items`` the item
+    each item page shows; other pages (those MkDocs rendered) are read to see whether
+    they are indexed."""
+    pages = []
+    for folder, subfolders, names in os.walk(site_dir):
+        if folder == str(site_dir) and BUNDLE in subfolders:
+            subfolders.remove(BUNDLE)
+        for name in names:
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(folder, name)
+            relative = Path(path).relative_to(site_dir).as_posix()
+            item = items.get(relative)
+            fingerprint = own.get(relative)
+            if fingerprint is None:
+                data = Path(path).read_bytes()
+                if b"data-pagefind-body" not in data:
+                    continue
+                fingerprint = digest(data)
+            elif item is None:  # a listing, tag or facet page
+                continue
+            if item is None:
+                pages.append(IndexedPage(relative, PAGES, 0, fingerprint))
+            else:
+                year = item.sort_date.year
+                pages.append(IndexedPage(relative, item.collection, year, fingerprint))
+    return pages
+
+
+def _sources_of(config: MkDocsConfig) -> list[Path]:
+    """What a build reads and the preview watches: the content, the configuration file,
+    the templates and any folder ``watch`` adds."""
+    roots = [config.docs_dir, config.config_file_path, config.theme.custom_dir, *config.watch]
+    return [Path(root) for root in roots if root]
 
 
 def _nav_paths(entries: object) -> list[str]:

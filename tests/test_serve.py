@@ -1,15 +1,28 @@
 """``serve``: the preview picks up an edit, and shows a broken one's errors in the page
-while it keeps serving the last good content."""
+while it keeps serving the last good content. An edit to an item's body updates that page
+alone, in place, and the preview still ends in the bytes of a clean build."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from tests.conftest import REPO, Project
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+from tests.conftest import REPO, Project, site_files
+from tests.test_incremental import EDITED, edit, sample_project
+from tests.test_incremental import build as build_site
 
 STORY = (
     "---\ntitle: Clusters and the Green Deal\ndate: 2020-02-01\nsummary: {summary}\n---\nBody.\n"
@@ -80,3 +93,86 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         "content/news/green-deal.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-30'"
         in output
     )
+
+
+@contextmanager
+def preview(project: Project, site: Path) -> Iterator[LiveReloadServer]:
+    """The preview as ``serve`` runs it, less its web server: a first build into ``site``,
+    then ``server.builder()`` for each round of edits, as the file watcher calls it."""
+
+    def config():
+        return load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=False)
+
+    def full_build() -> None:
+        build(config())
+
+    server = LiveReloadServer(builder=full_build, host="127.0.0.1", port=0, root=str(site))
+    try:
+        build(first)
+        yield first.plugins.on_serve(server, config=first, builder=full_build)
+    finally:
+        server.server_close()
+        first.plugins.on_shutdown()
+        for thread in threading.enumerate():  # the search index, made in the background
+            if thread.name == "newsdesk-search":
+                thread.join()
+
+
+def mtime(site: Path, url: str) -> int:
+    return (site / url / "index.html").stat().st_mtime_ns
+
+
+def test_edits_to_bodies_update_their_pages_alone_and_end_in_a_clean_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", True)  # the CLI's is off
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    project = sample_project(tmp_path / "newsroom")
+    served = tmp_path / "preview"
+    story = f"news/{Path(EDITED).stem}"
+    event = "events/bulgarian-national-cluster-conference-2019"
+    with preview(project, served) as server:
+        listing = mtime(served, "news")
+
+        edit(project, EDITED, "\n\n", "\n\nA sentence added while previewing.\n\n")
+        edit(project, f"{event}.md", "\n\n", "\n\nThe venue moved to the second floor.\n\n")
+        (project.root / "content/news/.swap-file.md.swp").write_text("an editor's swap file")
+        caplog.clear()
+        server.builder()
+        assert f"({event}.md, {EDITED})" in caplog.text
+        assert "Documentation built" not in caplog.text  # no full build
+        assert "A sentence added while previewing." in (served / story / "index.html").read_text()
+        assert "The venue moved to the second floor." in (served / event / "index.html").read_text()
+        assert mtime(served, "news") == listing  # nothing else was written
+
+        caplog.clear()
+        edit(project, EDITED, "title: ", "title: Revised, ")  # listings and feeds show a title
+        server.builder()
+        assert "Documentation built" in caplog.text
+        assert "Revised, " in (served / "news" / "index.html").read_text()
+
+        caplog.clear()
+        edit(project, EDITED, "A sentence added", "[A link to nowhere](nowhere.md) added")
+        server.builder()  # an error in a body: a full build shows it, over the last good page
+        assert "Documentation built" in caplog.text
+        page = (served / story / "index.html").read_text()
+        assert "1 error in the content" in page and "A sentence added" in page
+
+        caplog.clear()
+        edit(project, EDITED, "[A link to nowhere](nowhere.md) added", "A sentence mended")
+        server.builder()
+        assert "Documentation built" in caplog.text  # the error is gone from every page
+        caplog.clear()
+        edit(project, EDITED, "A sentence mended", "A sentence mended twice")
+        server.builder()
+        assert "Documentation built" not in caplog.text
+        assert "A sentence mended twice" in (served / story / "index.html").read_text()
+
+    clean = tmp_path / "clean"
+    build_site(project, clean)
+    previewed, fresh = site_files(served), site_files(clean)
+    assert sorted(previewed) == sorted(fresh)
+    assert [name for name in previewed if previewed[name] != fresh[name]] == []
