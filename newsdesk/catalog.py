@@ -81,9 +81,9 @@ class Catalog:
     def status(self, call: Call) -> CallStatus:
         return self.call_states[call.src_uri]
 
-    def with_items(self, changed: Mapping[str, Item]) -> Catalog:
+    def with_bodies(self, changed: Mapping[str, Item]) -> Catalog:
         """This catalog with published items replaced by new ones of the same ``src_uri``
-        that sort, tag and date alike (only their bodies differ)."""
+        that differ only in their bodies, so they keep their places."""
 
         def swap(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
             return tuple(changed.get(item.src_uri, item) for item in items)
@@ -95,6 +95,16 @@ class Catalog:
             upcoming_events=swap(self.upcoming_events),
             past_events=swap(self.past_events),
         )
+
+
+def with_items(catalog: Catalog, settings: Settings, changed: Mapping[str, Item]) -> Catalog:
+    """``catalog`` with published items replaced by new ones of the same ``src_uri``, still
+    published, in their new places: exactly what ``load_catalog`` would make of the content
+    with those files edited."""
+    published = {item.src_uri: changed.get(item.src_uri, item) for item in catalog.items()}
+    return _assemble(
+        settings, catalog.taxonomy, published, catalog.pages, catalog.unpublished, catalog.files
+    )
 
 
 def load_catalog(settings: Settings) -> Catalog:
@@ -267,12 +277,7 @@ class _Loader:
         return slug
 
     def _is_published(self, item: Item) -> bool:
-        if item.draft:
-            return False
-        if item.publish is None:
-            return True
-        clock = self.settings.clock
-        return clock.moment(item.publish) <= clock.now
+        return is_published(item, self.settings.clock)
 
     # -- checks across files -------------------------------------------------------------
 
@@ -410,10 +415,23 @@ def _catalog(
     items: list[tuple[Item, Document]],
     static: set[str],
 ) -> Catalog:
+    unpublished = {i.src_uri: i for i, _ in items if i.src_uri not in published}
+    files = {src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)}
+    return _assemble(settings, taxonomy, published, tuple(pages), unpublished, files)
+
+
+def _assemble(
+    settings: Settings,
+    taxonomy: Taxonomy,
+    published: Mapping[str, Item],
+    pages: tuple[Document, ...],
+    unpublished: Mapping[str, Item],
+    files: Mapping[str, int],
+) -> Catalog:
     clock = settings.clock
     grouped: dict[str, list[Item]] = defaultdict(list)
     tagged: dict[str, list[Item]] = defaultdict(list)
-    for item in published.values():
+    for _, item in sorted(published.items()):  # ties keep one order, however it was loaded
         grouped[item.collection].append(item)
         for tag in item.tags:
             tagged[tag].append(item)
@@ -431,14 +449,19 @@ def _catalog(
         clock=clock,
         taxonomy=taxonomy,
         collections=collections,
-        pages=tuple(pages),
-        unpublished={i.src_uri: i for i, _ in items if i.src_uri not in published},
-        files={src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)},
+        pages=pages,
+        unpublished=unpublished,
+        files=files,
         by_tag={tag: newest_first(tagged[tag]) for tag in sorted(tagged)},
         upcoming_events=tuple(upcoming),
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),
         call_states={c.src_uri: call_status(c, clock, settings.closing_soon_days) for c in calls},
     )
+
+
+def is_published(item: Item, clock: Clock) -> bool:
+    """Neither a draft nor scheduled for later than the build date."""
+    return not item.draft and (item.publish is None or clock.moment(item.publish) <= clock.now)
 
 
 def page_url(src_uri: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +32,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from newsdesk.cache import CACHE_DIR, BuildCache, digest
-from newsdesk.catalog import Catalog, load_catalog, page_url, reload_item
+from newsdesk.catalog import (
+    Catalog,
+    is_published,
+    load_catalog,
+    page_url,
+    reload_item,
+    with_items,
+)
 from newsdesk.channels.files import channel_files
 from newsdesk.channels.schedule import next_change
 from newsdesk.channels.structured import HeadData, item_head, page_head
@@ -220,9 +228,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._built = None
         try:
             catalog = load_catalog(self.settings)
-            plan = plan_site(catalog, self.settings)
-            editions = self._editions(catalog, plan)
-            channels = channel_files(catalog, plan, self.settings)
+            plan, editions, channels = self._outputs(catalog)
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -233,6 +239,24 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self.problems_summary = exc.summary(preview=True)
             return
         self.problems, self.problems_summary = (), ""
+        self._adopt(catalog, plan, editions, channels)
+
+    def _outputs(
+        self, catalog: Catalog
+    ) -> tuple[SitePlan, tuple[RenderedEdition, ...], dict[str, bytes]]:
+        """The site plan, the editions and the channels' files made of ``catalog``."""
+        assert self.settings is not None
+        plan = plan_site(catalog, self.settings)
+        return plan, self._editions(catalog, plan), channel_files(catalog, plan, self.settings)
+
+    def _adopt(
+        self,
+        catalog: Catalog,
+        plan: SitePlan,
+        editions: tuple[RenderedEdition, ...],
+        channels: dict[str, bytes],
+    ) -> None:
+        assert self.settings is not None
         self.catalog, self.plan, self.editions = catalog, plan, editions
         self.channels = channels
         self.items = {item.src_uri: item for item in catalog.items()}
@@ -255,12 +279,16 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return server
 
     def _update_preview(self) -> bool:
-        """After edits that changed nothing but the bodies of published items, render
-        their pages again in the preview's folder and re-index their search shards, in a
-        fraction of a second. Returns False, having changed nothing, when the edits need
-        a full build: anything else changed (front matter, a file added or removed, a
-        template, the configuration), an edited file has an error (the full build shows
-        it), or the build date has moved on to a change of state."""
+        """Bring the preview up to date in its folder, after edits to published items
+        only, without MkDocs' full build. An edit to bodies alone renders those pages
+        again, in a fraction of a second; one to front matter remakes the plan, editions
+        and channels from the catalog in memory and renders the pages whose fingerprint
+        changed. Either way the search index follows in the background. Returns False,
+        having changed nothing, when the edits need a full build: a file added or
+        removed, a page that is not an item, an edition, a template, the configuration,
+        an item that stops being published or gains a page (a tag, a listing page), an
+        error (the full build shows it), or a build date that has moved on to a change
+        of state."""
         if self._sources is None or self._built is None or self.problems:
             return False
         started = time.perf_counter()
@@ -268,13 +296,21 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         found = changes(self._sources, sources)
         if found.added_or_removed or not self._build_date_holds():
             return False
-        edited = self._edited_bodies(found.modified)
+        edited = self._edited_items(found.modified)
         if edited is None:
             return False
-        self._sources = sources
+        bodies_only = all(
+            item.model_copy(update={"body": self.items[src_uri].body}) == self.items[src_uri]
+            for src_uri, item in edited.items()
+        )
         if edited:
             self._generation += 1
-            self._show_bodies(edited)
+            if bodies_only:
+                self._show_bodies(edited)
+            elif not self._show_items(edited):
+                self._generation -= 1
+                return False
+        self._sources = sources
         names = ", ".join(sorted(edited)) or "no page changed"
         log.info(f"Preview updated in {time.perf_counter() - started:.2f} seconds ({names})")
         return True
@@ -289,10 +325,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             return True
         return now.date() == then.today and (self._next_change is None or now < self._next_change)
 
-    def _edited_bodies(self, paths: Sequence[str]) -> dict[str, Item] | None:
-        """The published items at ``paths`` (absolute) read again, those whose body
-        changed; None unless each path is a published item's file with nothing but its
-        body changed, and it is a page of ours."""
+    def _edited_items(self, paths: Sequence[str]) -> dict[str, Item] | None:
+        """The published items at ``paths`` (absolute) read again, those that changed;
+        None unless each path is the file of a published item, not an edition, that is
+        still published, without errors, and one of our pages."""
         assert self.settings is not None and self.catalog is not None and self.files
         edited = {}
         for path in paths:
@@ -308,7 +344,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 item = reload_item(self.catalog, self.settings, src_uri)
             except ContentErrors:
                 return None
-            if item.model_copy(update={"body": before.body}) != before:
+            if not is_published(item, self.settings.clock):
                 return None
             if item != before:
                 edited[src_uri] = item
@@ -319,7 +355,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self._built is not None and self.catalog is not None and self.files
         assert self.settings is not None and self.nav is not None and self.env is not None
         config, site_dir, own = self._built
-        self.catalog = self.catalog.with_items(edited)
+        self.catalog = self.catalog.with_bodies(edited)
         self.items = {**self.items, **edited}
         self.presenter = Presenter(self.catalog, self.settings)
         pages = []
@@ -334,6 +370,48 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         own = {**own, **used}
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
+
+    def _show_items(self, edited: dict[str, Item]) -> bool:
+        """Put ``edited`` in the catalog, remake what is made of it, and write what
+        changed into the site: pages (ours and MkDocs'), editions and channels' files.
+        False, having changed nothing, when the site would gain or lose a page or a file,
+        or the content has an error."""
+        assert self._built is not None and self.catalog is not None and self.files
+        assert self.settings is not None and self.plan is not None
+        assert self.nav is not None and self.env is not None
+        catalog = with_items(self.catalog, self.settings, edited)
+        try:
+            plan, editions, channels = self._outputs(catalog)
+        except ContentErrors:
+            return False
+        if plan.pages.keys() != self.plan.pages.keys() or channels.keys() != self.channels.keys():
+            return False
+        config, site_dir, own = self._built
+        before = self.channels
+        self._adopt(catalog, plan, editions, channels)
+        for src_uri, item in edited.items():
+            file = self.files.get_file_from_path(src_uri)
+            assert file is not None
+            file.content_string = item.body
+        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
+        renderer = PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
+        pages = [file for file in self.files if isinstance(file, OwnPage)]
+        _, own = renderer.build(pages, site_dir, placed=own)
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for file in doc_files:  # as MkDocs' build does: every page read, then every page written
+            assert file.page is not None
+            _populate_page(file.page, config, self.files)
+        for file in doc_files:
+            assert file.page is not None
+            _build_page(file.page, config, doc_files, self.nav, self.env)
+        for edition in editions:
+            write_edition(edition, site_dir)
+        for path, data in channels.items():
+            if before[path] != data:
+                (site_dir / path).write_bytes(data)
+        self._built = (config, site_dir, own)
+        self._index(site_dir, own)
+        return True
 
     def mail_settings(self) -> NewsletterSettings:
         """The newsletter options, checked; raises Abort naming what to set."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -143,16 +143,20 @@ class PageRenderer:
         self.markdown_setup = markdown_setup(config)
         self._converter: Converter | None = None
 
-    def build(self, pages: Sequence[File], site_dir: Path) -> tuple[RenderStats, dict[str, str]]:
+    def build(
+        self, pages: Sequence[File], site_dir: Path, placed: Mapping[str, str] | None = None
+    ) -> tuple[RenderStats, dict[str, str]]:
         """Put every page in ``site_dir``, rendering those the cache lacks; returns the
-        figures and each page's path in the site and fingerprint. With many pages, every
-        core takes a share."""
+        figures and each page's path in the site and fingerprint. ``placed`` gives the
+        fingerprint of pages already in ``site_dir``, left as they are where it is still
+        theirs. With many pages, every core takes a share."""
+        placed = placed or {}
         workers = len(os.sched_getaffinity(0))
         if len(pages) < PARALLEL_FROM or workers < 2:
-            done = self._build_share(pages, site_dir, range(len(pages)))
+            done = self._build_share(pages, site_dir, placed, range(len(pages)))
         else:
             global _ACTIVE
-            _ACTIVE = (self, pages, site_dir)
+            _ACTIVE = (self, pages, site_dir, placed)
             try:
                 shares = [range(start, len(pages), workers * 4) for start in range(workers * 4)]
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -168,7 +172,11 @@ class PageRenderer:
         return stats, used
 
     def _build_share(
-        self, pages: Sequence[File], site_dir: Path, indexes: Iterable[int]
+        self,
+        pages: Sequence[File],
+        site_dir: Path,
+        placed: Mapping[str, str],
+        indexes: Iterable[int],
     ) -> list[tuple[str, str, bool, bool]]:
         """Pages ``indexes`` of ``pages`` into the site: for each, its path, fingerprint,
         whether it was rendered, and whether its Markdown was converted."""
@@ -179,7 +187,9 @@ class PageRenderer:
             job = Job(file, self.fingerprint_of(file, key))
             target = site_dir / file.dest_uri
             rendered = converted = False
-            if not self.cache.pages.place(job.fingerprint, target):
+            if placed.get(file.dest_uri) == job.fingerprint:
+                pass
+            elif not self.cache.pages.place(job.fingerprint, target):
                 converted = self._render_one(job)
                 rendered = True
                 self.cache.pages.place(job.fingerprint, target)
@@ -266,11 +276,11 @@ class Converter:
         page._title_from_render = self.title.title
 
 
-_ACTIVE: tuple[PageRenderer, Sequence[File], Path] | None = None
+_ACTIVE: tuple[PageRenderer, Sequence[File], Path, Mapping[str, str]] | None = None
 """The renderer, its pages and the site, inherited by forked workers."""
 
 
 def _build_share(indexes: range) -> list[tuple[str, str, bool, bool]]:
     assert _ACTIVE is not None
-    renderer, pages, site_dir = _ACTIVE
-    return renderer._build_share(pages, site_dir, indexes)
+    renderer, pages, site_dir, placed = _ACTIVE
+    return renderer._build_share(pages, site_dir, placed, indexes)

@@ -125,7 +125,7 @@ def mtime(site: Path, url: str) -> int:
     return (site / url / "index.html").stat().st_mtime_ns
 
 
-def test_edits_to_bodies_update_their_pages_alone_and_end_in_a_clean_build(
+def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", True)  # the CLI's is off
@@ -148,11 +148,27 @@ def test_edits_to_bodies_update_their_pages_alone_and_end_in_a_clean_build(
         assert "The venue moved to the second floor." in (served / event / "index.html").read_text()
         assert mtime(served, "news") == listing  # nothing else was written
 
+        # Front matter: listings (MkDocs' pages and ours), tag pages, feeds, calendars and
+        # the home page show it; an event that moves from past to upcoming.
         caplog.clear()
-        edit(project, EDITED, "title: ", "title: Revised, ")  # listings and feeds show a title
+        edit(project, EDITED, "title: ", "title: Revised, ")
+        edit(
+            project,
+            f"{event}.md",
+            "start: 2019-03-26\nend: 2019-03-27",
+            "start: 2020-03-26\nend: 2020-03-27",
+        )
         server.builder()
+        assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
+        for url in ("news/index.html", "tags/green-transition/index.html", "news/feed.xml"):
+            assert "Revised, " in (served / url).read_text(), url
+        assert "Bulgarian" in (served / "events" / "index.html").read_text()  # upcoming now
+
+        caplog.clear()
+        edit(project, f"{event}.md", "title: ", "draft: true\ntitle: ")
+        server.builder()  # an item that is no longer published: links to it are checked
         assert "Documentation built" in caplog.text
-        assert "Revised, " in (served / "news" / "index.html").read_text()
+        assert not (served / event).exists()
 
         caplog.clear()
         edit(project, EDITED, "A sentence added", "[A link to nowhere](nowhere.md) added")
