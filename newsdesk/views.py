@@ -188,12 +188,18 @@ class Presenter:
         self.settings = settings
         self.clock = catalog.clock
         self.locale = settings.locale
+        self._cards: dict[int, tuple[Item, Card]] = {}
+        """Each item's card, made once: an item shows on its listing, its tag pages, the
+        home page and editions."""
 
     def cards(self, items: Iterable[Item]) -> tuple[Card, ...]:
         return tuple(self.card(item) for item in items)
 
     def card(self, item: Item) -> Card:
-        return Card(
+        made = self._cards.get(id(item))
+        if made is not None and made[0] is item:
+            return made[1]
+        card = Card(
             item.title,
             item.page_url,
             self.kind_label(item),
@@ -202,6 +208,8 @@ class Presenter:
             self.where(item),
             self.badges(item),
         )
+        self._cards[id(item)] = (item, card)
+        return card
 
     def item_view(self, item: Item) -> ItemView:
         deadlines = self.deadlines(item) if isinstance(item, Call) else ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ DEADLINE_BLOCK = timedelta(minutes=30)
 """A deadline at a time shows as the half hour before it."""
 DEFAULT_LENGTH = timedelta(hours=1)
 """Google Calendar needs an end: an event written without one gets an hour."""
+EVENT_FILES_KEPT = 50_000
 
 
 def event_ics_path(event: Event) -> str:
@@ -61,16 +63,13 @@ def calendars(
     stamp = catalog.clock.now.astimezone(UTC)
     events = [e for e in catalog.collection("events") if isinstance(e, Event)]
     for event in events:
-        yield (
-            event_ics_path(event),
-            _calendar(event.title, [_event(event, catalog, site, presenter, stamp)], site),
-        )
+        yield event_ics_path(event), _event_file(event, site, stamp, presenter.place(event))
     upcoming = catalog.upcoming_events
     yield (
         "calendars/events.ics",
         _calendar(
             f"{site.name}: upcoming events",
-            (_event(e, catalog, site, presenter, stamp) for e in upcoming),
+            (_event(e, site, stamp, presenter.place(e)) for e in upcoming),
             site,
         ),
     )
@@ -79,7 +78,7 @@ def calendars(
             f"calendars/events-{kind}.ics",
             _calendar(
                 f"{site.name}: {KIND_TITLES[kind].lower()}",
-                (_event(e, catalog, site, presenter, stamp) for e in upcoming if e.kind == kind),
+                (_event(e, site, stamp, presenter.place(e)) for e in upcoming if e.kind == kind),
                 site,
             ),
         )
@@ -92,10 +91,17 @@ def calendars(
         "calendars/deadlines.ics",
         _calendar(
             f"{site.name}: deadlines of open calls",
-            (entry for call in calls for entry in _deadlines(call, catalog, site, stamp)),
+            (entry for call in calls for entry in _deadlines(call, site, stamp)),
             site,
         ),
     )
+
+
+@lru_cache(maxsize=EVENT_FILES_KEPT)
+def _event_file(event: Event, site: SiteInfo, stamp: datetime, place: str | None) -> bytes:
+    """One event's own calendar, kept while the process lives: the preview's builds make
+    only the files of events that changed."""
+    return _calendar(event.title, [_event(event, site, stamp, place)], site)
 
 
 def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo) -> bytes:
@@ -111,15 +117,13 @@ def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo) -> bytes:
     return calendar.to_ical()
 
 
-def _event(
-    event: Event, catalog: Catalog, site: SiteInfo, presenter: Presenter, stamp: datetime
-) -> VEvent:
+def _event(event: Event, site: SiteInfo, stamp: datetime, place: str | None) -> VEvent:
     entry = VEvent()
     url = site.absolute(event.page_url)
     entry.add("uid", f"{event.slug}@{site.host}")
     entry.add("dtstamp", stamp)
     entry.add("summary", event.title)
-    start, end = event_span(event, catalog)
+    start, end = event_span(event)
     entry.add("dtstart", start)
     if end is not None:  # a time without an end: the event is shown at its start
         entry.add("dtend", end)
@@ -128,29 +132,29 @@ def _event(
         description = f"{event.dates_note}. {description}"
     entry.add("description", f"{description}\n\n{url}")
     entry.add("url", url)
-    if place := presenter.place(event):
+    if place:
         entry.add("location", place)
     return entry
 
 
-def event_span(event: Event, catalog: Catalog) -> tuple[date | datetime, date | datetime | None]:
+def event_span(event: Event) -> tuple[date | datetime, date | datetime | None]:
     """Start and end as a calendar wants them: dates, the end being the day after the last;
     or date-times in the site's zone, or in UTC when written with a bare offset. A time
     written without an end has none."""
     if not isinstance(event.start, datetime):
         last = event.end if isinstance(event.end, date) else event.start
         return event.start, last + timedelta(days=1)
-    end = _zoned(event.end, catalog) if isinstance(event.end, datetime) else None
-    return _zoned(event.start, catalog), end
+    end = _zoned(event.end) if isinstance(event.end, datetime) else None
+    return _zoned(event.start), end
 
 
-def _zoned(moment: datetime, catalog: Catalog) -> datetime:
+def _zoned(moment: datetime) -> datetime:
     if isinstance(moment.tzinfo, ZoneInfo):
         return moment
     return moment.astimezone(UTC)
 
 
-def _deadlines(call: Call, catalog: Catalog, site: SiteInfo, stamp: datetime) -> Iterator[VEvent]:
+def _deadlines(call: Call, site: SiteInfo, stamp: datetime) -> Iterator[VEvent]:
     url = site.absolute(call.page_url)
     for deadline in call.deadlines:
         entry = VEvent()
@@ -159,7 +163,7 @@ def _deadlines(call: Call, catalog: Catalog, site: SiteInfo, stamp: datetime) ->
         label = deadline.label or "Deadline"
         entry.add("summary", f"{label}: {call.title}")
         if isinstance(deadline.date, datetime):
-            closes = _zoned(deadline.date, catalog)
+            closes = _zoned(deadline.date)
             entry.add("dtstart", closes - DEADLINE_BLOCK)
             entry.add("dtend", closes)
         else:
@@ -172,7 +176,7 @@ def _deadlines(call: Call, catalog: Catalog, site: SiteInfo, stamp: datetime) ->
 
 def google_calendar_link(event: Event, catalog: Catalog, site: SiteInfo, place: str | None) -> str:
     """A link that opens Google Calendar with the event filled in."""
-    start, end = event_span(event, catalog)
+    start, end = event_span(event)
     if isinstance(start, datetime):
         end = end or start + DEFAULT_LENGTH
         dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
