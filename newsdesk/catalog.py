@@ -81,20 +81,21 @@ class Catalog:
     def status(self, call: Call) -> CallStatus:
         return self.call_states[call.src_uri]
 
-    def with_bodies(self, changed: Mapping[str, Item]) -> Catalog:
-        """This catalog with published items replaced by new ones of the same ``src_uri``
-        that differ only in their bodies, so they keep their places."""
 
-        def swap(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
-            return tuple(changed.get(item.src_uri, item) for item in items)
+def with_bodies(catalog: Catalog, changed: Mapping[str, Item]) -> Catalog:
+    """``catalog`` with published items replaced by new ones of the same ``src_uri`` that
+    differ only in their bodies, so they keep their places."""
 
-        return replace(
-            self,
-            collections={name: swap(items) for name, items in self.collections.items()},
-            by_tag={tag: swap(items) for tag, items in self.by_tag.items()},
-            upcoming_events=swap(self.upcoming_events),
-            past_events=swap(self.past_events),
-        )
+    def swap(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
+        return tuple(changed.get(item.src_uri, item) for item in items)
+
+    return replace(
+        catalog,
+        collections={name: swap(items) for name, items in catalog.collections.items()},
+        by_tag={tag: swap(items) for tag, items in catalog.by_tag.items()},
+        upcoming_events=swap(catalog.upcoming_events),
+        past_events=swap(catalog.past_events),
+    )
 
 
 def with_items(catalog: Catalog, settings: Settings, changed: Mapping[str, Item]) -> Catalog:
@@ -176,7 +177,7 @@ class _Loader:
         if document is not None and item is not None:
             static = set(catalog.files)
             self._check_stored_files(item, document, static)
-            published = {item.src_uri: item for item in catalog.items()}
+            published = {other.src_uri: other for other in catalog.items()}
             known = {*published, *catalog.unpublished, *(page.src_uri for page in catalog.pages)}
             self._check_links(document, known, static, published, src_uri in published)
         if self.errors or item is None:

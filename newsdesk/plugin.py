@@ -38,6 +38,7 @@ from newsdesk.catalog import (
     load_catalog,
     page_url,
     reload_item,
+    with_bodies,
     with_items,
 )
 from newsdesk.channels.files import channel_files
@@ -272,7 +273,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             server.watch(config.theme.custom_dir)
 
         def update() -> None:
-            if not self._update_preview():
+            try:
+                updated = self._update_preview()
+            except Exception as exc:  # a file gone mid-read, a template error: start afresh
+                log.warning(f"the preview could not be updated in place ({exc}); building it all")
+                self._sources = self._built = None
+                updated = False
+            if not updated:
                 builder()
 
         server.builder = update
@@ -291,6 +298,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         of state."""
         if self._sources is None or self._built is None or self.problems:
             return False
+        if self._built[0].strict:  # warnings abort a strict build: leave them to MkDocs
+            return False
         started = time.perf_counter()
         sources = snapshot(self._roots)
         found = changes(self._sources, sources)
@@ -300,16 +309,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         if edited is None:
             return False
         bodies_only = all(
-            item.model_copy(update={"body": self.items[src_uri].body}) == self.items[src_uri]
+            _same(item.model_copy(update={"body": self.items[src_uri].body}), self.items[src_uri])
             for src_uri, item in edited.items()
         )
-        if edited:
-            self._generation += 1
-            if bodies_only:
-                self._show_bodies(edited)
-            elif not self._show_items(edited):
-                self._generation -= 1
-                return False
+        if bodies_only:
+            self._show_bodies(edited)
+        elif not self._show_items(edited):
+            return False
         self._sources = sources
         names = ", ".join(sorted(edited)) or "no page changed"
         log.info(f"Preview updated in {time.perf_counter() - started:.2f} seconds ({names})")
@@ -346,30 +352,41 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 return None
             if not is_published(item, self.settings.clock):
                 return None
-            if item != before:
+            if not _same(item, before):
                 edited[src_uri] = item
         return edited
 
     def _show_bodies(self, edited: dict[str, Item]) -> None:
         """Put ``edited`` in the catalog and their pages, rendered again, in the site."""
-        assert self._built is not None and self.catalog is not None and self.files
-        assert self.settings is not None and self.nav is not None and self.env is not None
+        assert self._built is not None and self.catalog is not None and self.settings
+        if not edited:
+            return
+        self._generation += 1
         config, site_dir, own = self._built
-        self.catalog = self.catalog.with_bodies(edited)
+        self.catalog = with_bodies(self.catalog, edited)
         self.items = {**self.items, **edited}
         self.presenter = Presenter(self.catalog, self.settings)
+        _, used = self._renderer(config).build(self._new_bodies(edited), site_dir)
+        own = {**own, **used}
+        self._built = (config, site_dir, own)
+        self._index(site_dir, own)
+
+    def _new_bodies(self, edited: dict[str, Item]) -> list[File]:
+        """The pages of ``edited``, with their new bodies."""
+        assert self.files is not None
         pages = []
         for src_uri, item in edited.items():
             file = self.files.get_file_from_path(src_uri)
             assert file is not None
             file.content_string = item.body
             pages.append(file)
+        return pages
+
+    def _renderer(self, config: MkDocsConfig) -> PageRenderer:
+        assert self.settings and self.files is not None
+        assert self.nav is not None and self.env is not None
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
-        renderer = PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
-        _, used = renderer.build(pages, site_dir)
-        own = {**own, **used}
-        self._built = (config, site_dir, own)
-        self._index(site_dir, own)
+        return PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
 
     def _show_items(self, edited: dict[str, Item]) -> bool:
         """Put ``edited`` in the catalog, remake what is made of it, and write what
@@ -378,7 +395,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         or the content has an error."""
         assert self._built is not None and self.catalog is not None and self.files
         assert self.settings is not None and self.plan is not None
-        assert self.nav is not None and self.env is not None
         catalog = with_items(self.catalog, self.settings, edited)
         try:
             plan, editions, channels = self._outputs(catalog)
@@ -386,24 +402,23 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             return False
         if plan.pages.keys() != self.plan.pages.keys() or channels.keys() != self.channels.keys():
             return False
+        self._generation += 1
         config, site_dir, own = self._built
         before = self.channels
         self._adopt(catalog, plan, editions, channels)
-        for src_uri, item in edited.items():
-            file = self.files.get_file_from_path(src_uri)
-            assert file is not None
-            file.content_string = item.body
-        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
-        renderer = PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
+        self._new_bodies(edited)
         pages = [file for file in self.files if isinstance(file, OwnPage)]
-        _, own = renderer.build(pages, site_dir, placed=own)
+        _, own = self._renderer(config).build(pages, site_dir, placed=own)
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:  # as MkDocs' build does: every page read, then every page written
             assert file.page is not None
             _populate_page(file.page, config, self.files)
         for file in doc_files:
             assert file.page is not None
-            _build_page(file.page, config, doc_files, self.nav, self.env)
+            # A new file, not the old one rewritten: a search index being made may link it.
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+            excluded = file.inclusion.is_excluded()
+            _build_page(file.page, config, doc_files, self.nav, self.env, excluded=excluded)
         for edition in editions:
             write_edition(edition, site_dir)
         for path, data in channels.items():
@@ -498,12 +513,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         the site and fingerprint."""
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
-        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
         self.site_key = site_key(config, Path(__file__).parent)
-        renderer = PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
+        renderer = self._renderer(config)
         pages = [file for file in self.files if isinstance(file, OwnPage)]
         stats, used = renderer.build(pages, site_dir)
-        cache.pages.prune(used.values())
+        renderer.cache.pages.prune(used.values())
         log.debug(
             f"{stats.pages} pages: {stats.rendered} rendered, "
             f"{stats.markdown_converted} converted from Markdown"
@@ -631,6 +645,13 @@ def _indexed_pages(
                 year = item.sort_date.year
                 pages.append(IndexedPage(relative, item.collection, year, fingerprint))
     return pages
+
+
+def _same(item: Item, other: Item) -> bool:
+    """Equal field by field, time zones included: two date-times at the same instant are
+    equal in Python, but one written with the site's zone and one with a bare offset make
+    different calendars."""
+    return repr(item) == repr(other)
 
 
 def _sources_of(config: MkDocsConfig) -> list[Path]:

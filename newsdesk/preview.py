@@ -33,13 +33,15 @@ def _scan(path: str, found: Snapshot) -> None:
     except NotADirectoryError:
         _record(path, found)
         return
-    except FileNotFoundError:
+    except OSError:  # gone, or unreadable: the build reports what it cannot read
         return
     with entries:
         for entry in entries:
-            if entry.name.startswith("."):  # an editor's swap and backup files: no build reads them
+            if entry.name.startswith("."):  # an editor's swap and backup files
                 continue
-            if entry.is_dir():
+            # A linked folder is not followed: links may only lead to folders inside the
+            # content, which are scanned where they are.
+            if entry.is_dir(follow_symlinks=False):
                 _scan(entry.path, found)
             else:
                 _record(entry.path, found)
@@ -48,7 +50,7 @@ def _scan(path: str, found: Snapshot) -> None:
 def _record(path: str, found: Snapshot) -> None:
     try:
         stat = os.stat(path)
-    except FileNotFoundError:  # removed while scanning: the next snapshot sees it gone
+    except OSError:  # removed while scanning: the next snapshot sees it gone
         return
     found[path] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 

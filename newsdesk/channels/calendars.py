@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -28,7 +27,9 @@ DEADLINE_BLOCK = timedelta(minutes=30)
 """A deadline at a time shows as the half hour before it."""
 DEFAULT_LENGTH = timedelta(hours=1)
 """Google Calendar needs an end: an event written without one gets an hour."""
-EVENT_FILES_KEPT = 50_000
+_MADE: dict[tuple[str, SiteInfo, datetime, str | None], bytes] = {}
+"""Each event's own calendar from the last build of this process, by all it depends on:
+the preview's builds make only those of events that changed."""
 
 
 def event_ics_path(event: Event) -> str:
@@ -62,8 +63,15 @@ def calendars(
     """(site-relative path, bytes) of every calendar file."""
     stamp = catalog.clock.now.astimezone(UTC)
     events = [e for e in catalog.collection("events") if isinstance(e, Event)]
+    made = {}
     for event in events:
-        yield event_ics_path(event), _event_file(event, site, stamp, presenter.place(event))
+        place = presenter.place(event)
+        key = (repr(event), site, stamp, place)  # repr: time zones count, not just instants
+        file = _MADE.get(key) or _calendar(event.title, [_event(event, site, stamp, place)], site)
+        made[key] = file
+        yield event_ics_path(event), file
+    _MADE.clear()
+    _MADE.update(made)
     upcoming = catalog.upcoming_events
     yield (
         "calendars/events.ics",
@@ -95,13 +103,6 @@ def calendars(
             site,
         ),
     )
-
-
-@lru_cache(maxsize=EVENT_FILES_KEPT)
-def _event_file(event: Event, site: SiteInfo, stamp: datetime, place: str | None) -> bytes:
-    """One event's own calendar, kept while the process lives: the preview's builds make
-    only the files of events that changed."""
-    return _calendar(event.title, [_event(event, site, stamp, place)], site)
 
 
 def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo) -> bytes:
