@@ -6,7 +6,7 @@ is O(items it shows). Items never enter the navigation: sections lead to listing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +16,7 @@ from newsdesk.catalog import Catalog
 from newsdesk.channels.calendars import calendar_paths, event_ics_path, google_calendar_link
 from newsdesk.channels.feeds import feed_links
 from newsdesk.models import Edition, Event, Item, News
-from newsdesk.newsletter.selection import choose
+from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.settings import Settings
 from newsdesk.states import CallState, deadline_moment
 from newsdesk.views import (
@@ -59,17 +59,26 @@ class SitePlan:
         return self.pages.get(src_uri)
 
 
-def plan_site(catalog: Catalog, settings: Settings) -> SitePlan:
+def plan_site(
+    catalog: Catalog, settings: Settings, chosen: Mapping[str, EditionContent] | None = None
+) -> SitePlan:
+    """Every page; ``chosen`` gives each edition's items where they are already chosen."""
     presenter = Presenter(catalog, settings)
+    chosen = chosen if chosen is not None else choose_all(catalog, settings.closing_soon_days)
     pages: dict[str, PageSpec] = {}
-    for spec in _all_pages(catalog, settings, presenter):
+    for spec in _all_pages(catalog, settings, presenter, chosen):
         if spec.src_uri in pages:  # a writer never puts two pages at one URL
             raise ValueError(f"two pages planned at {spec.src_uri}")
         pages[spec.src_uri] = spec
     return SitePlan(pages)
 
 
-def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
+def _all_pages(
+    catalog: Catalog,
+    settings: Settings,
+    presenter: Presenter,
+    chosen: Mapping[str, EditionContent],
+) -> Iterator[PageSpec]:
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
     yield PageSpec(
         "index.md",
@@ -81,7 +90,7 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
     for item in catalog.items():
         view = presenter.item_view(item)
         if isinstance(item, Edition):
-            view = _web_version(view, item, catalog, settings, presenter)
+            view = _web_version(view, item, chosen[item.src_uri], presenter)
         elif isinstance(item, Event):
             google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
             links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
@@ -108,10 +117,9 @@ def _all_pages(catalog: Catalog, settings: Settings, presenter: Presenter) -> It
 
 
 def _web_version(
-    view: ItemView, edition: Edition, catalog: Catalog, settings: Settings, presenter: Presenter
+    view: ItemView, edition: Edition, content: EditionContent, presenter: Presenter
 ) -> ItemView:
     """An edition's page: its intro (the body), its sections as cards, its email files."""
-    content = choose(edition, catalog, settings.closing_soon_days)
     sections = tuple(
         CardGroup(chosen.section.heading, presenter.cards(chosen.items))
         for chosen in content.sections

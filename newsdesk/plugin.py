@@ -13,7 +13,7 @@ import os
 import posixpath
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -54,6 +54,7 @@ from newsdesk.newsletter.config import (
 )
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, write_edition
+from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.pages import PageSpec, SitePlan, plan_site
 from newsdesk.preview import Snapshot, changes, snapshot
 from newsdesk.render import OwnPage, PageRenderer, own_page, site_key
@@ -247,8 +248,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     ) -> tuple[SitePlan, tuple[RenderedEdition, ...], dict[str, bytes]]:
         """The site plan, the editions and the channels' files made of ``catalog``."""
         assert self.settings is not None
-        plan = plan_site(catalog, self.settings)
-        return plan, self._editions(catalog, plan), channel_files(catalog, plan, self.settings)
+        chosen = choose_all(catalog, self.settings.closing_soon_days)
+        plan = plan_site(catalog, self.settings, chosen)
+        editions = self._editions(catalog, plan, chosen)
+        return plan, editions, channel_files(catalog, plan, self.settings)
 
     def _adopt(
         self,
@@ -442,12 +445,15 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             page_url(page.src_uri) for page in catalog.pages
         ]
 
-    def _editions(self, catalog: Catalog, plan: SitePlan) -> tuple[RenderedEdition, ...]:
+    def _editions(
+        self, catalog: Catalog, plan: SitePlan, chosen: Mapping[str, EditionContent]
+    ) -> tuple[RenderedEdition, ...]:
         assert self.settings is not None
         if not catalog.collection("newsletters"):
             return ()
         mail = self.mail_settings()
-        return render_editions(catalog, self.settings, mail, self.page_urls(catalog, plan))
+        urls = self.page_urls(catalog, plan)
+        return render_editions(catalog, self.settings, mail, urls, chosen)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalog is not None and self.plan is not None

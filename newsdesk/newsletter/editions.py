@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from newsdesk.catalog import Catalog
 from newsdesk.errors import ContentError, ContentErrors
@@ -10,7 +10,7 @@ from newsdesk.models import Edition, Item
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.gate import check_edition, produced_paths
 from newsdesk.newsletter.render import EditionRenderer, RenderedEdition
-from newsdesk.newsletter.selection import choose
+from newsdesk.newsletter.selection import EditionContent, choose
 from newsdesk.settings import Settings
 
 
@@ -19,10 +19,12 @@ def render_editions(
     settings: Settings,
     mail: NewsletterSettings,
     page_urls: Iterable[str],
+    chosen: Mapping[str, EditionContent] | None = None,
 ) -> tuple[RenderedEdition, ...]:
-    """Render every published edition; raise ContentErrors if any fails the quality gate."""
+    """Render every published edition; raise ContentErrors if any fails the quality gate.
+    ``chosen`` gives each edition's items where they are already chosen."""
     editions = [e for e in catalog.collection("newsletters") if isinstance(e, Edition)]
-    return _render(catalog, settings, mail, page_urls, editions)
+    return _render(catalog, settings, mail, page_urls, editions, chosen or {})
 
 
 def render_for_proof(
@@ -53,7 +55,7 @@ def render_for_proof(
         )
     # Drafts it lists are to be published with it: their pages count as produced too.
     listed = [i.page_url for i in catalog.unpublished.values() if _listed_in(i, edition)]
-    (rendered,) = _render(catalog, settings, mail, [*page_urls, *listed], [edition])
+    (rendered,) = _render(catalog, settings, mail, [*page_urls, *listed], [edition], {})
     return rendered
 
 
@@ -72,12 +74,16 @@ def _render(
     mail: NewsletterSettings,
     page_urls: Iterable[str],
     editions: list[Edition],
+    chosen: Mapping[str, EditionContent],
 ) -> tuple[RenderedEdition, ...]:
     renderer = EditionRenderer(catalog, settings, mail)
     produced = produced_paths(page_urls, catalog.files, editions)
     rendered, errors = [], []
     for edition in editions:
-        result = renderer.render(choose(edition, catalog, settings.closing_soon_days))
+        content = chosen.get(edition.src_uri) or choose(
+            edition, catalog, settings.closing_soon_days
+        )
+        result = renderer.render(content)
         display = f"{settings.display_prefix}{edition.src_uri}"
         errors.extend(check_edition(result, mail, produced, display))
         rendered.append(result)

@@ -52,6 +52,16 @@ def previous_edition(edition: Edition, catalog: Catalog) -> Edition | None:
     return max(earlier, key=lambda other: (other.date, other.slug), default=None)
 
 
+def choose_all(catalog: Catalog, closing_soon_days: int = 14) -> dict[str, EditionContent]:
+    """Every published edition's items, by the edition's ``src_uri``: chosen once for both
+    its web page and its email."""
+    return {
+        edition.src_uri: choose(edition, catalog, closing_soon_days)
+        for edition in catalog.collection("newsletters")
+        if isinstance(edition, Edition)
+    }
+
+
 def choose(edition: Edition, catalog: Catalog, closing_soon_days: int = 14) -> EditionContent:
     clock = edition_clock(edition, catalog)
     previous = previous_edition(edition, catalog)
