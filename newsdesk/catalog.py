@@ -145,12 +145,8 @@ class _Loader:
             if model is None:
                 self._check_page(document)
                 pages.append(document)
-            elif slug := self._slug(document):
-                item, errors = validate_item(model, document, slug, self.context, taxonomy)
-                self.errors.extend(errors)
-                if item is not None:
-                    items.append((item, document))
-                    self._check_stored_files(item, document, static)
+            elif item := self._item(model, document, taxonomy, static):
+                items.append((item, document))
         self._check_duplicates(items, pages)
         self._check_static(static, items, pages)
         published = {item.src_uri: item for item, _ in items if self._is_published(item)}
@@ -168,20 +164,31 @@ class _Loader:
         return _catalog(self.settings, taxonomy, published, pages, items, static)
 
     def reload(self, catalog: Catalog, src_uri: str) -> Item:
-        model = MODELS[src_uri.split("/", 1)[0]]
         document = self._read(src_uri)
+        static = set(catalog.files)
         item = None
-        if document is not None and (slug := self._slug(document)):
-            item, errors = validate_item(model, document, slug, self.context, catalog.taxonomy)
-            self.errors.extend(errors)
+        if document is not None:
+            model = MODELS[src_uri.split("/", 1)[0]]
+            item = self._item(model, document, catalog.taxonomy, static)
         if document is not None and item is not None:
-            static = set(catalog.files)
-            self._check_stored_files(item, document, static)
             published = {other.src_uri: other for other in catalog.items()}
             known = {*published, *catalog.unpublished, *(page.src_uri for page in catalog.pages)}
             self._check_links(document, known, static, published, src_uri in published)
         if self.errors or item is None:
             raise ContentErrors(self.errors)
+        return item
+
+    def _item(
+        self, model: type[Item], document: Document, taxonomy: Taxonomy, static: set[str]
+    ) -> Item | None:
+        """The item a collection's file holds, checked on its own; None if it has errors."""
+        slug = self._slug(document)
+        if slug is None:
+            return None
+        item, errors = validate_item(model, document, slug, self.context, taxonomy)
+        self.errors.extend(errors)
+        if item is not None:
+            self._check_stored_files(item, document, static)
         return item
 
     # -- files ---------------------------------------------------------------------------

@@ -61,9 +61,6 @@ class Changes:
     """Files in both snapshots that were written in between."""
     added_or_removed: tuple[str, ...]
 
-    def __bool__(self) -> bool:
-        return bool(self.modified or self.added_or_removed)
-
 
 def changes(before: Snapshot, after: Snapshot) -> Changes:
     """The files that differ between two snapshots."""
