@@ -12,6 +12,7 @@ is byte for byte what MkDocs would write.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -157,12 +158,16 @@ class PageRenderer:
         else:
             global _ACTIVE
             _ACTIVE = (self, pages, site_dir, placed)
+            # What the workers inherit stays out of their garbage collector's sight: it
+            # would walk all of it, for nothing, and copy every page of memory it touched.
+            gc.freeze()
             try:
                 shares = [range(start, len(pages), workers * 4) for start in range(workers * 4)]
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
                     done = [row for share in pool.map(_build_share, shares) for row in share]
             finally:
                 _ACTIVE = None
+                gc.unfreeze()
         stats = RenderStats(pages=len(done))
         used = {}
         for dest_uri, fingerprint, rendered, converted in done:
