@@ -60,10 +60,14 @@ class SitePlan:
 
 
 def plan_site(
-    catalog: Catalog, settings: Settings, chosen: Mapping[str, EditionContent] | None = None
+    catalog: Catalog,
+    settings: Settings,
+    chosen: Mapping[str, EditionContent] | None = None,
+    presenter: Presenter | None = None,
 ) -> SitePlan:
-    """Every page; ``chosen`` gives each edition's items where they are already chosen."""
-    presenter = Presenter(catalog, settings)
+    """Every page; ``chosen`` gives each edition's items where they are already chosen,
+    and ``presenter`` the build's views where some are already made."""
+    presenter = presenter or Presenter(catalog, settings)
     chosen = chosen if chosen is not None else choose_all(catalog, settings.closing_soon_days)
     pages: dict[str, PageSpec] = {}
     for spec in _all_pages(catalog, settings, presenter, chosen):
@@ -79,6 +83,9 @@ def _all_pages(
     presenter: Presenter,
     chosen: Mapping[str, EditionContent],
 ) -> Iterator[PageSpec]:
+    def item_page(item: Item) -> PageSpec:
+        return _item_page(item, _item_view(item, catalog, settings, presenter))
+
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
     yield PageSpec(
         "index.md",
@@ -88,22 +95,11 @@ def _all_pages(
         generated=not has_home,
     )
     for item in catalog.items():
-        view = presenter.item_view(item)
         if isinstance(item, Edition):
-            view = _web_version(view, item, chosen[item.src_uri], presenter)
-        elif isinstance(item, Event):
-            google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
-            links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
-            view = replace(view, calendar=links)
-        yield PageSpec(
-            item.src_uri,
-            item.title,
-            "newsdesk/item.html",
-            view,
-            description=item.summary,
-            generated=False,
-            toc=True,
-        )
+            view = _web_version(presenter.item_view(item), item, chosen[item.src_uri], presenter)
+            yield _item_page(item, view)
+        else:  # the same page as long as the item is
+            yield presenter.once("page", item, item_page)
     yield from _listings(catalog, settings, presenter)
     yield from _knowledge_facet_pages(catalog, settings, presenter)
     yield from _tag_pages(catalog, settings, presenter)
@@ -114,6 +110,28 @@ def _all_pages(
         SearchView("Search"),
         description="Search news, events, calls, interviews and the knowledge repository.",
     )
+
+
+def _item_page(item: Item, view: ItemView) -> PageSpec:
+    return PageSpec(
+        item.src_uri,
+        item.title,
+        "newsdesk/item.html",
+        view,
+        description=item.summary,
+        generated=False,
+        toc=True,
+    )
+
+
+def _item_view(item: Item, catalog: Catalog, settings: Settings, presenter: Presenter) -> ItemView:
+    """An item's page view: an event's adds its calendar links."""
+    view = presenter.item_view(item)
+    if isinstance(item, Event):
+        google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
+        links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
+        view = replace(view, calendar=links)
+    return view
 
 
 def _web_version(

@@ -7,9 +7,10 @@ MkDocs' ``url`` filter, which makes them relative to the page being rendered.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import singledispatch
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from newsdesk.catalog import Catalog, stored_file_uri
@@ -25,6 +26,8 @@ from newsdesk.models import Call, Edition, Event, Interview, Item, KnowledgeDoc,
 from newsdesk.settings import Settings
 from newsdesk.states import CallState, DeadlineState, deadline_state, is_ongoing, is_upcoming
 from newsdesk.taxonomy import FACET_TITLES
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,25 +184,42 @@ def tag_url(tag: str) -> str:
 
 
 class Presenter:
-    """Turns catalog items into views for one build (one clock, one locale)."""
+    """Turns catalog items into views for one build (one clock, one locale).
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    Each item's card and page view are made once: an item shows on its listing, its tag
+    pages, the home page and editions. A view depends on the item alone, given the
+    catalog's clock, taxonomy and stored files, so a presenter for a catalog that differs
+    from the ``previous`` one's in some items only keeps the views of the others."""
+
+    def __init__(
+        self, catalog: Catalog, settings: Settings, previous: Presenter | None = None
+    ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.clock = catalog.clock
         self.locale = settings.locale
-        self._cards: dict[int, tuple[Item, Card]] = {}
-        """Each item's card, made once: an item shows on its listing, its tag pages, the
-        home page and editions."""
+        self._made: dict[tuple[str, int], tuple[Item, Any]] = {}
+        """(kind of view, ``id`` of the item) → the item and its view."""
+        if previous is not None and _same_setting(previous, self):
+            self._made = previous._made
+
+    def once(self, kind: str, item: Item, make: Callable[[Item], T]) -> T:
+        """``make(item)``, made once per item (``kind`` tells views of one item apart)."""
+        made = self._made.get((kind, id(item)))
+        if made is not None and made[0] is item:
+            return made[1]
+        view = make(item)
+        self._made[(kind, id(item))] = (item, view)
+        return view
 
     def cards(self, items: Iterable[Item]) -> tuple[Card, ...]:
         return tuple(self.card(item) for item in items)
 
     def card(self, item: Item) -> Card:
-        made = self._cards.get(id(item))
-        if made is not None and made[0] is item:
-            return made[1]
-        card = Card(
+        return self.once("card", item, self._card)
+
+    def _card(self, item: Item) -> Card:
+        return Card(
             item.title,
             item.page_url,
             self.kind_label(item),
@@ -208,10 +228,11 @@ class Presenter:
             self.where(item),
             self.badges(item),
         )
-        self._cards[id(item)] = (item, card)
-        return card
 
     def item_view(self, item: Item) -> ItemView:
+        return self.once("item", item, self._item_view)
+
+    def _item_view(self, item: Item) -> ItemView:
         deadlines = self.deadlines(item) if isinstance(item, Call) else ()
         image = None
         if isinstance(item, News) and item.image:
@@ -326,6 +347,18 @@ class Presenter:
                 )
             )
         return tuple(rows)
+
+
+def _same_setting(one: Presenter, other: Presenter) -> bool:
+    """Whether views made by ``one`` hold for ``other``: the same settings, and catalogs
+    with the same clock, taxonomy and stored files."""
+    a, b = one.catalog, other.catalog
+    return (
+        one.settings is other.settings
+        and a.clock is b.clock
+        and a.taxonomy is b.taxonomy
+        and a.files is b.files
+    )
 
 
 _DEADLINE_LABELS = {

@@ -63,11 +63,16 @@ def calendars(
     """(site-relative path, bytes) of every calendar file."""
     stamp = catalog.clock.now.astimezone(UTC)
     events = [e for e in catalog.collection("events") if isinstance(e, Event)]
-    made = {}
-    for event in events:
+
+    def own(event: Event) -> tuple[tuple[str, SiteInfo, datetime, str | None], bytes]:
         place = presenter.place(event)
         key = (repr(event), site, stamp, place)  # repr: time zones count, not just instants
         file = _MADE.get(key) or _calendar(event.title, [_event(event, site, stamp, place)], site)
+        return key, file
+
+    made = {}
+    for event in events:
+        key, file = presenter.once("calendar", event, own)
         made[key] = file
         yield event_ics_path(event), file
     _MADE.clear()

@@ -39,8 +39,10 @@ def feeds(catalog: Catalog, site: SiteInfo) -> Iterator[tuple[str, bytes]]:
         catalog.items(), key=lambda i: (published_moment(i, catalog.clock), i.src_uri), reverse=True
     )
     yield from _pair(feed_links(), everything, catalog, site)
-    for collection in MODELS:
-        items = [i for i in everything if i.collection == collection]
+    collections: dict[str, list[Item]] = {collection: [] for collection in MODELS}
+    for item in everything:
+        collections[item.collection].append(item)
+    for collection, items in collections.items():
         yield from _pair(feed_links(collection), items, catalog, site)
 
 

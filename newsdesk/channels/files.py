@@ -12,9 +12,11 @@ from newsdesk.settings import Settings
 from newsdesk.views import Presenter
 
 
-def channel_files(catalog: Catalog, plan: SitePlan, settings: Settings) -> dict[str, bytes]:
+def channel_files(
+    catalog: Catalog, plan: SitePlan, settings: Settings, presenter: Presenter | None = None
+) -> dict[str, bytes]:
     site = settings.site
-    presenter = Presenter(catalog, settings)
+    presenter = presenter or Presenter(catalog, settings)
     files: dict[str, bytes] = {}
     files.update(feeds(catalog, site))
     files.update(calendars(catalog, site, presenter))
@@ -22,7 +24,7 @@ def channel_files(catalog: Catalog, plan: SitePlan, settings: Settings) -> dict[
     pages += [
         (page_url(page.src_uri), None) for page in catalog.pages if page.src_uri not in plan.pages
     ]
-    xml, compressed = sitemap(pages, last_changes(catalog, settings.closing_soon_days), site)
+    xml, compressed = sitemap(pages, last_changes(catalog, presenter), site)
     files["sitemap.xml"], files["sitemap.xml.gz"] = xml, compressed
     files["robots.txt"] = robots(site)
     files["build.json"] = build_record(catalog, next_change(catalog, settings.closing_soon_days))

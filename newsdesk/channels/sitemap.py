@@ -15,21 +15,27 @@ from xml.sax.saxutils import escape
 from newsdesk.catalog import Catalog
 from newsdesk.channels import SiteInfo, published_moment
 from newsdesk.channels.schedule import state_changes
-from newsdesk.views import HomeView, ListingView
+from newsdesk.models import Item
+from newsdesk.views import HomeView, ListingView, Presenter
 
 NOT_LISTED = ("search/",)
 
 
-def last_changes(catalog: Catalog, closing_soon_days: int) -> dict[str, datetime]:
+def last_changes(catalog: Catalog, presenter: Presenter) -> dict[str, datetime]:
     """Item page URL → when that page last changed, on the build date."""
     now = catalog.clock.now
+    days = presenter.settings.closing_soon_days
+
+    def last_change(item: Item) -> datetime | None:
+        moments = [published_moment(item, catalog.clock)]
+        moments += [m for m, _ in state_changes(item, catalog, days)]
+        # An undated item may lie in the future.
+        return max((m for m in moments if m <= now), default=None)
+
     found = {}
     for item in catalog.items():
-        moments = [published_moment(item, catalog.clock)]
-        moments += [m for m, _ in state_changes(item, catalog, closing_soon_days)]
-        past = [m for m in moments if m <= now]  # an undated item may lie in the future
-        if past:
-            found[item.page_url] = max(past)
+        if changed := presenter.once("last change", item, last_change):
+            found[item.page_url] = changed
     return found
 
 
@@ -52,7 +58,7 @@ def sitemap(
         + "\n".join(rows)
         + "\n</urlset>\n"
     ).encode("utf-8")
-    return text, gzip.compress(text, mtime=0)
+    return text, gzip.compress(text, compresslevel=6, mtime=0)
 
 
 def _shown(view: object) -> Iterator[str]:

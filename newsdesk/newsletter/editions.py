@@ -20,11 +20,13 @@ def render_editions(
     mail: NewsletterSettings,
     page_urls: Iterable[str],
     chosen: Mapping[str, EditionContent] | None = None,
+    kept: Mapping[str, RenderedEdition] | None = None,
 ) -> tuple[RenderedEdition, ...]:
     """Render every published edition; raise ContentErrors if any fails the quality gate.
-    ``chosen`` gives each edition's items where they are already chosen."""
+    ``chosen`` gives each edition's items where they are already chosen, and ``kept``
+    editions already rendered of the same items (and checked), by ``src_uri``."""
     editions = [e for e in catalog.collection("newsletters") if isinstance(e, Edition)]
-    return _render(catalog, settings, mail, page_urls, editions, chosen or {})
+    return _render(catalog, settings, mail, page_urls, editions, chosen or {}, kept or {})
 
 
 def render_for_proof(
@@ -55,7 +57,7 @@ def render_for_proof(
         )
     # Drafts it lists are to be published with it: their pages count as produced too.
     listed = [i.page_url for i in catalog.unpublished.values() if _listed_in(i, edition)]
-    (rendered,) = _render(catalog, settings, mail, [*page_urls, *listed], [edition], {})
+    (rendered,) = _render(catalog, settings, mail, [*page_urls, *listed], [edition], {}, {})
     return rendered
 
 
@@ -75,11 +77,15 @@ def _render(
     page_urls: Iterable[str],
     editions: list[Edition],
     chosen: Mapping[str, EditionContent],
+    kept: Mapping[str, RenderedEdition],
 ) -> tuple[RenderedEdition, ...]:
     renderer = EditionRenderer(catalog, settings, mail)
     produced = produced_paths(page_urls, catalog.files, editions)
     rendered, errors = [], []
     for edition in editions:
+        if edition.src_uri in kept:
+            rendered.append(kept[edition.src_uri])
+            continue
         content = chosen.get(edition.src_uri) or choose(
             edition, catalog, settings.closing_soon_days
         )

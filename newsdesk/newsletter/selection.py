@@ -55,14 +55,49 @@ def previous_edition(edition: Edition, catalog: Catalog) -> Edition | None:
 def choose_all(catalog: Catalog, closing_soon_days: int = 14) -> dict[str, EditionContent]:
     """Every published edition's items, by the edition's ``src_uri``: chosen once for both
     its web page and its email."""
+    dates = _Dates(catalog)
     return {
-        edition.src_uri: choose(edition, catalog, closing_soon_days)
+        edition.src_uri: choose(edition, catalog, closing_soon_days, dates)
         for edition in catalog.collection("newsletters")
         if isinstance(edition, Edition)
     }
 
 
-def choose(edition: Edition, catalog: Catalog, closing_soon_days: int = 14) -> EditionContent:
+class _Dates:
+    """The dates the rules compare, worked out once per item for every edition."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._public: dict[str, list[tuple[date, Item]]] = {}
+        self._spans: dict[str, list[tuple[datetime, datetime, Event]]] = {}
+
+    def public(self, collection: str) -> list[tuple[date, Item]]:
+        """Each item's first public day, and the item, in the catalog's order."""
+        if collection not in self._public:
+            items = self.catalog.collection(collection)
+            self._public[collection] = [(first_public_day(item), item) for item in items]
+        return self._public[collection]
+
+    def spans(self, collection: str) -> list[tuple[datetime, datetime, Event]]:
+        """Each event's start and end (which depend on the site's time zone only)."""
+        if collection not in self._spans:
+            clock = self.catalog.clock
+            self._spans[collection] = [
+                (event_start(item, clock), event_end(item, clock), item)
+                for item in self.catalog.collection(collection)
+                if isinstance(item, Event)
+            ]
+        return self._spans[collection]
+
+
+def choose(
+    edition: Edition,
+    catalog: Catalog,
+    closing_soon_days: int = 14,
+    dates: _Dates | None = None,
+) -> EditionContent:
+    """The edition's items; ``dates`` may hold the rules' dates, shared by every edition."""
+    dates = dates or _Dates(catalog)
     clock = edition_clock(edition, catalog)
     previous = previous_edition(edition, catalog)
     chosen = []
@@ -72,7 +107,7 @@ def choose(edition: Edition, catalog: Catalog, closing_soon_days: int = 14) -> E
         else:
             items = [
                 item
-                for item in _ruled(section, catalog, clock, previous, closing_soon_days)
+                for item in _ruled(section, catalog, dates, clock, previous, closing_soon_days)
                 if _published_on(item, edition.date)
             ]
         chosen.append((section, items))
@@ -128,6 +163,7 @@ def _listed(section: Section, catalog: Catalog) -> Iterable[Item]:
 def _ruled(
     section: Section,
     catalog: Catalog,
+    dates: _Dates,
     clock: Clock,
     previous: Edition | None,
     closing_soon_days: int,
@@ -136,25 +172,27 @@ def _ruled(
     assert rule is not None
     now = clock.now
     days = timedelta(days=section.days or DEFAULT_DAYS[rule])
-    items = catalog.collection(section.collection)
+    collection = section.collection
     if rule == "since-previous":
         # Public after the previous edition's day (that one showed what was public then), up
         # to this edition's day; newest first, as the catalog holds them.
         since = previous.date if previous else clock.today - days
-        return [item for item in items if since < first_public_day(item) <= clock.today]
-    events = [item for item in items if isinstance(item, Event)]
+        return [item for day, item in dates.public(collection) if since < day <= clock.today]
     if rule == "upcoming":
         # Starting within the window, or already under way and not yet over.
         soon = [
-            e for e in events if event_start(e, clock) < now + days and event_end(e, clock) > now
+            (start, e.slug, e)
+            for start, end, e in dates.spans(collection)
+            if start < now + days and end > now
         ]
-        return sorted(soon, key=lambda e: (event_start(e, clock), e.slug))
+        return [e for *_, e in sorted(soon)]
     if rule == "recent":
-        recent = [e for e in events if now - days < event_end(e, clock) <= now]
-        return sorted(recent, key=lambda e: (event_end(e, clock), e.slug), reverse=True)
+        spans = dates.spans(collection)
+        recent = [(end, e.slug, e) for _, end, e in spans if now - days < end <= now]
+        return [e for *_, e in sorted(recent, reverse=True)]
     # "open": calls taking applications, or about to, with a deadline within the window
     found = []
-    for call in items:
+    for call in catalog.collection(collection):
         if not isinstance(call, Call):
             continue
         status = call_status(call, clock, closing_soon_days)
