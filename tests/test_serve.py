@@ -160,15 +160,24 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         )
         server.builder()
         assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
-        for url in ("news/index.html", "tags/green-transition/index.html", "news/feed.xml"):
+        for url in (
+            "news/index.html",
+            "tags/green-transition/index.html",
+            "news/feed.xml",
+            "newsletters/2020-03/email.html",  # the edition it is in
+            "newsletters/2020-03/index.html",
+        ):
             assert "Revised, " in (served / url).read_text(), url
 
         # The same instant with a bare offset: its calendar is in UTC, not the site's zone.
         webinar = "events/eccp-launch-meet-the-expert-2021"
         edit(project, f"{webinar}.md", "start: 2021-02-26 12:30", "start: 2021-02-26T12:30+01:00")
+        edition = served / "newsletters/2020-03/email.html"
+        written = edition.stat().st_mtime_ns
         caplog.clear()
         server.builder()
         assert f"({webinar}.md)" in caplog.text
+        assert edition.stat().st_mtime_ns == written  # no edition shows it
         ics = (served / webinar / "eccp-launch-meet-the-expert-2021.ics").read_text()
         assert "DTSTART:20210226T113000Z" in ics
         assert "Bulgarian" in (served / "events" / "index.html").read_text()  # upcoming now
