@@ -632,8 +632,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None and self.catalog is not None and self.presenter
         site = self.settings.site
         item = self.items.get(src_uri)
-        if item is not None:
-            head = item_head(item, self.catalog, site, self.presenter)
+        if item is not None:  # made once: for the page's fingerprint, then for the page
+            catalog, presenter = self.catalog, self.presenter
+            head = presenter.once("head", item, lambda i: item_head(i, catalog, site, presenter))
         else:
             top = src_uri.split("/", 1)[0]
             title = spec.title if spec else (written[0] or site.name)
