@@ -274,7 +274,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             kept = {
                 edition.src_uri: edition
                 for edition in self.editions
-                if chosen.get(edition.src_uri) == self.chosen.get(edition.src_uri)
+                if chosen[edition.src_uri].same_as(self.chosen.get(edition.src_uri))
             }
         editions = self._editions(catalog, plan, chosen, kept)
         channels = channel_files(catalog, plan, self.settings, presenter)

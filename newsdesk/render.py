@@ -160,6 +160,8 @@ class PageRenderer:
             _ACTIVE = (self, pages, site_dir, placed)
             # What the workers inherit stays out of their garbage collector's sight: it
             # would walk all of it, for nothing, and copy every page of memory it touched.
+            # Objects a caller froze (the preview's) stay frozen.
+            frozen_before = gc.get_freeze_count() > 0
             gc.freeze()
             try:
                 shares = [range(start, len(pages), workers * 4) for start in range(workers * 4)]
@@ -167,7 +169,8 @@ class PageRenderer:
                     done = [row for share in pool.map(_build_share, shares) for row in share]
             finally:
                 _ACTIVE = None
-                gc.unfreeze()
+                if not frozen_before:
+                    gc.unfreeze()
         stats = RenderStats(pages=len(done))
         used = {}
         for dest_uri, fingerprint, rendered, converted in done:

@@ -178,6 +178,14 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         server.builder()
         assert f"({webinar}.md)" in caplog.text
         assert edition.stat().st_mtime_ns == written  # no edition shows it
+
+        # The same instant again, for a call that editions show: their emails name the zone.
+        call = "calls/innosup-1-final-call.md"
+        edit(project, call, "date: 2020-04-02 17:00", "date: 2020-04-02T17:00+02:00")
+        caplog.clear()
+        server.builder()
+        assert f"({call})" in caplog.text
+        assert "17:00 UTC+02:00" in (served / "newsletters/2020-03/email.txt").read_text()
         ics = (served / webinar / "eccp-launch-meet-the-expert-2021.ics").read_text()
         assert "DTSTART:20210226T113000Z" in ics
         assert "Bulgarian" in (served / "events" / "index.html").read_text()  # upcoming now

@@ -36,6 +36,23 @@ class EditionContent:
     """Every section, in the editor's order; a rule may choose nothing. The lead story is
     not repeated in them."""
 
+    def same_as(self, other: EditionContent | None) -> bool:
+        """The same edition showing the very same items: not merely equal ones, since two
+        date-times at one instant are equal however differently their zones print."""
+        return (
+            other is not None
+            and self.edition is other.edition
+            and self.previous is other.previous
+            and self.lead is other.lead
+            and len(self.sections) == len(other.sections)
+            and all(
+                mine.section is theirs.section
+                and len(mine.items) == len(theirs.items)
+                and all(a is b for a, b in zip(mine.items, theirs.items, strict=True))
+                for mine, theirs in zip(self.sections, other.sections, strict=True)
+            )
+        )
+
 
 def edition_clock(edition: Edition, catalog: Catalog) -> Clock:
     """The start of the edition's day, site time."""
