@@ -12,15 +12,16 @@ one search; a filter panel asks for its collection's shards one at a time, newes
 (each by its years), since Pagefind sorts by date only within a shard.
 
 A shard is kept in ``.cache/search/`` under a hash of its pages, so a build indexes only
-the shards whose pages changed.
+the shards whose pages changed. Each shard is one run of Pagefind's own program over the
+site, told by a glob which pages are the shard's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
+import subprocess
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +31,7 @@ from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import get_executable
 
 from newsdesk.cache import digest
 
@@ -45,6 +46,8 @@ PAGES = "pages"
 """The collection of pages that are not items (About, say)."""
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 """Pagefind's own search interfaces, which the site does not use."""
+GLOB_SPECIAL = frozenset("?*$:<>()[]{},\\")
+"""Characters a Pagefind glob reads as more than themselves."""
 
 
 class SearchIndexError(Exception):
@@ -117,6 +120,7 @@ def index_site(
     keys = [shard.key(language) for shard in shards]
     pairs = zip(shards, keys, strict=True)
     missing = [(shard, key) for shard, key in pairs if not (cache / key).is_dir()]
+    missing.sort(key=lambda job: len(job[0].pages), reverse=True)  # no large one left last
     if missing:  # in threads of their own, which run no event loop: Pagefind's API is async
         with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
             list(pool.map(lambda job: _make_shard(site_dir, language, *job, cache), missing))
@@ -137,16 +141,12 @@ def index_site(
 
 
 def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Path) -> None:
-    """Index the shard's pages (linked into a folder of their own, at their places in the
-    site, so their addresses come out the same) into ``cache/<key>``."""
+    """Index the shard's pages of ``site_dir`` into ``cache/<key>``."""
     work = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
-        for page in shard.pages:
-            target = work / "pages" / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(str(site_dir / page.path), str(target))
-        _run_pagefind(work / "pages", language, work / "index")
+        work.mkdir(parents=True)
+        _run_pagefind(site_dir, shard, language, work)
         for entry in (work / "index").iterdir():
             if entry.name.startswith(UNUSED):
                 entry.unlink()
@@ -158,20 +158,36 @@ def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Pa
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_pagefind(source: Path, language: str, output: Path) -> None:
-    try:
-        asyncio.run(_index(source, language, output))
-    except Exception as exc:  # the Pagefind service reports its failures as plain exceptions
-        raise SearchIndexError(f"Pagefind could not index {source}: {exc}") from exc
+def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> None:
+    """Pagefind's program, configured by a file in ``work`` (a glob naming a thousand pages
+    is too long for a command line), writes the shard's bundle to ``work/index``. It reads
+    the pages where they are, so their addresses come out as in the site."""
+    settings = {
+        "site": str(site_dir),
+        "glob": "{" + ",".join(_glob_literal(page.path) for page in shard.pages) + "}",
+        "output_path": str(work / "index"),
+        "force_language": language,
+        "exclude_selectors": EXCLUDED,
+        "quiet": True,
+    }
+    (work / "pagefind.json").write_text(json.dumps(settings))
+    program = get_executable()
+    if program is None:
+        raise SearchIndexError("Pagefind's program is missing: pip install 'pagefind[bin]'")
+    run = subprocess.run([str(program)], cwd=work, capture_output=True, text=True)
+    if run.returncode != 0:
+        said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
+        raise SearchIndexError(f"Pagefind could not index shard {shard.name}: {' '.join(said)}")
+    entry = json.loads((work / "index" / "pagefind-entry.json").read_text())
+    indexed = sum(found["page_count"] for found in entry["languages"].values())
+    if indexed != len(shard.pages):
+        raise SearchIndexError(
+            f"Pagefind indexed {indexed} of the {len(shard.pages)} pages of shard {shard.name}"
+        )
 
 
-async def _index(source: Path, language: str, output: Path) -> int:
-    config = IndexConfig(
-        force_language=language, output_path=str(output), exclude_selectors=EXCLUDED
-    )
-    async with PagefindIndex(config) as index:
-        result = await index.add_directory(str(source))
-    return int(result["page_count"])
+def _glob_literal(path: str) -> str:
+    return "".join(f"\\{char}" if char in GLOB_SPECIAL else char for char in path)
 
 
 def _prune(cache: Path, used: set[str]) -> None:

@@ -319,6 +319,8 @@ def test_filtered_results_come_a_page_at_a_time_newest_first_across_shards(brows
         "knowledge/guide.md",
         "---\ntitle: A guide\ndate: 2016-08-01\nsummary: A guide.\nkind: guide\n---\nSteps.\n",
     )
+    # A page whose name Pagefind's glob would misread if taken as it is.
+    project.write("reading list (2015-2019), [final].md", "# Reading list\n\nA digest.\n")
     assert project.build().exit_code == 0
     shards = json.loads((project.site / "pagefind/shards.json").read_text())["shards"]
     assert [shard["path"] for shard in shards if shard["collection"] == "knowledge"] == [
@@ -350,6 +352,9 @@ def test_filtered_results_come_a_page_at_a_time_newest_first_across_shards(brows
         page.fill("#nd-search-input", "findings")
         page.locator(".nd-search__results").wait_for()
         assert page.locator(".nd-search__summary").inner_text() == "5 results for “findings”"
+        page.fill("#nd-search-input", "digest")
+        page.locator(".nd-search__list .nd-result a", has_text="Reading list").wait_for()
+        assert page.locator(".nd-search__list .nd-result").count() == 1
         page.close()
 
 
