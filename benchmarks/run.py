@@ -5,8 +5,10 @@
 
 For each N it generates the seeded corpus (benchmarks/corpus.py) in benchmarks/.work/, then
 measures, each in a fresh process, wall time and peak memory (of the build and every process
-it starts, together):
+it starts, together), in this order:
 
+- plain MkDocs + Material building the same corpus's bare pages (the Markdown bodies, no
+  plugins but Material's default search), just before the cold build it is compared with;
 - a cold build: ``python build.py build`` with no site/ and no .cache/;
 - a rebuild with nothing changed, and one after editing one news item: ``python build.py
   build`` again, with the cache the cold build left in ``.cache/``;
@@ -14,8 +16,6 @@ it starts, together):
   each once the preview is idle (its search index made): the time the rebuild reports,
   and the time from saving the file to the browsers being told to reload (which adds the
   file watcher's polling);
-- plain MkDocs + Material building the same corpus's bare pages (the Markdown bodies, no
-  plugins but Material's default search);
 - one edition rendered and inlined (the median of 20).
 
 It prints a table and writes it, with the machine and these commands, to
@@ -90,7 +90,9 @@ class Row:
 def timed(command: list[str], cwd: Path) -> Run:
     """Wall time and peak memory of one command: the most that the command and every process
     it started (workers, Pagefind) held together, sampled every 50 ms as their proportional
-    set size, so that memory forked workers share is counted once."""
+    set size, so that memory forked workers share is counted once. What earlier steps
+    wrote is flushed to disk first, so that the command does not wait for it."""
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -235,6 +237,11 @@ def measure(size: int, work: Path) -> Row:
     for leftover in ("site", ".cache", ".site.building", ".site.previous"):
         shutil.rmtree(project / leftover, ignore_errors=True)
     build = [sys.executable, str(REPO / "build.py"), "build"]
+    # Plain MkDocs just before the cold build, so that the machine is as busy for both.
+    print(f"N = {size}: plain MkDocs + Material", flush=True)
+    plain_dir = work / f"plain-{size}"
+    plain_project(project, plain_dir)
+    plain = timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], plain_dir)
     print(f"N = {size}: cold build", flush=True)
     cold = timed(build, project)
     print(f"N = {size}: rebuild with nothing changed", flush=True)
@@ -244,10 +251,6 @@ def measure(size: int, work: Path) -> Row:
     rebuild = timed(build, project)
     print(f"N = {size}: serve reload after one edit", flush=True)
     body, title = serve_reload(project)
-    print(f"N = {size}: plain MkDocs + Material", flush=True)
-    plain_dir = work / f"plain-{size}"
-    plain_project(project, plain_dir)
-    plain = timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], plain_dir)
     print(f"N = {size}: one edition", flush=True)
     return Row(size, cold, unchanged, rebuild, body, title, plain, edition_ms(project))
 
@@ -303,11 +306,12 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d')}.\n\n"
         f"Machine: {machine()}.\n\n"
         f"{text}\n\n"
-        "Each figure is one run in a fresh process. Peak memory is the most that the build and "
-        "every process it started (render workers, Pagefind) held at once, as proportional "
-        "set size sampled every 50 ms, so memory that forked workers share counts once. The "
-        "corpus is `benchmarks/corpus.py` with seed 2020 (50% news, 20% "
-        "events, 10% calls, 10% interviews, 10% knowledge, bodies of 300–600 words, 24 "
+        "Each figure is one run in a fresh process, after what earlier runs wrote is flushed to"
+        " disk; plain MkDocs runs just before the cold build. Peak memory is the most that the "
+        "build and every process it started (render workers, Pagefind) held at once, as "
+        "proportional set size sampled every 50 ms, so memory that forked workers share counts "
+        "once. The corpus is `benchmarks/corpus.py` with seed 2020 (50% news, 20% events, 10% "
+        "calls, 10% interviews, 10% knowledge, bodies of 300–600 words, 24 "
         "editions). The serve reloads follow an edit to one news item's body (the preview "
         "renders that page again) and then one to another's title (which listings, tag "
         "pages and feeds show, so the preview remakes what is made of the catalog, keeping "
