@@ -234,7 +234,7 @@ def measure(size: int, work: Path) -> Row:
     project = work / f"corpus-{size}"
     print(f"N = {size}: writing the corpus", flush=True)
     write_corpus(project, size, 2020)
-    for leftover in ("site", ".cache", ".site.building", ".site.previous"):
+    for leftover in ("site", ".cache", ".site.building", *project.glob(".site.previous*")):
         shutil.rmtree(project / leftover, ignore_errors=True)
     build = [sys.executable, str(REPO / "build.py"), "build"]
     # Plain MkDocs just before the cold build, so that the machine is as busy for both.

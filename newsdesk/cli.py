@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,25 +121,32 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Put the new site in place; the old one is removed only once the new one is there."""
-    previous = target.with_name(f".{target.name}.previous")
-    shutil.rmtree(previous, ignore_errors=True)
+    """Put the new site in place; the old one is removed only once the new one is there.
+    Removing tens of thousands of files takes seconds, so a process of its own does it, at
+    the lowest priority, and each old site has a name of its own: no build waits for an
+    earlier one's old site to go, nor slows it down much. That process also removes what
+    an interrupted one left."""
     if target.exists():
-        target.rename(previous)
+        target.rename(target.with_name(f".{target.name}.previous-{time.time_ns()}-{os.getpid()}"))
     staging.rename(target)
-    if not previous.exists():
-        return
-    # Removing tens of thousands of files takes seconds: a process of its own does it.
-    subprocess.Popen(
-        [sys.executable, "-c", _REMOVE, str(previous)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    prefix = f".{target.name}.previous"
+    old = sorted(str(path) for path in target.parent.iterdir() if path.name.startswith(prefix))
+    if old:
+        subprocess.Popen(
+            [sys.executable, "-c", _REMOVE, *old],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
-_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+_REMOVE = """\
+import os, shutil, sys
+os.nice(19)
+for path in sys.argv[1:]:
+    shutil.rmtree(path, ignore_errors=True)
+"""
 
 
 @main.command()

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from newsdesk.pages import page_window
@@ -225,6 +226,22 @@ def test_same_content_and_date_give_identical_bytes(project: Project, tmp_path: 
     assert "news/a/index.html" in first
     assert project.build("--site-dir", str(tmp_path / "again")).exit_code == 0
     assert site_files(tmp_path / "again") == first
+
+
+def test_old_sites_are_removed_once_the_new_one_is_in_place(project: Project):
+    project.write("news/a.md", news("A", "2020-02-01"))
+    assert project.build().exit_code == 0
+    # What a removal cut short (the machine stopped, say) left behind.
+    left = project.root / ".site.previous-1700000000000000000-4242"
+    (left / "news/a").mkdir(parents=True)
+    (left / "news/a/index.html").write_text("<p>An old page</p>")
+    project.write("news/a.md", news("A, revised", "2020-02-01"))
+    assert project.build().exit_code == 0
+    assert "A, revised" in project.page("news/a")
+    deadline = time.monotonic() + 60
+    while old := [path.name for path in project.root.iterdir() if ".previous" in path.name]:
+        assert time.monotonic() < deadline, f"old sites left behind: {old}"
+        time.sleep(0.1)
 
 
 def test_mkdocs_build_and_build_py_make_the_same_site(project: Project, tmp_path: Path):
