@@ -18,7 +18,9 @@ it starts, together), in this order:
   each once the preview is idle (its search index made): the time the rebuild reports,
   and the time from saving the file to the browsers being told to reload (which adds the
   file watcher's polling);
-- one edition rendered and inlined (the median of 20).
+- one edition rendered and inlined (the median of 20);
+- before and after all that, the machine's speed: the time a fixed piece of work takes
+  (converting the sample content's Markdown twenty times).
 
 It prints a table and writes it, with the machine and these commands, to
 benchmarks/RESULTS.md.
@@ -39,6 +41,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import markdown
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -209,6 +213,23 @@ def plain_project(project: Path, target: Path) -> None:
     (target / "mkdocs.yml").write_text(PLAIN_CONFIG)
 
 
+def machine_speed() -> float:
+    """Seconds this machine takes, now, to convert the sample content's Markdown bodies
+    twenty times over in one process: the same work every time, so that runs made while
+    the machine was slower (a busy host, say) can be told apart."""
+    bodies = [
+        path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        for path in sorted((REPO / "content").rglob("*.md"))
+    ]
+    converter = markdown.Markdown(extensions=["toc", "tables", "attr_list", "footnotes"])
+    start = time.perf_counter()
+    for _ in range(20):
+        for body in bodies:
+            converter.reset()
+            converter.convert(body)
+    return time.perf_counter() - start
+
+
 def edition_ms(project: Path) -> float:
     code = (
         "import statistics, time\n"
@@ -315,14 +336,18 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    speed_before = machine_speed()
     rows = [measure(size, args.work, args.pairs) for size in args.sizes]
+    speed_after = machine_speed()
     text = table(rows)
     print(text)
     (HERE / "RESULTS.md").write_text(
         "# Benchmark results\n\n"
         f"Measured by `python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))}` on "
         f"{time.strftime('%Y-%m-%d')}.\n\n"
-        f"Machine: {machine()}.\n\n"
+        f"Machine: {machine()}. Its speed, as the time it took to convert the sample "
+        f"content's Markdown twenty times over (the same work each time; lower is faster): "
+        f"{speed_before:.2f} s before the run, {speed_after:.2f} s after.\n\n"
         f"{text}\n\n"
         "Each figure is one run in a fresh process (the cold build and plain MkDocs: the faster"
         " of two, listed above), after what earlier runs wrote is flushed to disk; plain MkDocs"
