@@ -121,7 +121,7 @@ def index_site(
     pairs = zip(shards, keys, strict=True)
     missing = [(shard, key) for shard, key in pairs if not (cache / key).is_dir()]
     missing.sort(key=lambda job: len(job[0].pages), reverse=True)  # no large one left last
-    if missing:  # in threads of their own, which run no event loop: Pagefind's API is async
+    if missing:  # each thread waits on a run of Pagefind's program
         with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
             list(pool.map(lambda job: _make_shard(site_dir, language, *job, cache), missing))
     for key in keys:
