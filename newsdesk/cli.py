@@ -13,10 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, MkDocsException
 
+from newsdesk import adapter
 from newsdesk.catalog import load_catalog
 from newsdesk.channels.schedule import next_change
 from newsdesk.errors import ContentErrors
@@ -24,7 +22,6 @@ from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
 from newsdesk.pages import plan_site
-from newsdesk.plugin import NewsdeskPlugin
 from newsdesk.scaffold import ScaffoldError, write_scaffold
 from newsdesk.settings import TODAY_ENV, Settings
 
@@ -51,17 +48,18 @@ def _setup_logging(level: int) -> None:
     logger.propagate = False
 
 
-def _load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlugin]:
-    """The site's configuration, with ``--today`` handed to the plugin."""
+def _load(config_file: str, today: str | None):
+    """The site's configuration and the newsdesk plugin, with ``--today`` handed to it."""
     try:
-        config = load_config(config_file)
-    except MkDocsException as exc:
+        adapter.check_versions()
+    except adapter.UnsupportedVersion as exc:
         raise click.ClickException(str(exc)) from None
-    plugin = config.plugins.get("newsdesk")
-    if not isinstance(plugin, NewsdeskPlugin):
-        raise click.ClickException(f"{config_file} does not list the 'newsdesk' plugin")
-    plugin.today_override = today
-    return config, plugin
+    from newsdesk.adapter import commands
+
+    try:
+        return commands.load(config_file, today)
+    except commands.BuildStopped as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _content_errors(exc: ContentErrors) -> click.ClickException:
@@ -71,13 +69,13 @@ def _content_errors(exc: ContentErrors) -> click.ClickException:
     return click.ClickException(exc.summary())
 
 
-def _settings(config: MkDocsConfig, plugin: NewsdeskPlugin) -> Settings:
+def _settings(config, plugin) -> Settings:
+    from newsdesk.adapter import commands
+
     try:
-        config.plugins.on_config(config)
-    except MkDocsException as exc:
+        return commands.settings(config, plugin)
+    except commands.BuildStopped as exc:
         raise click.ClickException(str(exc)) from None
-    assert plugin.settings is not None
-    return plugin.settings
 
 
 @click.group(invoke_without_command=True)
@@ -98,24 +96,20 @@ def main(ctx: click.Context) -> None:
 def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     """Build the site into site/; on any error the previous site stays as it was."""
     _setup_logging(logging.WARNING)
-    from mkdocs.commands.build import build as mkdocs_build
+    from newsdesk.adapter import commands
 
     config, _ = _load(config_file, today)
-    target = Path(site_dir or config.site_dir).resolve()
+    target = Path(site_dir or commands.site_dir(config)).resolve()
     staging = target.with_name(f".{target.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
-    config["site_dir"] = str(staging)
-    config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build(config)
-    except (Abort, MkDocsException) as exc:
+        commands.build(config, staging)
+    except commands.BuildStopped as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise click.ClickException(str(exc)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        config.plugins.on_shutdown()
     _swap(staging, target)
     click.echo(f"built {target}")
 
@@ -180,13 +174,14 @@ def check(config_file: str, today: str | None) -> None:
 def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     """Preview the site with live reload; the page refreshes when content or templates change."""
     _setup_logging(logging.INFO)
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    _load(config_file, today)  # the versions and the configuration, checked
+    from newsdesk.adapter import commands
 
     if today:
         os.environ[TODAY_ENV] = today
     try:
-        mkdocs_serve(config_file=config_file, livereload=True, dev_addr=dev_addr)
-    except (Abort, MkDocsException) as exc:
+        commands.serve(config_file, dev_addr)
+    except commands.BuildStopped as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -238,7 +233,7 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
         send(message, smtp)
     except ContentErrors as exc:
         raise _content_errors(exc) from None
-    except (NewsletterConfigError, ProofError, Abort) as exc:
+    except (NewsletterConfigError, ProofError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"sent a proof of {edition} to {', '.join(recipients)} via {smtp.host}:{smtp.port}")
 
@@ -259,7 +254,7 @@ def next_change_command(config_file: str, today: str | None, due: bool) -> None:
     _setup_logging(logging.WARNING)
     config, plugin = _load(config_file, today)
     if due:
-        record = Path(config.site_dir) / "build.json"
+        record = Path(config["site_dir"]) / "build.json"
         if not record.is_file():
             return  # never built: a build is due
         moment = json.loads(record.read_text(encoding="utf-8")).get("next_change")

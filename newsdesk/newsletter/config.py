@@ -11,10 +11,8 @@ import re
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import getaddresses
+from typing import Any
 from urllib.parse import urlsplit
-
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 
 from newsdesk.settings import SiteInfo
 
@@ -48,40 +46,6 @@ SMTP_ENV = "NEWSDESK_SMTP_"
 """NEWSDESK_SMTP_HOST, _PORT, _USER, _TLS override mkdocs.yml; _PASSWORD exists only there."""
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-
-
-class SocialLinkConfig(Config):
-    label = c.Type(str)
-    url = c.Type(str)
-
-
-class SmtpConfig(Config):
-    host = c.Optional(c.Type(str))
-    port = c.Optional(c.Type(int))
-    user = c.Optional(c.Type(str))
-    tls = c.Choice(TLS_MODES, default="starttls")
-
-
-class NewsletterConfig(Config):
-    platform = c.Choice(tuple(PLATFORMS), default="generic")
-    sender = c.Optional(c.Type(str))
-    """``From``: ``Name <address>``."""
-    reply_to = c.Optional(c.Type(str))
-    unsubscribe_url = c.Optional(c.Type(str))
-    """https address for one-click unsubscribe (RFC 8058); the generic platform links to it."""
-    unsubscribe_email = c.Optional(c.Type(str))
-    """Address that unsubscribes whoever writes to it (``List-Unsubscribe: <mailto:…>``)."""
-    utm_source = c.Type(str, default="newsletter")
-    utm_medium = c.Type(str, default="email")
-    utm_external = c.Type(bool, default=False)
-    """Also tag links to other sites (off: they stay exactly as written)."""
-    max_kb = c.Type(int, default=90)
-    send_time = c.Type(str, default="09:00")
-    """The ``Date`` of an edition's .eml: its date at this time, site time."""
-    postal_address = c.Optional(c.Type(str))
-    legal_notice = c.Optional(c.Type(str))
-    social = c.ListOfItems(c.SubConfig(SocialLinkConfig), default=[])
-    smtp = c.SubConfig(SmtpConfig)
 
 
 class NewsletterConfigError(ValueError):
@@ -119,8 +83,9 @@ class NewsletterSettings:
         return self.platform.unsubscribe or self.unsubscribe_url
 
 
-def newsletter_settings(options: NewsletterConfig, site: SiteInfo) -> NewsletterSettings:
-    """Check the options an email needs; raise NewsletterConfigError naming what to set."""
+def newsletter_settings(options: Any, site: SiteInfo) -> NewsletterSettings:
+    """Check the options an email needs (``newsletter:`` in mkdocs.yml, as the adapter's
+    ``NewsletterConfig`` reads them); raise NewsletterConfigError naming what to set."""
     where = "mkdocs.yml, plugins → newsdesk → newsletter"
     if not _is_web(site.url):
         raise NewsletterConfigError(
@@ -177,7 +142,7 @@ class SmtpSettings:
         return f"SmtpSettings(host={self.host!r}, port={self.port}, user={self.user!r})"
 
 
-def smtp_settings(options: SmtpConfig, environ: os._Environ[str] | dict[str, str]) -> SmtpSettings:
+def smtp_settings(options: Any, environ: os._Environ[str] | dict[str, str]) -> SmtpSettings:
     """Environment first (``NEWSDESK_SMTP_*``), then mkdocs.yml; the password only from the
     environment."""
 

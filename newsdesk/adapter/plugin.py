@@ -16,14 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
 from mkdocs.commands.build import _build_page, _populate_page
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -32,6 +30,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from newsdesk.adapter.options import NewsdeskConfig
+from newsdesk.adapter.render import OwnPage, PageRenderer, own_page, site_key
 from newsdesk.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.catalog import (
     Catalog,
@@ -48,7 +48,6 @@ from newsdesk.channels.structured import HeadData, item_head, page_head
 from newsdesk.errors import ContentError, ContentErrors
 from newsdesk.models import MODELS, Edition, Item
 from newsdesk.newsletter.config import (
-    NewsletterConfig,
     NewsletterConfigError,
     NewsletterSettings,
     newsletter_settings,
@@ -58,12 +57,10 @@ from newsdesk.newsletter.render import RenderedEdition, write_edition
 from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.pages import PageSpec, SitePlan, plan_site
 from newsdesk.preview import Snapshot, changes, snapshot
-from newsdesk.render import OwnPage, PageRenderer, own_page, site_key
 from newsdesk.sanitize import clean_html
 from newsdesk.search import (
     BUNDLE,
     PAGES,
-    SHARD_PAGES,
     IndexedPage,
     SearchIndexError,
     index_site,
@@ -78,20 +75,6 @@ log = logging.getLogger("mkdocs.plugins.newsdesk")
 EPOCH = "SOURCE_DATE_EPOCH"
 OWN_TEMPLATES = "newsdesk/"
 """Templates of ours (under templates/site/newsdesk/) are autoescaped; Material's are not."""
-
-
-class NewsdeskConfig(Config):
-    today = c.Optional(c.Type((str, date, datetime)))
-    """Build date (YYYY-MM-DD or ISO date-time); NEWSDESK_TODAY overrides; unset means now."""
-    timezone = c.Type(str, default="Europe/Brussels")
-    closing_soon_days = c.Type(int, default=14)
-    page_size = c.Type(int, default=20)
-    sanitize_html = c.Type(bool, default=True)
-    locale = c.Type(str, default="en_GB")
-    search_shard_pages = c.Type(int, default=SHARD_PAGES)
-    """Pages per search index shard: fewer use less memory to index, more mean fewer
-    files for a browser to fetch."""
-    newsletter = c.SubConfig(NewsletterConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,12 +448,12 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return True
 
     def mail_settings(self) -> NewsletterSettings:
-        """The newsletter options, checked; raises Abort naming what to set."""
+        """The newsletter options, checked; raises NewsletterConfigError naming what to set."""
+        assert self.settings is not None
         try:
-            assert self.settings is not None
             return newsletter_settings(self.config.newsletter, self.settings.site)
         except NewsletterConfigError as exc:
-            raise Abort(f"mkdocs.yml: {exc}") from None
+            raise NewsletterConfigError(f"mkdocs.yml: {exc}") from None
 
     def page_urls(self, catalog: Catalog, plan: SitePlan) -> list[str]:
         """The URL of every page the build writes."""
@@ -488,7 +471,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None
         if not catalog.collection("newsletters"):
             return ()
-        mail = self.mail_settings()
+        try:
+            mail = self.mail_settings()
+        except NewsletterConfigError as exc:
+            raise Abort(str(exc)) from None
         urls = self.page_urls(catalog, plan)
         return render_editions(catalog, self.settings, mail, urls, chosen, kept)
 
@@ -556,7 +542,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         the site and fingerprint."""
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
-        self.site_key = site_key(config, Path(__file__).parent)
+        self.site_key = site_key(config, Path(__file__).parent.parent)
         renderer = self._renderer(config)
         pages = [file for file in self.files if isinstance(file, OwnPage)]
         stats, used = renderer.build(pages, site_dir)

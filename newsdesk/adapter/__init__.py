@@ -1,0 +1,55 @@
+"""The one door to MkDocs and Material for MkDocs: no other module imports them.
+
+Newsdesk uses them as libraries: MkDocs loads the configuration, lists the files, makes the
+navigation, sets up Python-Markdown and serves the preview with live reload; Material's
+templates lay out every page. Moving to a fork of MkDocs 1.x (ProperDocs) or to a successor
+that reads ``mkdocs.yml`` is a change to this package alone.
+
+Private names of MkDocs used here, each for want of a public one:
+
+- ``mkdocs.commands.build._populate_page`` and ``_build_page`` (plugin.py): the preview's
+  in-place update renders MkDocs' own pages again without a full build;
+- ``mkdocs.structure.pages._RelativePathTreeprocessor`` and ``_ExtractTitleTreeprocessor``
+  (render.py): one Python-Markdown serves every page, with MkDocs' link rewriting and title
+  extraction, instead of a new one per page;
+- ``config._current_page`` and ``page._title_from_render`` (render.py): what MkDocs' own
+  page loop sets, so that plugins and templates see the page being rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+SUPPORTED = {
+    "mkdocs": ((1, 6, 1), (2,), "mkdocs>=1.6.1,<2"),
+    "mkdocs-material": ((9, 5), (10,), "mkdocs-material>=9.5,<10"),
+}
+"""Distribution → (lowest version, first version not supported, what to install). This
+module imports neither, so that a missing or wrong one gives a message, not a traceback."""
+
+
+class UnsupportedVersion(RuntimeError):
+    pass
+
+
+def check_versions() -> None:
+    """Stop with a clear message when MkDocs or Material is missing or of a version this
+    adapter was not written for (MkDocs 2 has no plugins)."""
+    for name, (lowest, beyond, requirement) in SUPPORTED.items():
+        try:
+            found = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            raise UnsupportedVersion(
+                f"{name} is not installed: pip install '{requirement}'"
+            ) from None
+        if not lowest <= _numbers(found) < beyond:
+            raise UnsupportedVersion(
+                f"Newsdesk works with {requirement.replace(name, name + ' ', 1)}, "
+                f"not {name} {found}: pip install '{requirement}'"
+            )
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    """``1.6.1`` → (1, 6, 1); a pre-release counts as its release (``2.0.0rc1`` → (2, 0, 0))."""
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("rc")[0])[:3])
