@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import pickle
 import posixpath
 import threading
 import time
@@ -22,16 +23,17 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
 from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from newsdesk.adapter.options import NewsdeskConfig
-from newsdesk.adapter.render import OwnPage, PageRenderer, own_page, site_key
+from newsdesk.adapter.render import OwnPage, PageRenderer, Recipe, own_page, site_key
 from newsdesk.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.catalog import (
     Catalog,
@@ -394,7 +396,21 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
-        return PageRenderer(config, self.files, self.nav, self.env, cache, self._fingerprint)
+        files, nav, env = self.files, self.nav, self.env
+        recipe = lambda: self._recipe(config)  # noqa: E731 - made only if workers start
+        return PageRenderer(config, files, nav, env, cache, self._fingerprint, recipe)
+
+    def _recipe(self, config: MkDocsConfig) -> Recipe | None:
+        """How a worker process makes this renderer again: the configuration file, what
+        the command changed in it, and what the pages are made of."""
+        if not config.config_file_path:
+            return None
+        state = (self.settings, self.catalog, self.plan, self.problems, self.problems_summary)
+        return Recipe(
+            config_file=config.config_file_path,
+            overrides={name: config[name] for name in _OVERRIDDEN},
+            state=pickle.dumps((*state, self.site_key), protocol=pickle.HIGHEST_PROTOCOL),
+        )
 
     def _show_items(self, edited: dict[str, Item]) -> bool:
         """Put ``edited`` in the catalog, remake what is made of it, and write what
@@ -548,7 +564,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         stats, used = renderer.build(pages, site_dir)
         renderer.cache.pages.prune(used.values())
         log.debug(
-            f"{stats.pages} pages: {stats.rendered} rendered, "
+            f"{stats.pages} pages: {stats.rendered} rendered in {stats.processes} processes, "
             f"{stats.markdown_converted} converted from Markdown"
         )
         return used
@@ -627,6 +643,38 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             description = spec.description if spec else written[1]
             head = page_head(title, description, url, site, top if top in MODELS else None)
         return replace(head, locale=self.settings.locale)
+
+
+_OVERRIDDEN = ("site_dir", "site_url", "strict", "use_directory_urls")
+"""Settings a command may give other than in mkdocs.yml (``serve`` sets the site's URL)."""
+
+
+def renderer_for_worker(recipe: Recipe) -> PageRenderer:
+    """In a worker process: the configuration loaded again, the plugin given the state of
+    the build that started the worker, and MkDocs' files, navigation and templates made
+    as its build makes them (``mkdocs.commands.build.build``, up to writing pages)."""
+    config = load_config(recipe.config_file, **recipe.overrides)
+    plugin = config.plugins["newsdesk"]
+    assert isinstance(plugin, NewsdeskPlugin)
+    config = config.plugins.on_config(config)
+    settings, catalog, plan, problems, summary, key = pickle.loads(recipe.state)
+    plugin.settings, plugin.problems, plugin.problems_summary = settings, problems, summary
+    plugin.catalog, plugin.plan, plugin.site_key = catalog, plan, key
+    plugin.items = {item.src_uri: item for item in catalog.items()}
+    plugin.presenter = Presenter(catalog, settings)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+    for file in files.documentation_pages():
+        if file.page is None:
+            Page(None, file, config)
+        assert file.page is not None
+        _populate_page(file.page, config, files)
+    config.plugins.on_env(env, config=config, files=files)
+    return plugin._renderer(config)
 
 
 def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:

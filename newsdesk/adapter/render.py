@@ -1,6 +1,8 @@
 """Item pages, listings, tag pages and the repository's facet pages, rendered outside
 MkDocs' page loop: only what changed is rendered, Markdown is converted once per body, and
-both cores share the work.
+every core shares the work when there is much of it: worker processes are started afresh
+(``spawn``, the only way on Windows and the default on macOS) and make the renderer again
+from a ``Recipe`` that pickles.
 
 Each page has a fingerprint: a hash of everything its HTML depends on (the site's
 configuration and templates, the code, the page's Markdown, its view and head data). A
@@ -12,11 +14,13 @@ is byte for byte what MkDocs would write.
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -40,7 +44,8 @@ from newsdesk.cache import BuildCache, digest
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
 PARALLEL_FROM = 200
-"""Fewer pages than this are rendered in this process: starting workers would cost more."""
+"""Pages to render per worker, at least, for workers to be started: each costs about a
+second to start."""
 
 _LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "MarkupSafe", "nh3")
 _MARKDOWN_VERSION = metadata.version("Markdown")
@@ -119,6 +124,7 @@ class RenderStats:
     pages: int = 0
     rendered: int = 0
     markdown_converted: int = 0
+    processes: int = 1
 
 
 class PageRenderer:
@@ -132,6 +138,7 @@ class PageRenderer:
         env: Environment,
         cache: BuildCache,
         fingerprint_of: Callable[[File, str], str],
+        recipe: Callable[[], Recipe | None] | None = None,
     ) -> None:
         self.config = config
         self.files = files
@@ -140,6 +147,8 @@ class PageRenderer:
         self.cache = cache
         self.fingerprint_of = fingerprint_of
         """The page's fingerprint from its file and Markdown key."""
+        self.recipe = recipe
+        """How to make this renderer again in another process; None: render in this one."""
         self.doc_files = files.documentation_pages()
         self.markdown_setup = markdown_setup(config)
         self._converter: Converter | None = None
@@ -150,62 +159,41 @@ class PageRenderer:
         """Put every page in ``site_dir``, rendering those the cache lacks; returns the
         figures and each page's path in the site and fingerprint. ``placed`` gives the
         fingerprint of pages already in ``site_dir``, left as they are where it is still
-        theirs. With many pages, every core takes a share."""
+        theirs. When many pages are to be rendered, every core takes a share."""
         placed = placed or {}
-        workers = len(os.sched_getaffinity(0))
-        if len(pages) < PARALLEL_FROM or workers < 2:
-            done = self._build_share(pages, site_dir, placed, range(len(pages)))
-        else:
-            global _ACTIVE
-            _ACTIVE = (self, pages, site_dir, placed)
-            # What the workers inherit stays out of their garbage collector's sight: it
-            # would walk all of it, for nothing, and copy every page of memory it touched.
-            # Objects a caller froze (the preview's) stay frozen.
-            frozen_before = gc.get_freeze_count() > 0
-            gc.freeze()
-            try:
-                shares = [range(start, len(pages), workers * 4) for start in range(workers * 4)]
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    done = [row for share in pool.map(_build_share, shares) for row in share]
-            finally:
-                _ACTIVE = None
-                if not frozen_before:
-                    gc.unfreeze()
-        stats = RenderStats(pages=len(done))
-        used = {}
-        for dest_uri, fingerprint, rendered, converted in done:
-            used[dest_uri] = fingerprint
-            stats.rendered += rendered
-            stats.markdown_converted += converted
-        return stats, used
-
-    def _build_share(
-        self,
-        pages: Sequence[File],
-        site_dir: Path,
-        placed: Mapping[str, str],
-        indexes: Iterable[int],
-    ) -> list[tuple[str, str, bool, bool]]:
-        """Pages ``indexes`` of ``pages`` into the site: for each, its path, fingerprint,
-        whether it was rendered, and whether its Markdown was converted."""
-        done = []
-        for index in indexes:
-            file = pages[index]
+        used: dict[str, str] = {}
+        todo: list[Job] = []
+        for file in pages:
             key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
             job = Job(file, self.fingerprint_of(file, key))
-            target = site_dir / file.dest_uri
-            rendered = converted = False
+            used[file.dest_uri] = job.fingerprint
             if placed.get(file.dest_uri) == job.fingerprint:
-                pass
-            elif not self.cache.pages.place(job.fingerprint, target):
-                converted = self._render_one(job)
-                rendered = True
-                self.cache.pages.place(job.fingerprint, target)
-            done.append((file.dest_uri, job.fingerprint, rendered, converted))
-        return done
+                continue
+            if not self.cache.pages.place(job.fingerprint, site_dir / file.dest_uri):
+                todo.append(job)
+        workers = min(worker_count(), len(todo) // PARALLEL_FROM)
+        recipe = self.recipe() if workers > 1 and self.recipe and _can_spawn() else None
+        if recipe is None:
+            results = [self._render_one(job) for job in todo]
+        else:
+            results = _render_in_workers(recipe, todo, workers)
+        stats = RenderStats(pages=len(pages), rendered=len(todo), processes=max(1, workers))
+        for job, (converted, warnings) in zip(todo, results, strict=True):
+            stats.markdown_converted += converted
+            for level, name, message in warnings:  # a strict build counts them
+                logging.getLogger(name).log(level, message)
+            if not self.cache.pages.place(job.fingerprint, site_dir / job.file.dest_uri):
+                raise OSError(f"the page cache lost {job.file.dest_uri} as it was written")
+        return stats, used
 
-    def _render_one(self, job: Job) -> bool:
-        """Render one page into the page cache; returns whether its Markdown was converted."""
+    def _render_one(self, job: Job) -> tuple[bool, tuple[Warning, ...]]:
+        """Render one page into the page cache; returns whether its Markdown was converted
+        and the warnings rendering it raised."""
+        with _warnings_kept() as warnings:
+            converted = self._render_page(job)
+        return converted, tuple(warnings)
+
+    def _render_page(self, job: Job) -> bool:
         config, file = self.config, job.file
         page = Page(None, file, config)
         config._current_page = page
@@ -284,11 +272,91 @@ class Converter:
         page._title_from_render = self.title.title
 
 
-_ACTIVE: tuple[PageRenderer, Sequence[File], Path, Mapping[str, str]] | None = None
-"""The renderer, its pages and the site, inherited by forked workers."""
+Warning = tuple[int, str, str]
+"""A log record kept to be told again: level, logger's name, message."""
 
 
-def _build_share(indexes: range) -> list[tuple[str, str, bool, bool]]:
-    assert _ACTIVE is not None
-    renderer, pages, site_dir, placed = _ACTIVE
-    return renderer._build_share(pages, site_dir, placed, indexes)
+@contextmanager
+def _warnings_kept() -> Iterator[list[Warning]]:
+    """The warnings MkDocs' loggers raise meanwhile, kept rather than printed: a page
+    rendered in a worker tells them to the build that asked for it."""
+    kept: list[Warning] = []
+
+    class Keeper(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            kept.append((record.levelno, record.name, record.getMessage()))
+
+    logger = logging.getLogger("mkdocs")
+    keeper = Keeper(logging.WARNING)
+    handlers, propagate = logger.handlers[:], logger.propagate
+    logger.handlers[:] = [keeper]
+    logger.propagate = False
+    try:
+        yield kept
+    finally:
+        logger.handlers[:] = handlers
+        logger.propagate = propagate
+
+
+def _can_spawn() -> bool:
+    """A new process starts by importing the main module again: it must be a file (not a
+    script read from standard input)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or Path(path).is_file()
+
+
+def worker_count() -> int:
+    """The cores this process may use, on any system."""
+    count = getattr(os, "process_cpu_count", os.cpu_count)()
+    return count or 1
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """What a worker process needs to render pages as this one would: where the
+    configuration is, the values a command set in it, and the plugin's state (pickled).
+    Workers are started afresh (``spawn``), as on macOS and Windows, so all of it pickles."""
+
+    config_file: str
+    overrides: dict[str, Any]
+    state: bytes
+
+
+def _render_in_workers(
+    recipe: Recipe, jobs: Sequence[Job], workers: int
+) -> list[tuple[bool, tuple[Warning, ...]]]:
+    """``jobs`` rendered into the page cache by ``workers`` new processes, in order."""
+    shares = [list(range(start, len(jobs), workers * 4)) for start in range(workers * 4)]
+    work = [[(jobs[i].file.src_uri, jobs[i].fingerprint) for i in share] for share in shares]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(recipe,)
+    ) as pool:
+        done = list(pool.map(_render_share, work))
+    results: list[tuple[bool, tuple[Warning, ...]] | None] = [None] * len(jobs)
+    for share, rows in zip(shares, done, strict=True):
+        for index, row in zip(share, rows, strict=True):
+            results[index] = row
+    return [row for row in results if row is not None]
+
+
+_WORKER: PageRenderer | None = None
+"""The renderer of a worker process, made once as it starts."""
+
+
+def _start_worker(recipe: Recipe) -> None:
+    global _WORKER
+    from newsdesk.adapter.plugin import renderer_for_worker  # the plugin imports this module
+
+    _WORKER = renderer_for_worker(recipe)
+
+
+def _render_share(share: list[tuple[str, str]]) -> list[tuple[bool, tuple[Warning, ...]]]:
+    assert _WORKER is not None
+    rows = []
+    for src_uri, fingerprint in share:
+        file = _WORKER.files.get_file_from_path(src_uri)
+        assert file is not None, src_uri
+        rows.append(_WORKER._render_one(Job(file, fingerprint)))
+    return rows
