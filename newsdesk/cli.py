@@ -18,6 +18,7 @@ from newsdesk import adapter
 from newsdesk.catalog import load_catalog
 from newsdesk.channels.schedule import next_change
 from newsdesk.errors import ContentErrors
+from newsdesk.lock import one_build_at_a_time
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
@@ -99,19 +100,29 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     from newsdesk.adapter import commands
 
     config, _ = _load(config_file, today)
+    project_dir = Path(config_file).resolve().parent
     target = Path(site_dir or commands.site_dir(config)).resolve()
-    staging = target.with_name(f".{target.name}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        commands.build(config, staging)
-    except commands.BuildStopped as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise click.ClickException(str(exc)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap(staging, target)
+    with one_build_at_a_time(project_dir, lambda message: click.echo(message, err=True)):
+        _remove_unfinished(target)  # left by a build that was killed: none runs now
+        staging = target.with_name(f".{target.name}.building-{time.time_ns()}-{os.getpid()}")
+        try:
+            commands.build(config, staging)
+        except commands.BuildStopped as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise click.ClickException(str(exc)) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _swap(staging, target)
     click.echo(f"built {target}")
+
+
+def _remove_unfinished(target: Path) -> None:
+    prefix = f".{target.name}.building"
+    if target.parent.is_dir():
+        for path in target.parent.iterdir():
+            if path.name.startswith(prefix):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _swap(staging: Path, target: Path) -> None:

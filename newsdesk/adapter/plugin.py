@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
 from mkdocs.commands.build import _build_page, _populate_page
@@ -48,6 +49,7 @@ from newsdesk.channels.files import channel_files
 from newsdesk.channels.schedule import next_change
 from newsdesk.channels.structured import HeadData, item_head, page_head
 from newsdesk.errors import ContentError, ContentErrors
+from newsdesk.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.models import MODELS, Edition, Item
 from newsdesk.newsletter.config import (
     NewsletterConfigError,
@@ -122,6 +124,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         None when it failed."""
         self._roots: list[Path] = []
         self._next_change: datetime | None = None
+        self._lock: FileLock | None = None
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
         """The last full build's configuration, site folder and own pages' fingerprints."""
 
@@ -163,6 +166,12 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return config
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        try:
+            self._write_own(config)
+        finally:
+            self._release_lock()
+
+    def _write_own(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
         site_dir = Path(config.site_dir)
         own = self._render_own_pages(config, site_dir)
@@ -216,6 +225,19 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._sources = self._built = None
         self._restore_epoch()
+        self._release_lock()
+
+    def _take_lock(self) -> None:
+        """The project's lock, held from ``on_pre_build`` until the build ends."""
+        assert self.settings is not None
+        if self._lock is None:
+            self._lock = project_lock(self.settings.project_dir)
+            acquire(self._lock, log.warning)
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _restore_epoch(self) -> None:
         if self._epoch_before is None:
@@ -225,6 +247,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
+        self._take_lock()
         if self.serving:
             gc.unfreeze()  # the last build's objects, some of them garbage by now
             self._generation += 1
@@ -282,8 +305,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             server.watch(config.theme.custom_dir)
 
         def update() -> None:
+            assert self.settings is not None
             try:
-                updated = self._update_preview()
+                with one_build_at_a_time(self.settings.project_dir, log.warning):
+                    updated = self._update_preview()
             except Exception as exc:  # a file gone mid-read, a template error: start afresh
                 log.warning(f"the preview could not be updated in place ({exc}); building it all")
                 self._sources = self._built = None
