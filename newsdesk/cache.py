@@ -1,13 +1,21 @@
 """The build cache in ``.cache/`` (git-ignored, safe to delete at any time).
 
-Two stores, both addressed by a hash of everything their entries depend on, so an entry
-is never stale, only unused:
+One cache, in stores addressed by a hash of everything their entries depend on, so an
+entry is never stale, only unused:
 
 - ``markdown/``: the HTML and table of contents Python-Markdown made of one page body;
-- ``pages/``: finished pages, hard-linked into the site (copied where links fail).
+- ``pages/``: finished pages;
+- ``search/``: the search index's shards (``search.py``), one folder each;
+- ``manifests/``: what the last build put in each site, and from which entry.
 
-Entries are written to a temporary name and renamed, so concurrent builds and parallel
-workers never see half an entry. A build prunes the pages it did not use.
+Every entry carries a SHA-256 of its bytes and is checked when read: a damaged or
+truncated entry counts as missing and is made again, never served. Nothing in a site is
+a link into the cache, so damage to the cache cannot reach a site either. Entries are
+written under a temporary name and renamed, so parallel workers never see half an entry.
+
+One retention policy: after a build, the least recently used entries go until the cache
+is within its size (``cache_max_mb``, 2 GB by default: a 10,000-item site needs about a
+quarter of that). Entries the build used are never among them.
 """
 
 from __future__ import annotations
@@ -17,14 +25,15 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".cache"
-READ_ONLY = 0o444
-"""Entries are linked into sites: a tool that writes into a site's files fails rather than
-changing the cache under every later build."""
+MAX_BYTES = 2 * 1024**3
+MAGIC = b"newsdesk-cache-1 "
+"""Starts every entry, before the hex SHA-256 of what follows the first line."""
+TEMPORARY = ".tmp-"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -37,23 +46,50 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes, mode: int) -> None:
-    temporary = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
+def write_atomically(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` as a new file: written under a temporary name, then renamed
+    over whatever was there (never written into it)."""
+    temporary = path.with_name(f"{TEMPORARY}{os.getpid()}-{threading.get_ident()}-{path.name}")
     try:
         try:
             temporary.write_bytes(data)
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
-        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
+def sealed(payload: bytes, meta: dict[str, Any] | None = None) -> bytes:
+    """An entry: its checksum line, then a line of JSON ``meta``, then ``payload``."""
+    body = json.dumps(meta or {}, sort_keys=True).encode("utf-8") + b"\n" + payload
+    return MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def unsealed(data: bytes) -> tuple[dict[str, Any], bytes] | None:
+    """``(meta, payload)`` of an entry, or None when it is not whole."""
+    head, newline, body = data.partition(b"\n")
+    if not newline or head != MAGIC + hashlib.sha256(body).hexdigest().encode("ascii"):
+        return None
+    meta, _, payload = body.partition(b"\n")
+    try:
+        return json.loads(meta), payload
+    except ValueError:
+        return None
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used now, for the retention policy."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 class Store:
-    """Files named by their key, two hex digits per folder."""
+    """Entries named by their key, two hex digits per folder."""
 
     def __init__(self, root: Path, suffix: str) -> None:
         self.root = root
@@ -62,49 +98,31 @@ class Store:
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}{self.suffix}"
 
-    def read(self, key: str) -> bytes | None:
+    def read(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        """The entry's meta and payload; None if it is missing or damaged (then removed)."""
+        path = self.path(key)
         try:
-            return self.path(key).read_bytes()
-        except FileNotFoundError:
+            data = path.read_bytes()
+        except OSError:
             return None
+        entry = unsealed(data)
+        if entry is None:
+            path.unlink(missing_ok=True)
+        else:
+            _touch(path)
+        return entry
 
-    def write(self, key: str, data: bytes) -> None:
-        _write_atomically(self.path(key), data, READ_ONLY)
+    def write(self, key: str, payload: bytes, meta: dict[str, Any] | None = None) -> None:
+        write_atomically(self.path(key), sealed(payload, meta))
 
-    def place(self, key: str, target: Path) -> bool:
-        """Put entry ``key`` at ``target`` (a hard link, else a copy); False if it is gone."""
-        source = self.path(key)
-        try:
-            os.link(source, target)
-        except FileExistsError:
-            target.unlink()
-            return self.place(key, target)
-        except FileNotFoundError:
-            if not source.is_file():
-                return False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            return self.place(key, target)
-        except OSError:  # another file system, or links not allowed
-            try:
-                shutil.copyfile(source, target)
-            except FileNotFoundError:
-                return False
-        return True
-
-    def prune(self, keep: Iterable[str]) -> int:
-        """Remove every entry not in ``keep``; returns how many went."""
-        wanted = {f"{key}{self.suffix}" for key in keep}
-        removed = 0
+    def entries(self) -> Iterator[Path]:
         if not self.root.is_dir():
-            return 0
+            return
         for folder in self.root.iterdir():
-            if not folder.is_dir():
-                continue
-            for entry in folder.iterdir():
-                if entry.name not in wanted and not entry.name.startswith(".tmp-"):
-                    entry.unlink(missing_ok=True)
-                    removed += 1
-        return removed
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    if not entry.name.startswith(TEMPORARY):
+                        yield entry
 
 
 class BuildCache:
@@ -112,15 +130,47 @@ class BuildCache:
         self.root = root
         self.markdown = Store(root / "markdown", ".json")
         self.pages = Store(root / "pages", ".html")
+        self.manifests = Store(root / "manifests", ".json")
+        self.search = root / "search"
 
     def rendered_markdown(self, key: str) -> dict[str, Any] | None:
-        data = self.markdown.read(key)
-        if data is None:
+        entry = self.markdown.read(key)
+        if entry is None:
             return None
         try:
-            return json.loads(data)
-        except ValueError:  # a damaged entry is rebuilt
+            return json.loads(entry[1])
+        except ValueError:
             return None
 
-    def keep_markdown(self, key: str, html: str, toc: list[Any]) -> None:
-        self.markdown.write(key, json.dumps({"html": html, "toc": toc}).encode("utf-8"))
+    def keep_markdown(self, key: str, html: str, toc: list[Any], warnings: list[Any]) -> None:
+        data = {"html": html, "toc": toc, "warnings": warnings}
+        self.markdown.write(key, json.dumps(data).encode("utf-8"))
+
+    def prune(self, max_bytes: int, used_since: float) -> int:
+        """Remove the least recently used entries (none used since ``used_since``) until
+        the cache holds at most ``max_bytes``; returns how many went."""
+        entries = []
+        for store in (self.markdown, self.pages, self.manifests):
+            for path in store.entries():
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                entries.append((stat.st_mtime, stat.st_size, path, False))
+        if self.search.is_dir():
+            for folder in self.search.iterdir():
+                if folder.is_dir() and not folder.name.startswith(TEMPORARY):
+                    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+                    entries.append((folder.stat().st_mtime, size, folder, True))
+        total = sum(size for _, size, _, _ in entries)
+        removed = 0
+        for mtime, size, path, is_folder in sorted(entries, key=lambda entry: entry[0]):
+            if total <= max_bytes or mtime >= used_since:
+                break
+            if is_folder:
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed

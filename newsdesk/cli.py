@@ -106,7 +106,7 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
         _remove_unfinished(target)  # left by a build that was killed: none runs now
         staging = target.with_name(f".{target.name}.building-{time.time_ns()}-{os.getpid()}")
         try:
-            commands.build(config, staging)
+            commands.build(config, staging, replacing=target)
         except commands.BuildStopped as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise click.ClickException(str(exc)) from None

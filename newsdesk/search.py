@@ -12,12 +12,14 @@ one search; a filter panel asks for its collection's shards one at a time, newes
 (each by its years), since Pagefind sorts by date only within a shard.
 
 A shard is kept in ``.cache/search/`` under a hash of its pages, so a build indexes only
-the shards whose pages changed. Each shard is one run of Pagefind's own program over the
+the shards whose pages changed; it is copied into the site, checked against the checksums
+kept with it. Each shard is one run of Pagefind's own program over the
 site, told by a glob which pages are the shard's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -37,6 +39,8 @@ from newsdesk.cache import digest
 
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"
+SUMS = ".sums.json"
+"""In each shard kept in the cache: the SHA-256 of every file of it."""
 EXCLUDED = [".headerlink"]  # the ¶ after each heading
 SHARD_PAGES = 1000
 """Pages per shard: Pagefind needs about 300 MB to index a thousand."""
@@ -114,44 +118,58 @@ def index_site(
     wanted: Callable[[], bool] = lambda: True,
 ) -> int:
     """Index ``shards`` of ``site_dir`` into ``site_dir/pagefind/``. Shards are made in
-    ``cache`` unless they already are there, then placed in the site if it is still
-    ``wanted`` (a preview may have moved on meanwhile). Returns how many were indexed."""
+    ``cache`` unless they already are there, then copied into the site if it is still
+    ``wanted`` (a preview may have moved on meanwhile); a shard found damaged on the way is
+    made again. Returns how many were indexed."""
     cache.mkdir(parents=True, exist_ok=True)
     keys = [shard.key(language) for shard in shards]
-    pairs = zip(shards, keys, strict=True)
-    missing = [(shard, key) for shard, key in pairs if not (cache / key).is_dir()]
+    pairs = list(zip(shards, keys, strict=True))
+    missing = [(shard, key) for shard, key in pairs if not (cache / key / SUMS).is_file()]
     missing.sort(key=lambda job: len(job[0].pages), reverse=True)  # no large one left last
     if missing:  # each thread waits on a run of Pagefind's program
         with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
             list(pool.map(lambda job: _make_shard(site_dir, language, *job, cache), missing))
     for key in keys:
-        os.utime(cache / key)
-    _prune(cache, set(keys))
+        os.utime(cache / key)  # used: kept by the cache's retention policy
+    indexed = len(missing)
     if wanted():
         target = site_dir / BUNDLE
         shutil.rmtree(target, ignore_errors=True)
-        for shard, key in zip(shards, keys, strict=True):
-            _place_tree(cache / key, target / shard.name)
+        for shard, key in pairs:
+            if not _copy_shard(cache / key, target / shard.name):
+                shutil.rmtree(cache / key, ignore_errors=True)
+                _make_shard(site_dir, language, shard, key, cache)
+                indexed += 1
+                if not _copy_shard(cache / key, target / shard.name):
+                    raise SearchIndexError(f"the search shard {shard.name} could not be kept")
         manifest = [
             {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
             for shard in shards
         ]
         (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n")
-    return len(missing)
+    return indexed
 
 
 def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Path) -> None:
-    """Index the shard's pages of ``site_dir`` into ``cache/<key>``."""
+    """Index the shard's pages of ``site_dir`` into ``cache/<key>``, with the checksum of
+    every file it holds."""
     work = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
         work.mkdir(parents=True)
         _run_pagefind(site_dir, shard, language, work)
-        for entry in (work / "index").iterdir():
+        bundle = work / "index"
+        for entry in bundle.iterdir():
             if entry.name.startswith(UNUSED):
                 entry.unlink()
+        sums = {
+            path.relative_to(bundle).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file()
+        }
+        (bundle / SUMS).write_text(json.dumps(sums))
         try:
-            (work / "index").rename(cache / key)
+            bundle.rename(cache / key)
         except OSError:  # another build made the same shard first
             pass
     finally:
@@ -190,29 +208,19 @@ def _glob_literal(path: str) -> str:
     return "".join(f"\\{char}" if char in GLOB_SPECIAL else char for char in path)
 
 
-def _prune(cache: Path, used: set[str]) -> None:
-    """Drop shards this build did not use, but for as many of the most recently used as
-    it has (about one build's worth, to go back to)."""
-    others = sorted(
-        (
-            entry
-            for entry in cache.iterdir()
-            if entry.is_dir() and entry.name not in used and not entry.name.startswith(".tmp-")
-        ),
-        key=lambda entry: entry.stat().st_mtime,
-        reverse=True,
-    )
-    for old in others[len(used) :]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _place_tree(source: Path, target: Path) -> None:
-    """Hard-link (else copy) every file of ``source`` to the same place under ``target``."""
-    shutil.copytree(source, target, copy_function=_link_or_copy)
-
-
-def _link_or_copy(source: str, target: str) -> None:
+def _copy_shard(source: Path, target: Path) -> bool:
+    """Copy the shard in ``source`` to ``target``, checking every file against its
+    checksum; False (and nothing at ``target``) if any is damaged or missing."""
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        sums = json.loads((source / SUMS).read_text())
+        for name, expected in sums.items():
+            data = (source / name).read_bytes()
+            if hashlib.sha256(data).hexdigest() != expected:
+                raise ValueError(name)
+            copied = target / name
+            copied.parent.mkdir(parents=True, exist_ok=True)
+            copied.write_bytes(data)
+    except (OSError, ValueError, AttributeError):
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True

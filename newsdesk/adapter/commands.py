@@ -45,9 +45,13 @@ def site_dir(config: MkDocsConfig) -> Path:
     return Path(config.site_dir)
 
 
-def build(config: MkDocsConfig, site_dir: Path) -> None:
-    """The whole site into ``site_dir``."""
+def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -> None:
+    """The whole site into ``site_dir``, to take the place of ``replacing``, whose pages
+    it reuses where they are still what they were."""
     config["site_dir"] = str(site_dir)
+    plugin = config.plugins["newsdesk"]
+    assert isinstance(plugin, NewsdeskPlugin)
+    plugin.replacing = replacing
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from newsdesk.cache import MAX_BYTES
 from newsdesk.newsletter.config import PLATFORMS, TLS_MODES
 from newsdesk.search import SHARD_PAGES
 
@@ -57,4 +58,6 @@ class NewsdeskConfig(Config):
     search_shard_pages = c.Type(int, default=SHARD_PAGES)
     """Pages per search index shard: fewer use less memory to index, more mean fewer
     files for a browser to fetch."""
+    cache_max_mb = c.Type(int, default=MAX_BYTES // 1024**2)
+    """The most ``.cache/`` may hold after a build; the least recently used entries go."""
     newsletter = c.SubConfig(NewsletterConfig)

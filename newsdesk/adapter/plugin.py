@@ -34,7 +34,16 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from newsdesk.adapter.options import NewsdeskConfig
-from newsdesk.adapter.render import OwnPage, PageRenderer, Recipe, own_page, site_key
+from newsdesk.adapter.render import (
+    OwnPage,
+    PageRenderer,
+    PreviousSite,
+    Recipe,
+    own_page,
+    read_manifest,
+    site_key,
+    write_manifest,
+)
 from newsdesk.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.catalog import (
     Catalog,
@@ -125,6 +134,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._roots: list[Path] = []
         self._next_change: datetime | None = None
         self._lock: FileLock | None = None
+        self._started = 0.0
+        self.replacing: Path | None = None
+        """The site this build replaces (``build`` stages a new one beside it)."""
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
         """The last full build's configuration, site folder and own pages' fingerprints."""
 
@@ -147,6 +159,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         for name in ("page_size", "search_shard_pages"):
             if self.config[name] < 1:
                 raise PluginError(f"newsdesk: {name} must be 1 or more")
+        if self.config.cache_max_mb < 0:
+            raise PluginError("newsdesk: cache_max_mb must be 0 or more")
         if self.config.closing_soon_days < 0:
             raise PluginError("newsdesk: closing_soon_days must be 0 or more")
         self.settings = Settings(
@@ -186,6 +200,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._index(site_dir, own)
         finally:
             self._restore_epoch()
+        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
+        cache.prune(self.config.cache_max_mb * 1024 * 1024, used_since=self._started)
         if self.serving:
             _settle()
 
@@ -248,6 +264,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
         self._take_lock()
+        self._started = time.time() - 2  # what this build uses, even on a coarse clock
         if self.serving:
             gc.unfreeze()  # the last build's objects, some of them garbage by now
             self._generation += 1
@@ -401,8 +418,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.catalog = with_bodies(self.catalog, edited)
         self.items = {**self.items, **edited}
         self.presenter = Presenter(self.catalog, self.settings, self.presenter)
-        _, used = self._renderer(config).build(self._new_bodies(edited), site_dir)
-        own = {**own, **used}
+        _, records = self._renderer(config).build(self._new_bodies(edited), site_dir)
+        own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
 
@@ -466,8 +483,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             if isinstance(file, OwnPage)
             and (file.src_uri in edited or plan.get(file.src_uri) != planned.get(file.src_uri))
         ]
-        _, used = self._renderer(config).build(pages, site_dir, placed=own)
-        own = {**own, **used}
+        _, records = self._renderer(config).build(pages, site_dir, placed=own)
+        own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for file in doc_files:  # as MkDocs' build does: every page read, then every page written
             assert file.page is not None
@@ -586,13 +603,19 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.site_key = site_key(config, Path(__file__).parent.parent)
         renderer = self._renderer(config)
         pages = [file for file in self.files if isinstance(file, OwnPage)]
-        stats, used = renderer.build(pages, site_dir)
-        renderer.cache.pages.prune(used.values())
+        manifest = None
+        previous = None
+        if self.replacing is not None:  # the site this build replaces, and its manifest
+            manifest = digest("site", str(self.replacing))
+            previous = PreviousSite(self.replacing, read_manifest(renderer.cache, manifest))
+        stats, records = renderer.build(pages, site_dir, previous=previous)
+        if manifest is not None:
+            write_manifest(renderer.cache, manifest, records)
         log.debug(
             f"{stats.pages} pages: {stats.rendered} rendered in {stats.processes} processes, "
             f"{stats.markdown_converted} converted from Markdown"
         )
-        return used
+        return {dest_uri: record.fingerprint for dest_uri, record in records.items()}
 
     def _fingerprint(self, file: File, markdown_key: str) -> str:
         """A hash of everything the page's HTML depends on (see render.py)."""

@@ -14,11 +14,12 @@ is byte for byte what MkDocs would write.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,8 +48,8 @@ PARALLEL_FROM = 200
 """Pages to render per worker, at least, for workers to be started: each costs about a
 second to start."""
 
-_LIBRARIES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "MarkupSafe", "nh3")
-_MARKDOWN_VERSION = metadata.version("Markdown")
+_LIBRARIES = ("mkdocs", "mkdocs-material", "Jinja2", "MarkupSafe", "nh3")
+"""What shapes every page besides its Markdown (whose libraries ``markdown_setup`` names)."""
 
 
 class OwnPage(File):
@@ -82,6 +83,7 @@ def site_key(config: MkDocsConfig, code_dir: Path) -> str:
         str(config.site_url),
         str(config.use_directory_urls),
         *(f"{name}={metadata.version(name)}" for name in _LIBRARIES),
+        markdown_setup(config),
     ]
     if config.config_file_path:
         parts.append(Path(config.config_file_path).read_bytes())
@@ -94,9 +96,18 @@ def site_key(config: MkDocsConfig, code_dir: Path) -> str:
 
 
 def markdown_setup(config: MkDocsConfig) -> str:
-    """What every page's Markdown output depends on: Python-Markdown and its extensions."""
-    extensions = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
-    return digest(_MARKDOWN_VERSION, extensions)
+    """What every page's Markdown output depends on: Python-Markdown and the packages of
+    its extensions (pymdown-extensions, say), their versions and settings, and the form
+    of the links MkDocs writes (``use_directory_urls``)."""
+    names = [name for name in config.markdown_extensions if isinstance(name, str)]
+    dotted = [name for name in names if "." in name]  # others are Python-Markdown's own
+    owners = metadata.packages_distributions() if dotted else {}
+    packages = {"Markdown"} | {
+        owner for name in dotted for owner in owners.get(name.split(".")[0], ())
+    }
+    versions = [f"{package}={metadata.version(package)}" for package in sorted(packages)]
+    settings = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
+    return digest(*versions, settings, f"use_directory_urls={config.use_directory_urls}")
 
 
 def markdown_key(setup: str, src_uri: str, markdown: str) -> str:
@@ -154,22 +165,32 @@ class PageRenderer:
         self._converter: Converter | None = None
 
     def build(
-        self, pages: Sequence[File], site_dir: Path, placed: Mapping[str, str] | None = None
-    ) -> tuple[RenderStats, dict[str, str]]:
+        self,
+        pages: Sequence[File],
+        site_dir: Path,
+        placed: Mapping[str, str] | None = None,
+        previous: PreviousSite | None = None,
+    ) -> tuple[RenderStats, dict[str, PageRecord]]:
         """Put every page in ``site_dir``, rendering those the cache lacks; returns the
-        figures and each page's path in the site and fingerprint. ``placed`` gives the
-        fingerprint of pages already in ``site_dir``, left as they are where it is still
-        theirs. When many pages are to be rendered, every core takes a share."""
+        figures and a record of each page put there (by its path in the site).
+        ``placed`` gives the fingerprint of pages already in ``site_dir``, left as they are
+        where it is still theirs; ``previous`` the site this one replaces, whose pages are
+        linked where they are what the last build put there. When many pages are to be
+        rendered, every core takes a share."""
         placed = placed or {}
-        used: dict[str, str] = {}
+        records: dict[str, PageRecord] = {}
         todo: list[Job] = []
         for file in pages:
             key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
             job = Job(file, self.fingerprint_of(file, key))
-            used[file.dest_uri] = job.fingerprint
-            if placed.get(file.dest_uri) == job.fingerprint:
-                continue
-            if not self.cache.pages.place(job.fingerprint, site_dir / file.dest_uri):
+            dest_uri, target = file.dest_uri, site_dir / file.dest_uri
+            if placed.get(dest_uri) == job.fingerprint:
+                records[dest_uri] = PageRecord(job.fingerprint, ())
+            elif kept := previous and previous.link(dest_uri, job.fingerprint, target):
+                records[dest_uri] = _told(kept)
+            elif (entry := self.cache.pages.read(job.fingerprint)) is not None:
+                records[dest_uri] = _told(_write_page(target, job.fingerprint, *entry))
+            else:
                 todo.append(job)
         workers = min(worker_count(), len(todo) // PARALLEL_FROM)
         recipe = self.recipe() if workers > 1 and self.recipe and _can_spawn() else None
@@ -178,22 +199,24 @@ class PageRenderer:
         else:
             results = _render_in_workers(recipe, todo, workers)
         stats = RenderStats(pages=len(pages), rendered=len(todo), processes=max(1, workers))
-        for job, (converted, warnings) in zip(todo, results, strict=True):
+        for job, converted in zip(todo, results, strict=True):
             stats.markdown_converted += converted
-            for level, name, message in warnings:  # a strict build counts them
-                logging.getLogger(name).log(level, message)
-            if not self.cache.pages.place(job.fingerprint, site_dir / job.file.dest_uri):
+            entry = self.cache.pages.read(job.fingerprint)
+            if entry is None:
                 raise OSError(f"the page cache lost {job.file.dest_uri} as it was written")
-        return stats, used
+            target = site_dir / job.file.dest_uri
+            records[job.file.dest_uri] = _told(_write_page(target, job.fingerprint, *entry))
+        return stats, records
 
-    def _render_one(self, job: Job) -> tuple[bool, tuple[Warning, ...]]:
-        """Render one page into the page cache; returns whether its Markdown was converted
-        and the warnings rendering it raised."""
+    def _render_one(self, job: Job) -> bool:
+        """Render one page into the page cache, with the warnings rendering it raised;
+        returns whether its Markdown was converted."""
         with _warnings_kept() as warnings:
-            converted = self._render_page(job)
-        return converted, tuple(warnings)
+            converted, html = self._render_page(job)
+        self.cache.pages.write(job.fingerprint, html, {"warnings": warnings})
+        return converted
 
-    def _render_page(self, job: Job) -> bool:
+    def _render_page(self, job: Job) -> tuple[bool, bytes]:
         config, file = self.config, job.file
         page = Page(None, file, config)
         config._current_page = page
@@ -216,10 +239,7 @@ class PageRenderer:
             )
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
-            self.cache.pages.write(
-                job.fingerprint, output.encode("utf-8", errors="xmlcharrefreplace")
-            )
-            return converted
+            return converted, output.encode("utf-8", errors="xmlcharrefreplace")
         except Exception as exc:
             log.error(f"Error building page '{file.src_uri}': {exc}")
             raise
@@ -236,12 +256,15 @@ class PageRenderer:
         if cached is not None:
             page.content = cached["html"]
             page.toc = get_toc(cached["toc"])
+            _tell(cached.get("warnings", ()))  # as converting would: a strict build counts them
             return False
         if self._converter is None:
             self._converter = Converter(self.config, self.files)
-        self._converter.render(page)
+        with _warnings_kept() as warnings:
+            self._converter.render(page)
+        _tell(warnings)
         assert page.content is not None
-        self.cache.keep_markdown(key, page.content, _toc_tokens(page.toc.items))
+        self.cache.keep_markdown(key, page.content, _toc_tokens(page.toc.items), warnings)
         return True
 
 
@@ -272,15 +295,103 @@ class Converter:
         page._title_from_render = self.title.title
 
 
-Warning = tuple[int, str, str]
+LogLine = tuple[int, str, str]
 """A log record kept to be told again: level, logger's name, message."""
 
 
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What a build put at a page's place in the site: the fingerprint of what it shows,
+    and the warnings rendering it raised, told again whenever the page is reused."""
+
+    fingerprint: str
+    warnings: tuple[LogLine, ...]
+    size: int = -1
+    modified_ns: int = -1
+    """The file as it was written, to tell whether it is still as the build left it."""
+
+
+class PreviousSite:
+    """The site a build replaces and its manifest: a page the last build wrote with the
+    same fingerprint, and still as it was written, is linked into the new site rather
+    than copied (the old site is removed once the new one is in place, and nothing ever
+    writes into a file of a site)."""
+
+    def __init__(self, folder: Path, records: Mapping[str, PageRecord]) -> None:
+        self.folder = folder
+        self.records = records
+
+    def link(self, dest_uri: str, fingerprint: str, target: Path) -> PageRecord | None:
+        record = self.records.get(dest_uri)
+        if record is None or record.fingerprint != fingerprint:
+            return None
+        source = self.folder / dest_uri
+        try:
+            stat = source.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (record.size, record.modified_ns):
+                return None
+            try:
+                os.link(source, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
+        except OSError:  # gone, changed, or links not allowed here: copied from the cache
+            return None
+        return record
+
+
+def read_manifest(cache: BuildCache, key: str) -> dict[str, PageRecord]:
+    """What the last build put in a site (nothing, if its manifest is gone or damaged)."""
+    entry = cache.manifests.read(key)
+    if entry is None:
+        return {}
+    try:
+        rows = json.loads(entry[1])
+        return {
+            dest_uri: PageRecord(fingerprint, tuple(map(tuple, told)), size, modified_ns)
+            for dest_uri, (fingerprint, told, size, modified_ns) in rows.items()
+        }
+    except (ValueError, TypeError):
+        return {}
+
+
+def write_manifest(cache: BuildCache, key: str, records: Mapping[str, PageRecord]) -> None:
+    rows = {
+        dest_uri: [record.fingerprint, record.warnings, record.size, record.modified_ns]
+        for dest_uri, record in sorted(records.items())
+    }
+    cache.manifests.write(key, json.dumps(rows).encode("utf-8"))
+
+
+def _write_page(
+    target: Path, fingerprint: str, meta: dict[str, Any], html: bytes
+) -> PageRecord:
+    try:
+        target.write_bytes(html)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(html)
+    stat = target.stat()
+    warnings = tuple(tuple(warning) for warning in meta.get("warnings", ()))
+    return PageRecord(fingerprint, warnings, stat.st_size, stat.st_mtime_ns)  # type: ignore[arg-type]
+
+
+def _tell(warnings: Iterable[Sequence[Any]]) -> None:
+    for level, name, message in warnings:
+        logging.getLogger(name).log(level, message)
+
+
+def _told(record: PageRecord) -> PageRecord:
+    """``record``, its warnings told again: a strict build counts them, cached or not."""
+    _tell(record.warnings)
+    return record
+
+
 @contextmanager
-def _warnings_kept() -> Iterator[list[Warning]]:
+def _warnings_kept() -> Iterator[list[LogLine]]:
     """The warnings MkDocs' loggers raise meanwhile, kept rather than printed: a page
     rendered in a worker tells them to the build that asked for it."""
-    kept: list[Warning] = []
+    kept: list[LogLine] = []
 
     class Keeper(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
@@ -323,9 +434,7 @@ class Recipe:
     state: bytes
 
 
-def _render_in_workers(
-    recipe: Recipe, jobs: Sequence[Job], workers: int
-) -> list[tuple[bool, tuple[Warning, ...]]]:
+def _render_in_workers(recipe: Recipe, jobs: Sequence[Job], workers: int) -> list[bool]:
     """``jobs`` rendered into the page cache by ``workers`` new processes, in order."""
     shares = [list(range(start, len(jobs), workers * 4)) for start in range(workers * 4)]
     work = [[(jobs[i].file.src_uri, jobs[i].fingerprint) for i in share] for share in shares]
@@ -334,11 +443,11 @@ def _render_in_workers(
         workers, mp_context=context, initializer=_start_worker, initargs=(recipe,)
     ) as pool:
         done = list(pool.map(_render_share, work))
-    results: list[tuple[bool, tuple[Warning, ...]] | None] = [None] * len(jobs)
+    results = [False] * len(jobs)
     for share, rows in zip(shares, done, strict=True):
-        for index, row in zip(share, rows, strict=True):
-            results[index] = row
-    return [row for row in results if row is not None]
+        for index, converted in zip(share, rows, strict=True):
+            results[index] = converted
+    return results
 
 
 _WORKER: PageRenderer | None = None
@@ -352,7 +461,7 @@ def _start_worker(recipe: Recipe) -> None:
     _WORKER = renderer_for_worker(recipe)
 
 
-def _render_share(share: list[tuple[str, str]]) -> list[tuple[bool, tuple[Warning, ...]]]:
+def _render_share(share: list[tuple[str, str]]) -> list[bool]:
     assert _WORKER is not None
     rows = []
     for src_uri, fingerprint in share:
