@@ -15,11 +15,14 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-LOCK_FILE = ".newsdesk.lock"
+LOCK_FILE = ".cache/build.lock"
+"""In the cache's folder, which a build writes anyway: nothing else in the project."""
 
 
 def project_lock(project_dir: Path) -> FileLock:
-    return FileLock(project_dir / LOCK_FILE, thread_local=False, is_singleton=True)
+    path = project_dir / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(path, thread_local=False, is_singleton=True)
 
 
 def acquire(lock: FileLock, say: Callable[[str], None]) -> None:
