@@ -70,6 +70,9 @@ class Catalog:
     """Events that are over, most recent first."""
     call_states: Mapping[str, CallStatus]
     """Call ``src_uri`` → its state and next deadline."""
+    edition_sources: Mapping[str, Document]
+    """Each edition's file as read (published or not), for the lines of its quality gate's
+    errors."""
 
     def items(self) -> Iterator[Item]:
         for items in self.collections.values():
@@ -104,7 +107,13 @@ def with_items(catalog: Catalog, settings: Settings, changed: Mapping[str, Item]
     with those files edited."""
     published = {item.src_uri: changed.get(item.src_uri, item) for item in catalog.items()}
     return _assemble(
-        settings, catalog.taxonomy, published, catalog.pages, catalog.unpublished, catalog.files
+        settings,
+        catalog.taxonomy,
+        published,
+        catalog.pages,
+        catalog.unpublished,
+        catalog.files,
+        catalog.edition_sources,
     )
 
 
@@ -425,7 +434,8 @@ def _catalog(
 ) -> Catalog:
     unpublished = {i.src_uri: i for i, _ in items if i.src_uri not in published}
     files = {src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)}
-    return _assemble(settings, taxonomy, published, tuple(pages), unpublished, files)
+    editions = {i.src_uri: d for i, d in items if i.collection == "newsletters"}
+    return _assemble(settings, taxonomy, published, tuple(pages), unpublished, files, editions)
 
 
 def _assemble(
@@ -435,6 +445,7 @@ def _assemble(
     pages: tuple[Document, ...],
     unpublished: Mapping[str, Item],
     files: Mapping[str, int],
+    edition_sources: Mapping[str, Document],
 ) -> Catalog:
     clock = settings.clock
     grouped: dict[str, list[Item]] = defaultdict(list)
@@ -464,6 +475,7 @@ def _assemble(
         upcoming_events=tuple(upcoming),
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),
         call_states={c.src_uri: call_status(c, clock, settings.closing_soon_days) for c in calls},
+        edition_sources=edition_sources,
     )
 
 

@@ -160,11 +160,15 @@ for path in sys.argv[1:]:
 def check(config_file: str, today: str | None) -> None:
     """Validate all content and report every problem; write nothing."""
     _setup_logging(logging.WARNING)
-    settings = _settings(*_load(config_file, today))
+    config, plugin = _load(config_file, today)
+    settings = _settings(config, plugin)
     try:
         catalog = load_catalog(settings)
+        plugin.outputs(catalog)  # all a build checks: the editions' quality gate too
     except ContentErrors as exc:
         raise _content_errors(exc) from None
+    except NewsletterConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     published = sum(1 for _ in catalog.items())
     click.echo(
         f"content is valid: {published} published items, "

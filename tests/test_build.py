@@ -295,3 +295,14 @@ def test_content_errors_abort_mkdocs_build_before_it_cleans_the_site(project: Pr
         in result.stderr
     )
     assert (project.site / "news/a/index.html").exists()
+
+
+def test_use_directory_urls_false_is_refused_at_the_start(project: Project):
+    project.write("news/story.md", "---\ntitle: A story\ndate: 2020-02-01\nsummary: S.\n---\n")
+    config = project.root / "mkdocs.yml"
+    config.write_text("use_directory_urls: false\n" + config.read_text())
+    for command in ("build", "check"):
+        result = project.build() if command == "build" else project.run("check")
+        assert result.exit_code == 1, command
+        assert "use_directory_urls: false is not supported" in result.output, command
+    assert not project.site.exists()

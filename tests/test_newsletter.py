@@ -335,11 +335,14 @@ def test_an_edition_over_the_size_limit_fails_the_build_and_keeps_the_old_site(e
     assert result.exit_code == 1
     (line,) = [line for line in error_lines(result) if "2020-03" in line]
     assert re.fullmatch(
-        r"content/newsletters/2020-03\.md:1: email\.html is \d+\.\d KB after inlining, over "
+        r"content/newsletters/2020-03\.md:6: email\.html is \d+\.\d KB after inlining, over "
         r"the 6 KB limit \(Gmail clips messages over 102 KB, .*",
-        line,
+        line,  # at the sections, which make the size
     )
     assert (editions.site / "newsletters/2020-03/email.html").read_bytes() == before
+    checked = editions.run("check")  # check finds what build finds
+    assert checked.exit_code == 1
+    assert error_lines(checked) == error_lines(result)
 
 
 def test_images_without_alt_text_and_links_to_missing_pages_fail_the_build(tmp_path: Path):
@@ -354,13 +357,16 @@ def test_images_without_alt_text_and_links_to_missing_pages_fail_the_build(tmp_p
     result = project.build()
     assert result.exit_code == 1
     assert error_lines(result) == [
-        "content/newsletters/2020-03.md:1: image "
+        "content/newsletters/2020-03.md:27: image "
         "https://news.example.org/newsletters/images/map.png has no alt text: describe it for "
         "readers who do not load images",
-        "content/newsletters/2020-03.md:1: link “the programme” points at "
+        "content/newsletters/2020-03.md:29: link “the programme” points at "
         "https://news.example.org/programme/?utm_source=newsletter&utm_medium=email"
         "&utm_campaign=2020-03, a page the build does not produce",
     ]
+    checked = project.run("check")
+    assert checked.exit_code == 1
+    assert error_lines(checked) == error_lines(result)
 
 
 def test_hostile_html_in_an_intro_does_not_reach_the_email(tmp_path: Path):
@@ -467,14 +473,14 @@ def test_an_edition_with_nothing_in_it_or_a_too_wide_image_fails(tmp_path: Path)
     result = project.build()
     assert result.exit_code == 1
     assert error_lines(result) == [
-        "content/newsletters/2020-06.md:1: image https://news.example.org/newsletters/wide.png "
-        "is 1200 px wide: at most 552 px fit in the email",
-        "content/newsletters/2020-06.md:1: link “on the web” points at "
-        "http://news.example.org/events/none/?utm_source=newsletter&utm_medium=email"
-        "&utm_campaign=2020-06, a page the build does not produce",
-        "content/newsletters/2020-06.md:1: the email lists no items: every section came out "
+        "content/newsletters/2020-06.md:6: the email lists no items: every section came out "
         "empty at the edition's date; list items by slug, widen a rule's days, or change the "
         "date",
+        "content/newsletters/2020-06.md:12: image https://news.example.org/newsletters/wide.png "
+        "is 1200 px wide: at most 552 px fit in the email",
+        "content/newsletters/2020-06.md:14: link “on the web” points at "
+        "http://news.example.org/events/none/?utm_source=newsletter&utm_medium=email"
+        "&utm_campaign=2020-06, a page the build does not produce",
     ]
 
 
@@ -523,13 +529,13 @@ def test_a_template_without_preheader_or_unsubscribe_or_with_relative_links_fail
     assert result.exit_code == 1
     lines = [line for line in error_lines(result) if "2020-03.md" in line]
     assert lines == [
-        "content/newsletters/2020-03.md:1: link “About” points at '/about/', which is not an "
-        "absolute web address",
-        "content/newsletters/2020-03.md:1: the email has no preheader: give the edition a "
-        "preheader, shown after the subject",
         "content/newsletters/2020-03.md:1: the email has no unsubscribe link "
         "(https://lists.example.org/unsubscribe); the footer of templates/email/edition.html "
         "must keep it",
+        "content/newsletters/2020-03.md:5: the email has no preheader: give the edition a "
+        "preheader, shown after the subject",
+        "content/newsletters/2020-03.md:6: link “About” points at '/about/', which is not an "
+        "absolute web address",  # not written in the intro: made for the sections
     ]
 
 

@@ -159,6 +159,12 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         for name in ("page_size", "search_shard_pages"):
             if self.config[name] < 1:
                 raise PluginError(f"newsdesk: {name} must be 1 or more")
+        if not config.use_directory_urls:
+            raise PluginError(
+                "newsdesk: use_directory_urls: false is not supported (every page of the "
+                "site is a folder with its index.html, as feeds, calendars and emails link "
+                "to it): remove it from mkdocs.yml"
+            )
         if self.config.cache_max_mb < 0:
             raise PluginError("newsdesk: cache_max_mb must be 0 or more")
         if self.config.closing_soon_days < 0:
@@ -273,7 +279,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._built = None
         try:
             catalog = load_catalog(self.settings)
-            outputs = self._outputs(catalog)
+            outputs = self.outputs(catalog)
+        except NewsletterConfigError as exc:
+            raise Abort(str(exc)) from None
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
@@ -286,10 +294,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.problems, self.problems_summary = (), ""
         self._adopt(catalog, outputs)
 
-    def _outputs(self, catalog: Catalog, following: bool = False) -> Outputs:
+    def outputs(self, catalog: Catalog, following: bool = False) -> Outputs:
         """The site plan, the editions and the channels' files made of ``catalog``;
         ``following`` the last build's, with what it made that still holds: item views,
-        and editions whose items are the same."""
+        and editions whose items are the same. Raises ContentErrors (an edition that fails
+        its quality gate) or NewsletterConfigError: what ``check`` reports too."""
         assert self.settings is not None
         presenter = Presenter(catalog, self.settings, self.presenter if following else None)
         chosen = choose_all(catalog, self.settings.closing_soon_days)
@@ -463,7 +472,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None and self.plan is not None
         catalog = with_items(self.catalog, self.settings, edited)
         try:
-            outputs = self._outputs(catalog, following=True)
+            outputs = self.outputs(catalog, following=True)
         except ContentErrors:
             return False
         plan, channels = outputs.plan, outputs.channels
@@ -529,10 +538,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None
         if not catalog.collection("newsletters"):
             return ()
-        try:
-            mail = self.mail_settings()
-        except NewsletterConfigError as exc:
-            raise Abort(str(exc)) from None
+        mail = self.mail_settings()
         urls = self.page_urls(catalog, plan)
         return render_editions(catalog, self.settings, mail, urls, chosen, kept)
 

@@ -90,8 +90,8 @@ def _render(
             edition, catalog, settings.closing_soon_days
         )
         result = renderer.render(content)
-        display = f"{settings.display_prefix}{edition.src_uri}"
-        errors.extend(check_edition(result, mail, produced, display))
+        document = catalog.edition_sources[edition.src_uri]
+        errors.extend(check_edition(result, mail, produced, document))
         rendered.append(result)
     if errors:
         raise ContentErrors(errors)

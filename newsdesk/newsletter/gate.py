@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from newsdesk.errors import ContentError
+from newsdesk.frontmatter import Document, KeyPath
 from newsdesk.models import Edition
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.links import Linker
@@ -70,30 +71,62 @@ def produced_paths(
     return frozenset(paths)
 
 
+@dataclass(frozen=True, slots=True)
+class InBody:
+    """A problem with an address the edition's intro may have written: ``text`` is the
+    link's text (empty for an image), ``url`` the address as the email has it."""
+
+    url: str
+    text: str = ""
+
+
+Where = KeyPath | InBody
+"""Where in the edition's file a problem is: a key of its front matter, or its intro."""
+
+
 def check_edition(
     rendered: RenderedEdition,
     mail: NewsletterSettings,
     produced: frozenset[str],
-    display_path: str,
+    document: Document,
 ) -> list[ContentError]:
+    """Every problem of the email, at the line of the edition's file it comes from."""
     return [
-        ContentError(display_path, 1, message) for message in _problems(rendered, mail, produced)
+        ContentError(document.display_path, _line(document, where), message)
+        for where, message in _problems(rendered, mail, produced)
     ]
+
+
+def _line(document: Document, where: Where) -> int:
+    """The line of ``where``; for an address, the line of the intro that writes it (by its
+    link text, else the longest end of its path), else that of the sections."""
+    if not isinstance(where, InBody):
+        return document.line_of(where)
+    segments = [part for part in urlsplit(where.url).path.split("/") if part]
+    needles = [f"[{where.text}]"] if where.text else []
+    needles += ["/".join(segments[start:]) for start in range(len(segments))]
+    lines = document.body.splitlines()
+    for needle in needles:
+        for offset, line in enumerate(lines):
+            if needle in line:
+                return document.body_line + offset
+    return document.line_of(("sections",))
 
 
 def _problems(
     rendered: RenderedEdition, mail: NewsletterSettings, produced: frozenset[str]
-) -> Iterator[str]:
+) -> Iterator[tuple[Where, str]]:
+    sections: KeyPath = ("sections",)
     html = rendered.html
     size = len(html.encode("utf-8"))
     if size > mail.max_bytes:
-        yield (
+        yield sections, (
             f"email.html is {size / 1024:.1f} KB after inlining, over the "
             f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
             "and mailing platforms add their own markup): list fewer items or shorten the intro"
         )
     if not rendered.view.lead and not rendered.view.sections:
-        yield (
+        yield sections, (
             "the email lists no items: every section came out empty at the edition's date; "
             "list items by slug, widen a rule's days, or change the date"
         )
@@ -104,22 +137,31 @@ def _problems(
     for image in parts.images:
         src = image.get("src") or ""
         width = (image.get("width") or "").strip()
+        where = InBody(src)
         if not (image.get("alt") or "").strip():
-            yield f"image {src} has no alt text: describe it for readers who do not load images"
+            yield where, (
+                f"image {src} has no alt text: describe it for readers who do not load images"
+            )
         if not width.isdigit():
-            yield (
+            yield where, (
                 f"image {src} has no width: give one, like ![…](…){{ width=552 }}; "
                 "Outlook shows an image at its full size without one"
             )
         elif int(width) > CONTENT_WIDTH:
-            yield f"image {src} is {width} px wide: at most {CONTENT_WIDTH} px fit in the email"
-        yield from _address_problems(src, "image", linker, produced, mail)
+            yield where, (
+                f"image {src} is {width} px wide: at most {CONTENT_WIDTH} px fit in the email"
+            )
+        for problem in _address_problems(src, "image", linker, produced, mail):
+            yield where, problem
     for href, text in parts.links:
-        yield from _address_problems(href, f"link “{text}”", linker, produced, mail)
+        for problem in _address_problems(href, f"link “{text}”", linker, produced, mail):
+            yield InBody(href, text), problem
     if not parts.preheader.strip(" \u034f\u200c\u00a0\n"):
-        yield "the email has no preheader: give the edition a preheader, shown after the subject"
+        yield ("preheader",), (
+            "the email has no preheader: give the edition a preheader, shown after the subject"
+        )
     if mail.unsubscribe_link not in {href for href, _ in parts.links}:
-        yield (
+        yield (), (
             f"the email has no unsubscribe link ({mail.unsubscribe_link}); "
             "the footer of templates/email/edition.html must keep it"
         )
