@@ -363,9 +363,7 @@ def write_manifest(cache: BuildCache, key: str, records: Mapping[str, PageRecord
     cache.manifests.write(key, json.dumps(rows).encode("utf-8"))
 
 
-def _write_page(
-    target: Path, fingerprint: str, meta: dict[str, Any], html: bytes
-) -> PageRecord:
+def _write_page(target: Path, fingerprint: str, meta: dict[str, Any], html: bytes) -> PageRecord:
     try:
         target.write_bytes(html)
     except FileNotFoundError:

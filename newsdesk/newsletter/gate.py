@@ -120,15 +120,21 @@ def _problems(
     html = rendered.html
     size = len(html.encode("utf-8"))
     if size > mail.max_bytes:
-        yield sections, (
-            f"email.html is {size / 1024:.1f} KB after inlining, over the "
-            f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
-            "and mailing platforms add their own markup): list fewer items or shorten the intro"
+        yield (
+            sections,
+            (
+                f"email.html is {size / 1024:.1f} KB after inlining, over the "
+                f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
+                "and mailing platforms add their own markup): list fewer items or shorten the intro"
+            ),
         )
     if not rendered.view.lead and not rendered.view.sections:
-        yield sections, (
-            "the email lists no items: every section came out empty at the edition's date; "
-            "list items by slug, widen a rule's days, or change the date"
+        yield (
+            sections,
+            (
+                "the email lists no items: every section came out empty at the edition's date; "
+                "list items by slug, widen a rule's days, or change the date"
+            ),
         )
     parts = _EmailParts()
     parts.feed(html)
@@ -139,17 +145,22 @@ def _problems(
         width = (image.get("width") or "").strip()
         where = InBody(src)
         if not (image.get("alt") or "").strip():
-            yield where, (
-                f"image {src} has no alt text: describe it for readers who do not load images"
+            yield (
+                where,
+                (f"image {src} has no alt text: describe it for readers who do not load images"),
             )
         if not width.isdigit():
-            yield where, (
-                f"image {src} has no width: give one, like ![…](…){{ width=552 }}; "
-                "Outlook shows an image at its full size without one"
+            yield (
+                where,
+                (
+                    f"image {src} has no width: give one, like ![…](…){{ width=552 }}; "
+                    "Outlook shows an image at its full size without one"
+                ),
             )
         elif int(width) > CONTENT_WIDTH:
-            yield where, (
-                f"image {src} is {width} px wide: at most {CONTENT_WIDTH} px fit in the email"
+            yield (
+                where,
+                (f"image {src} is {width} px wide: at most {CONTENT_WIDTH} px fit in the email"),
             )
         for problem in _address_problems(src, "image", linker, produced, mail):
             yield where, problem
@@ -157,13 +168,17 @@ def _problems(
         for problem in _address_problems(href, f"link “{text}”", linker, produced, mail):
             yield InBody(href, text), problem
     if not parts.preheader.strip(" \u034f\u200c\u00a0\n"):
-        yield ("preheader",), (
-            "the email has no preheader: give the edition a preheader, shown after the subject"
+        yield (
+            ("preheader",),
+            ("the email has no preheader: give the edition a preheader, shown after the subject"),
         )
     if mail.unsubscribe_link not in {href for href, _ in parts.links}:
-        yield (), (
-            f"the email has no unsubscribe link ({mail.unsubscribe_link}); "
-            "the footer of templates/email/edition.html must keep it"
+        yield (
+            (),
+            (
+                f"the email has no unsubscribe link ({mail.unsubscribe_link}); "
+                "the footer of templates/email/edition.html must keep it"
+            ),
         )
 
 
