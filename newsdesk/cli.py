@@ -24,7 +24,7 @@ from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
 from newsdesk.pages import plan_site
 from newsdesk.scaffold import ScaffoldError, write_scaffold
-from newsdesk.settings import TODAY_ENV, Settings
+from newsdesk.settings import Settings
 
 CONFIG_HELP = "The site's configuration file."
 TODAY_HELP = "Build date, YYYY-MM-DD or an ISO date-time (default: mkdocs.yml's, else now)."
@@ -189,11 +189,9 @@ def check(config_file: str, today: str | None) -> None:
 def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     """Preview the site with live reload; the page refreshes when content or templates change."""
     _setup_logging(logging.INFO)
-    _load(config_file, today)  # the versions and the configuration, checked
+    _load(config_file, today)  # the versions, the configuration and the build date
     from newsdesk.adapter import commands
 
-    if today:
-        os.environ[TODAY_ENV] = today
     try:
         commands.serve(config_file, dev_addr)
     except commands.BuildStopped as exc:

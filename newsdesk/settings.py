@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.clock import Clock, make_clock
-
-TODAY_ENV = "NEWSDESK_TODAY"
-"""Overrides the configured build date; how ``--today`` reaches ``mkdocs build`` and ``serve``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +54,7 @@ class Settings:
 
 
 def build_clock(configured_today: object, tz_name: str, override: str | None = None) -> Clock:
-    """``--today`` wins, then the environment's ``NEWSDESK_TODAY``, then mkdocs.yml; none of
-    them means now."""
-    today = override or os.environ.get(TODAY_ENV) or configured_today
+    """The build date: ``--today`` (``override``) wins over mkdocs.yml's ``today``; neither
+    means now."""
+    today = override or configured_today
     return make_clock(today, tz_name)  # type: ignore[arg-type]

@@ -71,12 +71,6 @@ typology:
 """
 
 
-@pytest.fixture(autouse=True)
-def _no_build_date_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A NEWSDESK_TODAY in the developer's shell must not change what the tests build."""
-    monkeypatch.setenv("NEWSDESK_TODAY", "")
-
-
 @dataclass
 class Project:
     """A newsroom in a temporary folder: write files, run commands, read the site."""

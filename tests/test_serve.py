@@ -65,6 +65,8 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
             str(project.root / "mkdocs.yml"),
             "-a",
             f"127.0.0.1:{port}",
+            "--today",
+            "2020-02-15T09:00",
         ],
         cwd=project.root,
         stdout=subprocess.PIPE,
@@ -75,6 +77,9 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
     try:
         page = wait_for(url, "First version.")
         assert "livereload" in page
+        assert '"build_date": "2020-02-15T09:00:00+01:00"' in (
+            fetch(f"{url}../../build.json") or ""
+        )
         story.write_text(STORY.format(summary="Second version."))
         wait_for(url, "Second version.")
         story.write_text(STORY.format(summary="Third version.").replace("2020-02-01", "2020-02-30"))

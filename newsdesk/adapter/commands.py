@@ -62,7 +62,9 @@ def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -
 
 
 def serve(config_file: str, dev_addr: str) -> None:
-    """The live preview, until interrupted."""
+    """The live preview, until interrupted. MkDocs keeps one instance of a plugin that has
+    ``on_startup`` for every configuration it loads in a process, so the build date
+    ``load`` gave the plugin holds for every rebuild."""
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=dev_addr)
     except (Abort, MkDocsException) as exc:

@@ -49,7 +49,7 @@ class NewsletterConfig(Config):
 
 class NewsdeskConfig(Config):
     today = c.Optional(c.Type((str, date, datetime)))
-    """Build date (YYYY-MM-DD or ISO date-time); NEWSDESK_TODAY overrides; unset means now."""
+    """Build date (YYYY-MM-DD or ISO date-time); ``--today`` overrides; unset means now."""
     timezone = c.Type(str, default="Europe/Brussels")
     closing_soon_days = c.Type(int, default=14)
     page_size = c.Type(int, default=20)

@@ -85,7 +85,6 @@ from newsdesk.views import Presenter
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
-EPOCH = "SOURCE_DATE_EPOCH"
 OWN_TEMPLATES = "newsdesk/"
 """Templates of ours (under templates/site/newsdesk/) are autoescaped; Material's are not."""
 
@@ -114,8 +113,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.chosen: Mapping[str, EditionContent] = {}
         self.serving = False
         self.today_override: str | None = None
-        """Build date given on the command line; wins over NEWSDESK_TODAY and mkdocs.yml."""
-        self._epoch_before: str | None = None
+        """Build date given on the command line (``--today``); wins over mkdocs.yml's."""
         self.problems: tuple[ContentError, ...] = ()
         """Errors of the last load while previewing; the preview keeps the last good content."""
         self.problems_summary = ""
@@ -149,6 +147,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_shutdown(self) -> None:
         gc.unfreeze()
         self.serving = False
+        self.today_override = self.replacing = None  # one command's, not the next one's
         self._sources = self._built = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -179,10 +178,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             locale=self.config.locale,
             site=_site_info(config, self.config.locale),
         )
-        # MkDocs stamps the sitemap and its gzip with the build time: make it the build date,
-        # for this build only.
-        self._epoch_before = os.environ.get(EPOCH)
-        os.environ[EPOCH] = str(int(clock.now.timestamp()))
         return config
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -202,10 +197,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         self._built = (config, site_dir, own)
-        try:
-            self._index(site_dir, own)
-        finally:
-            self._restore_epoch()
+        self._index(site_dir, own)
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
         cache.prune(self.config.cache_max_mb * 1024 * 1024, used_since=self._started)
         if self.serving:
@@ -246,7 +238,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._sources = self._built = None
-        self._restore_epoch()
         self._release_lock()
 
     def _take_lock(self) -> None:
@@ -260,12 +251,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-
-    def _restore_epoch(self) -> None:
-        if self._epoch_before is None:
-            os.environ.pop(EPOCH, None)
-        else:
-            os.environ[EPOCH] = self._epoch_before
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
