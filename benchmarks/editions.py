@@ -13,8 +13,8 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from newsdesk.catalog import load_catalog
-from newsdesk.models import Edition
+from newsdesk.content.catalog import load_catalog
+from newsdesk.content.models import Edition
 from newsdesk.newsletter.render import EditionRenderer
 from newsdesk.newsletter.selection import choose
 

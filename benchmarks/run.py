@@ -234,7 +234,7 @@ def edition_ms(project: Path) -> float:
     code = (
         "import statistics, time\n"
         "from mkdocs.config import load_config\n"
-        "from newsdesk.catalog import load_catalog\n"
+        "from newsdesk.content.catalog import load_catalog\n"
         "from newsdesk.newsletter.render import EditionRenderer\n"
         "from newsdesk.newsletter.selection import choose\n"
         "config = load_config('mkdocs.yml'); plugin = config.plugins['newsdesk']\n"

@@ -15,16 +15,17 @@ from pathlib import Path
 import click
 
 from newsdesk import adapter
-from newsdesk.catalog import load_catalog
-from newsdesk.channels.schedule import next_change
-from newsdesk.errors import ContentErrors
-from newsdesk.lock import one_build_at_a_time
+from newsdesk.build import pipeline
+from newsdesk.build.lock import one_build_at_a_time
+from newsdesk.content.catalog import load_catalog
+from newsdesk.content.errors import ContentErrors
+from newsdesk.content.scaffold import ScaffoldError, write_scaffold
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
-from newsdesk.pages import plan_site
-from newsdesk.scaffold import ScaffoldError, write_scaffold
+from newsdesk.outputs.schedule import next_change
 from newsdesk.settings import Settings
+from newsdesk.site.plan import plan_site
 
 CONFIG_HELP = "The site's configuration file."
 TODAY_HELP = "Build date, YYYY-MM-DD or an ISO date-time (default: mkdocs.yml's, else now)."
@@ -164,7 +165,7 @@ def check(config_file: str, today: str | None) -> None:
     settings = _settings(config, plugin)
     try:
         catalog = load_catalog(settings)
-        plugin.outputs(catalog)  # all a build checks: the editions' quality gate too
+        pipeline.prepare(settings, plugin.mail_settings, catalog)  # the editions' gate too
     except ContentErrors as exc:
         raise _content_errors(exc) from None
     except NewsletterConfigError as exc:
@@ -239,7 +240,7 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
     try:
         catalog = load_catalog(settings)
         mail = plugin.mail_settings()
-        page_urls = plugin.page_urls(catalog, plan_site(catalog, settings))
+        page_urls = pipeline.page_urls(catalog, plan_site(catalog, settings))
         rendered = render_for_proof(catalog, settings, mail, page_urls, edition)
         smtp = smtp_settings(plugin.config.newsletter.smtp, os.environ)
         message = proof_message(rendered, recipients, mail, datetime.now(settings.clock.tz))

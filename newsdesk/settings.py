@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.clock import Clock, make_clock
+from newsdesk.content.clock import Clock, make_clock
 
 
 @dataclass(frozen=True, slots=True)

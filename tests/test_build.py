@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsdesk.pages import page_window
+from newsdesk.site.plan import page_window
 from tests.conftest import Project, make_project, site_files
 
 

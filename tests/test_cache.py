@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import cache as build_cache
+from newsdesk.build import cache as build_cache
 from tests.conftest import Project, site_files
 from tests.test_incremental import build, markdown_entries, sample_project
 

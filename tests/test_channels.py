@@ -14,8 +14,8 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from newsdesk.models import EVENT_KINDS, MODELS, Call, Event
-from newsdesk.states import CallState
+from newsdesk.content.models import EVENT_KINDS, MODELS, Call, Event
+from newsdesk.content.states import CallState
 from tests.conftest import Project, build_sample, sample_catalog
 
 SITE = "https://www.clustercollaboration.eu/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.frontmatter import FrontMatterError, parse_document
+from newsdesk.content.frontmatter import FrontMatterError, parse_document
 
 
 def parse(text: str):

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsdesk.lock import project_lock
+from newsdesk.build.lock import project_lock
 from tests.conftest import REPO, SAMPLE_TODAY, site_files
 from tests.test_incremental import build, sample_project
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.models import MODELS
+from newsdesk.content.models import MODELS
 from tests.conftest import Project
 
 

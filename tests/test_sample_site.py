@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.models import Call, Event, KnowledgeDoc
-from newsdesk.states import CallState, call_status, is_upcoming
+from newsdesk.content.models import Call, Event, KnowledgeDoc
+from newsdesk.content.states import CallState, call_status, is_upcoming
 from tests.conftest import build_sample, sample_catalog, site_files
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import facets
-from newsdesk.models import Event
-from newsdesk.search import IndexedPage, plan_shards
-from newsdesk.states import is_upcoming
+from newsdesk.build.search import IndexedPage, plan_shards
+from newsdesk.content.models import Event
+from newsdesk.content.states import is_upcoming
+from newsdesk.site import facets
 from tests.conftest import AXE, make_project, sample_catalog, serving
 
 PHRASE = "best time for harvest"

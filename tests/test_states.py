@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.clock import make_clock
-from newsdesk.dates import amount_text, range_text
-from newsdesk.models import Call, Event
-from newsdesk.states import CallState, call_status, deadline_state, is_ongoing, is_upcoming
+from newsdesk.content.clock import make_clock
+from newsdesk.content.models import Call, Event
+from newsdesk.content.states import CallState, call_status, deadline_state, is_ongoing, is_upcoming
+from newsdesk.site.formatting import amount_text, range_text
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from newsdesk.cache import MAX_BYTES
+from newsdesk.build.cache import MAX_BYTES
+from newsdesk.build.search import SHARD_PAGES
 from newsdesk.newsletter.config import PLATFORMS, TLS_MODES
-from newsdesk.search import SHARD_PAGES
 
 
 class SocialLinkConfig(Config):

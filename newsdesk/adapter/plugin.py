@@ -1,16 +1,23 @@
-"""The MkDocs plugin: the one place Newsdesk meets MkDocs.
+"""The MkDocs plugin: MkDocs' build calls the phases of Newsdesk's pipeline from its hooks.
 
-Content is loaded and validated before MkDocs cleans ``site/`` (``on_pre_build``), so a
-content error aborts with every problem listed and the previous site untouched. Items
-become pages made in memory from the catalog; listings, archives and tag pages are added
-as generated files; templates get a ready view object per page.
+- ``on_pre_build``: load, plan, outputs and editions (``build.pipeline.prepare``), before
+  MkDocs cleans the site, so a content error aborts with every problem listed and the
+  previous site untouched;
+- ``on_files``, ``on_nav``, ``on_env``: items become pages made in memory from the catalog,
+  listings, archives and tag pages generated files; MkDocs makes the navigation and the
+  theme's templates;
+- ``on_post_build``: every page rendered by one renderer (``render.py``), the outputs and
+  editions written, the search index made (``pipeline.write``, ``pipeline.index``).
+
+MkDocs renders none of the pages itself: its own pages (those in the navigation) are
+marked excluded while its page loop runs (``on_env``) and given back their place before
+Newsdesk renders them (``on_post_build``).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import os
 import pickle
 import posixpath
 import threading
@@ -23,7 +30,7 @@ from pathlib import Path
 from filelock import FileLock
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
-from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.commands.build import _populate_page
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -44,44 +51,38 @@ from newsdesk.adapter.render import (
     site_key,
     write_manifest,
 )
-from newsdesk.cache import CACHE_DIR, BuildCache, digest
-from newsdesk.catalog import (
-    Catalog,
+from newsdesk.build import pipeline
+from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.build.keys import value_key
+from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
+from newsdesk.build.pipeline import Prepared
+from newsdesk.build.search import (
+    SearchIndexError,
+)
+from newsdesk.build.snapshot import Snapshot, changes, snapshot
+from newsdesk.content.catalog import (
     is_published,
-    load_catalog,
-    page_url,
     reload_item,
     with_bodies,
     with_items,
 )
-from newsdesk.channels.files import channel_files
-from newsdesk.channels.schedule import next_change
-from newsdesk.channels.structured import HeadData, item_head, page_head
-from newsdesk.errors import ContentError, ContentErrors
-from newsdesk.lock import acquire, one_build_at_a_time, project_lock
-from newsdesk.models import MODELS, Edition, Item
+from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.frontmatter import Version
+from newsdesk.content.models import MODELS, Edition, Item
+from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.newsletter.config import (
     NewsletterConfigError,
     NewsletterSettings,
     newsletter_settings,
 )
-from newsdesk.newsletter.editions import render_editions
-from newsdesk.newsletter.render import RenderedEdition, write_edition
-from newsdesk.newsletter.selection import EditionContent, choose_all
-from newsdesk.pages import PageSpec, SitePlan, plan_site
-from newsdesk.preview import Snapshot, changes, snapshot
-from newsdesk.sanitize import clean_html
-from newsdesk.search import (
-    BUNDLE,
-    PAGES,
-    IndexedPage,
-    SearchIndexError,
-    index_site,
-    plan_shards,
-)
+from newsdesk.newsletter.render import RenderedEdition
+from newsdesk.newsletter.selection import EditionContent
+from newsdesk.outputs.schedule import next_change
+from newsdesk.outputs.structured import HeadData, item_head, page_head
 from newsdesk.settings import Settings, SiteInfo, build_clock
-from newsdesk.taxonomy import TAXONOMY_FILE
-from newsdesk.views import Presenter
+from newsdesk.site.plan import PageSpec, SitePlan
+from newsdesk.site.sanitize import clean_html
+from newsdesk.site.views import Presenter
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
@@ -104,13 +105,9 @@ class Outputs:
 class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.catalog: Catalog | None = None
-        self.plan: SitePlan | None = None
-        self.editions: tuple[RenderedEdition, ...] = ()
-        self.channels: dict[str, bytes] = {}
-        self.items: dict[str, Item] = {}
-        self.presenter: Presenter | None = None
-        self.chosen: Mapping[str, EditionContent] = {}
+        self.prepared: Prepared | None = None
+        """What the last good build made of the content (the preview keeps showing it
+        while the content has errors)."""
         self.serving = False
         self.today_override: str | None = None
         """Build date given on the command line (``--today``); wins over mkdocs.yml's."""
@@ -121,6 +118,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.nav: Navigation | None = None
         self.env: Environment | None = None
         self.site_key = ""
+        self._nav_key = ""
+        self._nav_pages: list[tuple[File, InclusionLevel]] = []
+        """MkDocs' own pages (those in the navigation), which Newsdesk renders, and where
+        MkDocs had them."""
         self._nav_urls: list[str] = []
         self._partials: dict[tuple[str, str], str] = {}
         """The navigation and tabs of pages outside the navigation, by folder (``_memo``)."""
@@ -187,15 +188,12 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._release_lock()
 
     def _write_own(self, config: MkDocsConfig) -> None:
-        assert self.settings is not None
+        assert self.settings is not None and self.prepared is not None
         site_dir = Path(config.site_dir)
-        own = self._render_own_pages(config, site_dir)
-        for edition in self.editions:
-            write_edition(edition, site_dir)
-        for path, data in self.channels.items():  # the sitemap replaces MkDocs' own
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        for file, inclusion in self._nav_pages:  # MkDocs' page loop is over
+            file.inclusion = inclusion
+        own = self._render_pages(config, site_dir)
+        pipeline.write(site_dir, self.prepared)  # the sitemap replaces MkDocs' own
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
@@ -207,29 +205,33 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The search index, shard by shard, each from the cache unless one of its pages
         changed. While previewing, it is made in the background: the preview reloads at
         once, search follows."""
-        assert self.settings is not None and self.files is not None
-        language = self.settings.locale.split("_")[0]
-        cache = self.settings.project_dir / CACHE_DIR / "search"
-        items = {f.dest_uri: self.items[f.src_uri] for f in self.files if f.src_uri in self.items}
+        assert self.settings is not None and self.files is not None and self.prepared
+        settings, prepared = self.settings, self.prepared
+        cache = settings.project_dir / CACHE_DIR / "search"
+        items = {f.dest_uri: f.src_uri for f in self.files if f.src_uri in prepared.items}
         limit = self.config.search_shard_pages
         if not self.serving:
-            shards = plan_shards(_indexed_pages(site_dir, own, items), limit)
             try:
-                index_site(site_dir, language, shards, cache)
+                pipeline.index(site_dir, settings, prepared, own, items, cache, limit)
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
             return
         generation = self._generation
 
         def index_in_background() -> None:
-            shards = []
             try:
-                shards = plan_shards(_indexed_pages(site_dir, own, items), limit)
-                indexed = index_site(
-                    site_dir, language, shards, cache, lambda: generation == self._generation
+                indexed, shards = pipeline.index(
+                    site_dir,
+                    settings,
+                    prepared,
+                    own,
+                    items,
+                    cache,
+                    limit,
+                    lambda: generation == self._generation,
                 )
                 if generation == self._generation:
-                    log.info(f"search index ready ({indexed} of {len(shards)} shards indexed)")
+                    log.info(f"search index ready ({indexed} of {shards} shards indexed)")
             except (SearchIndexError, OSError) as exc:  # a newer build replaced this site
                 if generation == self._generation:
                     log.warning(f"search index not updated: {exc}")
@@ -263,50 +265,28 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._sources = snapshot(self._roots)
             self._built = None
         try:
-            catalog = load_catalog(self.settings)
-            outputs = self.outputs(catalog)
+            # While previewing, the views of items whose files are as they were carry over.
+            views = self.prepared.presenter if self.serving and self.prepared else None
+            prepared = pipeline.prepare(self.settings, self.mail_settings, views=views)
         except NewsletterConfigError as exc:
             raise Abort(str(exc)) from None
         except ContentErrors as exc:
             for error in exc.errors:
                 log.error(str(error))
-            if not (self.serving and self.catalog):
+            if not (self.serving and self.prepared):
                 raise Abort(exc.summary()) from None
             log.warning(f"{exc.summary()}: the preview shows the last good content")
             self.problems = exc.errors
             self.problems_summary = exc.summary(preview=True)
             return
         self.problems, self.problems_summary = (), ""
-        self._adopt(catalog, outputs)
+        self._adopt(prepared)
 
-    def outputs(self, catalog: Catalog, following: bool = False) -> Outputs:
-        """The site plan, the editions and the channels' files made of ``catalog``;
-        ``following`` the last build's, with what it made that still holds: item views,
-        and editions whose items are the same. Raises ContentErrors (an edition that fails
-        its quality gate) or NewsletterConfigError: what ``check`` reports too."""
+    def _adopt(self, prepared: Prepared) -> None:
         assert self.settings is not None
-        presenter = Presenter(catalog, self.settings, self.presenter if following else None)
-        chosen = choose_all(catalog, self.settings.closing_soon_days)
-        plan = plan_site(catalog, self.settings, chosen, presenter)
-        kept = {}
-        if following:
-            kept = {
-                edition.src_uri: edition
-                for edition in self.editions
-                if chosen[edition.src_uri].same_as(self.chosen.get(edition.src_uri))
-            }
-        editions = self._editions(catalog, plan, chosen, kept)
-        channels = channel_files(catalog, plan, self.settings, presenter)
-        return Outputs(presenter, chosen, plan, editions, channels)
-
-    def _adopt(self, catalog: Catalog, outputs: Outputs) -> None:
-        assert self.settings is not None
-        self.catalog, self.plan, self.editions = catalog, outputs.plan, outputs.editions
-        self.channels = outputs.channels
-        self.items = {item.src_uri: item for item in catalog.items()}
-        self.presenter, self.chosen = outputs.presenter, outputs.chosen
+        self.prepared = prepared
         if self.serving:
-            change = next_change(catalog, self.settings.closing_soon_days)
+            change = next_change(prepared.catalog, self.settings.closing_soon_days)
             self._next_change = change.moment if change else None
 
     def on_serve(
@@ -350,16 +330,18 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         found = changes(self._sources, sources)
         if found.added_or_removed or not self._build_date_holds():
             return False
-        edited = self._edited_items(found.modified)
-        if edited is None:
+        found_items = self._edited_items(found.modified)
+        if found_items is None:
             return False
+        edited, versions = found_items
+        assert self.prepared is not None
+        before = self.prepared.catalog.versions
         bodies_only = all(
-            _same(item.model_copy(update={"body": self.items[src_uri].body}), self.items[src_uri])
-            for src_uri, item in edited.items()
+            versions[src_uri].front_matter == before[src_uri].front_matter for src_uri in edited
         )
         if bodies_only:
-            self._show_bodies(edited)
-        elif not self._show_items(edited):
+            self._show_bodies(edited, versions)
+        elif not self._show_items(edited, versions):
             return False
         self._sources = sources
         _settle()
@@ -377,41 +359,49 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             return True
         return now.date() == then.today and (self._next_change is None or now < self._next_change)
 
-    def _edited_items(self, paths: Sequence[str]) -> dict[str, Item] | None:
-        """The published items at ``paths`` (absolute) read again, those that changed;
-        None unless each path is the file of a published item, not an edition, that is
-        still published, without errors, and one of our pages."""
-        assert self.settings is not None and self.catalog is not None and self.files
-        edited = {}
+    def _edited_items(
+        self, paths: Sequence[str]
+    ) -> tuple[dict[str, Item], dict[str, Version]] | None:
+        """The published items at ``paths`` (absolute) read again, those whose file's text
+        changed, and their versions; None unless each path is the file of a published
+        item, not an edition, that is still published, without errors, and a page of its
+        own."""
+        assert self.settings is not None and self.prepared is not None and self.files
+        catalog = self.prepared.catalog
+        edited, versions = {}, {}
         for path in paths:
             try:
                 src_uri = Path(path).relative_to(self.settings.docs_dir).as_posix()
             except ValueError:  # the configuration or a template
                 return None
-            before = self.items.get(src_uri)
+            before = self.prepared.items.get(src_uri)
             file = self.files.get_file_from_path(src_uri)
             if before is None or isinstance(before, Edition) or not isinstance(file, OwnPage):
                 return None
             try:
-                item = reload_item(self.catalog, self.settings, src_uri)
+                item, version = reload_item(catalog, self.settings, src_uri)
             except ContentErrors:
                 return None
             if not is_published(item, self.settings.clock):
                 return None
-            if not _same(item, before):
-                edited[src_uri] = item
-        return edited
+            if version != catalog.versions[src_uri]:
+                edited[src_uri], versions[src_uri] = item, version
+        return edited, versions
 
-    def _show_bodies(self, edited: dict[str, Item]) -> None:
+    def _show_bodies(self, edited: dict[str, Item], versions: dict[str, Version]) -> None:
         """Put ``edited`` in the catalog and their pages, rendered again, in the site."""
-        assert self._built is not None and self.catalog is not None and self.settings
+        assert self._built is not None and self.prepared is not None and self.settings
         if not edited:
             return
         self._generation += 1
         config, site_dir, own = self._built
-        self.catalog = with_bodies(self.catalog, edited)
-        self.items = {**self.items, **edited}
-        self.presenter = Presenter(self.catalog, self.settings, self.presenter)
+        catalog = with_bodies(self.prepared.catalog, edited, versions)
+        self.prepared = replace(
+            self.prepared,
+            catalog=catalog,
+            items={**self.prepared.items, **edited},
+            presenter=Presenter(catalog, self.settings, self.prepared.presenter),
+        )
         _, records = self._renderer(config).build(self._new_bodies(edited), site_dir)
         own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
         self._built = (config, site_dir, own)
@@ -441,60 +431,54 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         the command changed in it, and what the pages are made of."""
         if not config.config_file_path:
             return None
-        state = (self.settings, self.catalog, self.plan, self.problems, self.problems_summary)
+        assert self.prepared is not None
+        prepared = self.prepared
+        state = (
+            self.settings,
+            prepared.catalog,
+            prepared.plan,
+            self.problems,
+            self.problems_summary,
+        )
         return Recipe(
             config_file=config.config_file_path,
             overrides={name: config[name] for name in _OVERRIDDEN},
             state=pickle.dumps((*state, self.site_key), protocol=pickle.HIGHEST_PROTOCOL),
         )
 
-    def _show_items(self, edited: dict[str, Item]) -> bool:
+    def _show_items(self, edited: dict[str, Item], versions: dict[str, Version]) -> bool:
         """Put ``edited`` in the catalog, remake what is made of it, and write what
-        changed into the site: pages (ours and MkDocs'), editions and channels' files.
-        False, having changed nothing, when the site would gain or lose a page or a file,
-        or the content has an error."""
-        assert self._built is not None and self.catalog is not None and self.files
-        assert self.settings is not None and self.plan is not None
-        catalog = with_items(self.catalog, self.settings, edited)
+        changed into the site: pages, editions and the outputs' files. False, having
+        changed nothing, when the site would gain or lose a page or a file, or the content
+        has an error."""
+        assert self._built is not None and self.prepared is not None and self.files
+        assert self.settings is not None
+        before = self.prepared
+        catalog = with_items(before.catalog, self.settings, edited, versions)
         try:
-            outputs = self.outputs(catalog, following=True)
+            prepared = pipeline.prepare(self.settings, self.mail_settings, catalog, before)
         except ContentErrors:
             return False
-        plan, channels = outputs.plan, outputs.channels
-        if plan.pages.keys() != self.plan.pages.keys() or channels.keys() != self.channels.keys():
+        plan = prepared.plan
+        if (
+            plan.pages.keys() != before.plan.pages.keys()
+            or prepared.files.keys() != before.files.keys()
+        ):
             return False
         self._generation += 1
         config, site_dir, own = self._built
-        before, planned = self.channels, self.plan
-        written = self.editions
-        self._adopt(catalog, outputs)
+        self._adopt(prepared)
         self._new_bodies(edited)
         # A page shows what its spec holds, and an item's page its item too: the others
         # keep their fingerprints.
         pages = [
             file
-            for file in self.files
-            if isinstance(file, OwnPage)
-            and (file.src_uri in edited or plan.get(file.src_uri) != planned.get(file.src_uri))
+            for file in self._own_pages()
+            if file.src_uri in edited or plan.get(file.src_uri) != before.plan.get(file.src_uri)
         ]
         _, records = self._renderer(config).build(pages, site_dir, placed=own)
         own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
-        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        for file in doc_files:  # as MkDocs' build does: every page read, then every page written
-            assert file.page is not None
-            _populate_page(file.page, config, self.files)
-        for file in doc_files:
-            assert file.page is not None
-            # A new file, not the old one rewritten: a search index being made may link it.
-            Path(file.abs_dest_path).unlink(missing_ok=True)
-            excluded = file.inclusion.is_excluded()
-            _build_page(file.page, config, doc_files, self.nav, self.env, excluded=excluded)
-        for edition in outputs.editions:
-            if all(edition is not kept for kept in written):
-                write_edition(edition, site_dir)
-        for path, data in channels.items():
-            if before[path] != data:
-                (site_dir / path).write_bytes(data)
+        pipeline.write(site_dir, prepared, before)
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
         return True
@@ -507,28 +491,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         except NewsletterConfigError as exc:
             raise NewsletterConfigError(f"mkdocs.yml: {exc}") from None
 
-    def page_urls(self, catalog: Catalog, plan: SitePlan) -> list[str]:
-        """The URL of every page the build writes."""
-        return [page_url(src_uri) for src_uri in plan.pages] + [
-            page_url(page.src_uri) for page in catalog.pages
-        ]
-
-    def _editions(
-        self,
-        catalog: Catalog,
-        plan: SitePlan,
-        chosen: Mapping[str, EditionContent],
-        kept: Mapping[str, RenderedEdition],
-    ) -> tuple[RenderedEdition, ...]:
-        assert self.settings is not None
-        if not catalog.collection("newsletters"):
-            return ()
-        mail = self.mail_settings()
-        urls = self.page_urls(catalog, plan)
-        return render_editions(catalog, self.settings, mail, urls, chosen, kept)
-
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.catalog is not None and self.plan is not None
+        assert self.prepared is not None
+        catalog, plan = self.prepared.catalog, self.prepared.plan
         # Items are pages made from the catalog; nothing else in a collection folder is a
         # page (drafts, scheduled items, and while previewing, files with errors).
         for file in list(files):
@@ -537,12 +502,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 collection in MODELS and file.is_documentation_page()
             ):
                 files.remove(file)
-        # Pages in the navigation are MkDocs' to render; the rest are ours (render.py).
-        # Without a nav in mkdocs.yml, MkDocs lists the home page and section listings.
+        # Pages in the navigation are MkDocs' own pages (Newsdesk renders them all the same);
+        # the rest are only Newsdesk's (OwnPage). Without a nav in mkdocs.yml, MkDocs lists
+        # the home page and section listings.
         in_nav = set(_nav_paths(config.nav)) if config.nav else None
-        for item in self.catalog.items():
+        for item in catalog.items():
             files.append(self._generated(config, item.src_uri, item.body, in_nav))
-        for spec in self.plan.pages.values():
+        for spec in plan.pages.values():
             if spec.generated:
                 files.append(self._generated(config, spec.src_uri, "", in_nav))
         self.files = files
@@ -585,15 +551,22 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
         return memo
 
-    def _render_own_pages(self, config: MkDocsConfig, site_dir: Path) -> dict[str, str]:
-        """Every page of ours into ``site_dir``: from the cache where nothing it shows has
-        changed, rendered (on every core) where something has. Returns each page's path in
-        the site and fingerprint."""
+    def _own_pages(self) -> list[File]:
+        """Every page of the site: MkDocs' own (in the navigation), then the others."""
+        assert self.files is not None
+        return [file for file, _ in self._nav_pages] + [
+            file for file in self.files if isinstance(file, OwnPage)
+        ]
+
+    def _render_pages(self, config: MkDocsConfig, site_dir: Path) -> dict[str, str]:
+        """Every page into ``site_dir``: from the site it replaces or the cache where
+        nothing it shows has changed, rendered (on every core) where something has.
+        Returns each page's path in the site and fingerprint."""
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
         self.site_key = site_key(config, Path(__file__).parent.parent)
         renderer = self._renderer(config)
-        pages = [file for file in self.files if isinstance(file, OwnPage)]
+        pages = self._own_pages()
         manifest = None
         previous = None
         if self.replacing is not None:  # the site this build replaces, and its manifest
@@ -610,14 +583,14 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def _fingerprint(self, file: File, markdown_key: str) -> str:
         """A hash of everything the page's HTML depends on (see render.py)."""
-        spec = self.plan.get(file.src_uri) if self.plan else None
+        spec = self.prepared.plan.get(file.src_uri) if self.prepared else None
         head = self._head(file.src_uri, file.url, spec, ("", None))
         return digest(
             self.site_key,
+            self._nav_key,
             file.src_uri,
             markdown_key,
-            repr(spec),
-            repr(head),
+            value_key(spec, head),
             "\n".join(str(error) for error in self.problems),
             self.problems_summary,
         )
@@ -629,12 +602,17 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"theme": theme})])
         env.globals["nd_memo"] = _no_memo  # pages without a context of ours (404.html)
         self.env = env
+        # MkDocs has read its own pages; their titles label the navigation every page shows.
+        self._nav_pages = [(file, file.inclusion) for file in files.documentation_pages()]
+        self._nav_key = digest(*(f"{page.url} {page.title}" for page in self.nav.pages))
+        for file, _ in self._nav_pages:  # so that MkDocs' page loop leaves them to Newsdesk
+            file.inclusion = InclusionLevel.EXCLUDED
         return env
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        spec = self.plan.get(page.file.src_uri) if self.plan else None
+        spec = self.prepared.plan.get(page.file.src_uri) if self.prepared else None
         if spec is not None:
             page.meta["template"] = spec.template
             page.meta["title"] = spec.title
@@ -654,7 +632,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None
-        spec = self.plan.get(page.file.src_uri) if self.plan else None
+        spec = self.prepared.plan.get(page.file.src_uri) if self.prepared else None
         context["view"] = spec.view if spec is not None else None
         context["nd_memo"] = self._memo(page)
         title = str(page.meta.get("title") or page.title or "")
@@ -670,11 +648,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     ) -> HeadData:
         """Sharing tags, JSON-LD and feed links for a page; ``written`` is the title and
         description of a page editors wrote (one without a spec)."""
-        assert self.settings is not None and self.catalog is not None and self.presenter
+        assert self.settings is not None and self.prepared is not None
         site = self.settings.site
-        item = self.items.get(src_uri)
+        item = self.prepared.items.get(src_uri)
         if item is not None:  # made once: for the page's fingerprint, then for the page
-            catalog, presenter = self.catalog, self.presenter
+            catalog, presenter = self.prepared.catalog, self.prepared.presenter
             head = presenter.once("head", item, lambda i: item_head(i, catalog, site, presenter))
         else:
             top = src_uri.split("/", 1)[0]
@@ -698,9 +676,10 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     config = config.plugins.on_config(config)
     settings, catalog, plan, problems, summary, key = pickle.loads(recipe.state)
     plugin.settings, plugin.problems, plugin.problems_summary = settings, problems, summary
-    plugin.catalog, plugin.plan, plugin.site_key = catalog, plan, key
-    plugin.items = {item.src_uri: item for item in catalog.items()}
-    plugin.presenter = Presenter(catalog, settings)
+    plugin.site_key = key
+    items = {item.src_uri: item for item in catalog.items()}
+    # The pages' views are the plan's, as the build that started the worker made them.
+    plugin.prepared = Prepared(catalog, Presenter(catalog, settings), {}, plan, (), {}, items)
     files = get_files(config)
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
@@ -713,6 +692,8 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
         assert file.page is not None
         _populate_page(file.page, config, files)
     config.plugins.on_env(env, config=config, files=files)
+    for file, inclusion in plugin._nav_pages:
+        file.inclusion = inclusion
     return plugin._renderer(config)
 
 
@@ -731,52 +712,12 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
     )
 
 
-def _indexed_pages(
-    site_dir: Path, own: dict[str, str], items: dict[str, Item]
-) -> list[IndexedPage]:
-    """Every page of the site that Pagefind indexes, with its collection and year.
-    ``own`` gives the fingerprint of each page Newsdesk rendered, and ``items`` the item
-    each item page shows; other pages (those MkDocs rendered) are read to see whether
-    they are indexed."""
-    pages = []
-    for folder, subfolders, names in os.walk(site_dir):
-        if folder == str(site_dir) and BUNDLE in subfolders:
-            subfolders.remove(BUNDLE)
-        for name in names:
-            if not name.endswith(".html"):
-                continue
-            path = os.path.join(folder, name)
-            relative = Path(path).relative_to(site_dir).as_posix()
-            item = items.get(relative)
-            fingerprint = own.get(relative)
-            if fingerprint is None:
-                data = Path(path).read_bytes()
-                if b"data-pagefind-body" not in data:
-                    continue
-                fingerprint = digest(data)
-            elif item is None:  # a listing, tag or facet page
-                continue
-            if item is None:
-                pages.append(IndexedPage(relative, PAGES, 0, fingerprint))
-            else:
-                year = item.sort_date.year
-                pages.append(IndexedPage(relative, item.collection, year, fingerprint))
-    return pages
-
-
 def _settle() -> None:
     """After a build while previewing: what it made stays until the next full build, so
     the garbage collector leaves it be. It would otherwise walk every item, page and view
     now and then, a third of a second at 10,000 items, in the middle of an update."""
     gc.collect()
     gc.freeze()
-
-
-def _same(item: Item, other: Item) -> bool:
-    """Equal field by field, time zones included: two date-times at the same instant are
-    equal in Python, but one written with the site's zone and one with a bare offset make
-    different calendars."""
-    return repr(item) == repr(other)
 
 
 def _sources_of(config: MkDocsConfig) -> list[Path]:

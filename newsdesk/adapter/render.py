@@ -1,15 +1,16 @@
-"""Item pages, listings, tag pages and the repository's facet pages, rendered outside
-MkDocs' page loop: only what changed is rendered, Markdown is converted once per body, and
-every core shares the work when there is much of it: worker processes are started afresh
-(``spawn``, the only way on Windows and the default on macOS) and make the renderer again
-from a ``Recipe`` that pickles.
+"""Every page of the site (items, listings, tag and facet pages, and the pages editors
+wrote), rendered outside MkDocs' page loop: only what changed is rendered, Markdown is
+converted once per body, and every core shares the work when there is much of it (worker
+processes are started afresh, with ``spawn``, the only way on Windows and the default on
+macOS, and make the renderer again from a ``Recipe`` that pickles).
 
 Each page has a fingerprint: a hash of everything its HTML depends on (the site's
-configuration and templates, the code, the page's Markdown, its view and head data). A
-finished page is kept in the cache under its fingerprint, so a build renders the pages
-whose fingerprint it has not seen and links the rest into the site. A page is rendered
-with MkDocs' own machinery (plugin events, ``get_context``, the theme's templates), so it
-is byte for byte what MkDocs would write.
+configuration and templates, the code, the libraries' versions, the navigation's titles,
+the page's Markdown, its view and head data). A finished page is kept in the cache under
+its fingerprint; a build links a page from the site it replaces when the last build wrote
+it with the same fingerprint, copies it from the cache when it is there, and renders the
+rest. A page is rendered with MkDocs' own machinery (plugin events, ``get_context``, the
+theme's templates), so it is byte for byte what MkDocs would write.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from newsdesk.cache import BuildCache, digest
+from newsdesk.build.cache import BuildCache, digest
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
@@ -218,7 +219,9 @@ class PageRenderer:
 
     def _render_page(self, job: Job) -> tuple[bool, bytes]:
         config, file = self.config, job.file
-        page = Page(None, file, config)
+        own = isinstance(file, OwnPage)
+        # A page of MkDocs' own is in the navigation already: the same object is rendered.
+        page = file.page if not own and file.page is not None else Page(None, file, config)
         config._current_page = page
         try:
             page = config.plugins.on_pre_page(page, config=config, files=self.files)
@@ -246,7 +249,8 @@ class PageRenderer:
         finally:
             page.active = False
             config._current_page = None
-            file.page = None  # the page's HTML is in the cache; let it go
+            if own:
+                file.page = None  # the page's HTML is in the cache; let it go
 
     def _convert(self, page: Page) -> bool:
         """Markdown to HTML, from the cache when this body was converted before."""

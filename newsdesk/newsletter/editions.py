@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from newsdesk.catalog import Catalog
-from newsdesk.errors import ContentError, ContentErrors
-from newsdesk.models import Edition, Item
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.models import Edition, Item
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.gate import check_edition, produced_paths
 from newsdesk.newsletter.render import EditionRenderer, RenderedEdition

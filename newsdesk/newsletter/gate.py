@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from newsdesk.errors import ContentError
-from newsdesk.frontmatter import Document, KeyPath
-from newsdesk.models import Edition
+from newsdesk.content.errors import ContentError
+from newsdesk.content.frontmatter import Document, KeyPath
+from newsdesk.content.models import Edition
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.render import RenderedEdition

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from newsdesk.catalog import MARKDOWN_SUFFIXES, page_url
+from newsdesk.content.catalog import MARKDOWN_SUFFIXES, page_url
 from newsdesk.newsletter.config import NewsletterSettings
 
 

@@ -25,16 +25,16 @@ from inscriptis.model.config import ParserConfig
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from newsdesk.catalog import Catalog, stored_file_uri
-from newsdesk.dates import day_text, moment_text, range_text
-from newsdesk.models import Call, Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.content.catalog import Catalog, stored_file_uri
+from newsdesk.content.models import Call, Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.content.states import CallState, call_status
 from newsdesk.newsletter.config import NewsletterSettings, SocialLink
 from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.selection import EditionContent
-from newsdesk.sanitize import clean_email_html
 from newsdesk.settings import Settings
-from newsdesk.states import CallState, call_status
-from newsdesk.views import Presenter
+from newsdesk.site.formatting import day_text, moment_text, range_text
+from newsdesk.site.sanitize import clean_email_html
+from newsdesk.site.views import Presenter
 
 EMAIL_TEMPLATES = "templates/email"
 INTRO_EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")

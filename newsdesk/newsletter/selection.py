@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from newsdesk.catalog import Catalog
-from newsdesk.clock import Clock
-from newsdesk.models import Call, Edition, Event, Item, Section
-from newsdesk.states import CallState, call_status, deadline_moment, event_end, event_start
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.clock import Clock
+from newsdesk.content.models import Call, Edition, Event, Item, Section
+from newsdesk.content.states import CallState, call_status, deadline_moment, event_end, event_start
 
 DEFAULT_DAYS = {"since-previous": 31, "upcoming": 90, "open": 90, "recent": 60}
 """How far a rule looks when ``days`` is not given."""
@@ -33,25 +33,17 @@ class EditionContent:
     previous: Edition | None
     lead: Item | None
     sections: tuple[ChosenSection, ...]
+    key: tuple[str, ...] = ()
+    """What the email is made of, as versions: the edition's file, its previous one's, and
+    every item it shows, in order, with the moment its rules were evaluated at."""
     """Every section, in the editor's order; a rule may choose nothing. The lead story is
     not repeated in them."""
 
     def same_as(self, other: EditionContent | None) -> bool:
-        """The same edition showing the very same items: not merely equal ones, since two
-        date-times at one instant are equal however differently their zones print."""
-        return (
-            other is not None
-            and self.edition is other.edition
-            and self.previous is other.previous
-            and self.lead is other.lead
-            and len(self.sections) == len(other.sections)
-            and all(
-                mine.section is theirs.section
-                and len(mine.items) == len(theirs.items)
-                and all(a is b for a, b in zip(mine.items, theirs.items, strict=True))
-                for mine, theirs in zip(self.sections, other.sections, strict=True)
-            )
-        )
+        """The same edition made of the same files' versions, showing the same items: by
+        the files' text, not the items' values, since two date-times at one instant are
+        equal however differently their zones print."""
+        return other is not None and self.key == other.key
 
 
 def edition_clock(edition: Edition, catalog: Catalog) -> Clock:
@@ -131,11 +123,25 @@ def choose(
     lead = _lead(edition, catalog, chosen)
     sections = []
     for section, items in chosen:
-        items = [item for item in items if item is not lead]
+        items = [item for item in items if lead is None or item.src_uri != lead.src_uri]
         if section.limit is not None:
             items = items[: section.limit]
         sections.append(ChosenSection(section, tuple(items)))
-    return EditionContent(edition, clock, previous, lead, tuple(sections))
+    shown = [edition, previous, lead, *(item for s in sections for item in (None, *s.items))]
+    key = (
+        f"{clock.now.isoformat()} {clock.tz.key}",
+        *(_version(item, catalog) for item in shown),
+    )
+    return EditionContent(edition, clock, previous, lead, tuple(sections), key)
+
+
+def _version(item: Item | None, catalog: Catalog) -> str:
+    """An item as its file's version, for an edition's key ("-" marks none, and where a
+    section begins)."""
+    if item is None:
+        return "-"
+    version = catalog.versions.get(item.src_uri)
+    return f"{item.src_uri} {version.text if version else ''}"
 
 
 def _lead(

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.clock import Clock
-from newsdesk.errors import ContentError, ContentErrors
-from newsdesk.frontmatter import Document, FrontMatterError, parse_document
-from newsdesk.links import links_in
-from newsdesk.models import MODELS, Call, Edition, Event, Item, PageMeta
+from newsdesk.content.clock import Clock
+from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
+from newsdesk.content.links import links_in
+from newsdesk.content.models import MODELS, Call, Edition, Event, Item, PageMeta
+from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
+from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
+from newsdesk.content.validation import validate_item, validate_page
 from newsdesk.settings import Settings
-from newsdesk.states import CallStatus, call_status, event_start, is_upcoming
-from newsdesk.taxonomy import Taxonomy, load_taxonomy
-from newsdesk.validation import validate_item, validate_page
 
 KNOWLEDGE_FACET_FOLDERS = (
     "kind",
@@ -73,6 +73,9 @@ class Catalog:
     edition_sources: Mapping[str, Document]
     """Each edition's file as read (published or not), for the lines of its quality gate's
     errors."""
+    versions: Mapping[str, Version]
+    """Every item's file (published or not) as hashes: what is made of an item alone is
+    the same for as long as its version is."""
 
     def items(self) -> Iterator[Item]:
         for items in self.collections.values():
@@ -85,9 +88,11 @@ class Catalog:
         return self.call_states[call.src_uri]
 
 
-def with_bodies(catalog: Catalog, changed: Mapping[str, Item]) -> Catalog:
+def with_bodies(
+    catalog: Catalog, changed: Mapping[str, Item], versions: Mapping[str, Version]
+) -> Catalog:
     """``catalog`` with published items replaced by new ones of the same ``src_uri`` that
-    differ only in their bodies, so they keep their places."""
+    differ only in their bodies, so they keep their places; ``versions`` are theirs."""
 
     def swap(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
         return tuple(changed.get(item.src_uri, item) for item in items)
@@ -98,13 +103,19 @@ def with_bodies(catalog: Catalog, changed: Mapping[str, Item]) -> Catalog:
         by_tag={tag: swap(items) for tag, items in catalog.by_tag.items()},
         upcoming_events=swap(catalog.upcoming_events),
         past_events=swap(catalog.past_events),
+        versions={**catalog.versions, **versions},
     )
 
 
-def with_items(catalog: Catalog, settings: Settings, changed: Mapping[str, Item]) -> Catalog:
+def with_items(
+    catalog: Catalog,
+    settings: Settings,
+    changed: Mapping[str, Item],
+    versions: Mapping[str, Version],
+) -> Catalog:
     """``catalog`` with published items replaced by new ones of the same ``src_uri``, still
     published, in their new places: exactly what ``load_catalog`` would make of the content
-    with those files edited."""
+    with those files edited (``versions`` are theirs)."""
     published = {item.src_uri: changed.get(item.src_uri, item) for item in catalog.items()}
     return _assemble(
         settings,
@@ -114,6 +125,7 @@ def with_items(catalog: Catalog, settings: Settings, changed: Mapping[str, Item]
         catalog.unpublished,
         catalog.files,
         catalog.edition_sources,
+        {**catalog.versions, **versions},
     )
 
 
@@ -123,10 +135,10 @@ def load_catalog(settings: Settings) -> Catalog:
     return loader.load()
 
 
-def reload_item(catalog: Catalog, settings: Settings, src_uri: str) -> Item:
+def reload_item(catalog: Catalog, settings: Settings, src_uri: str) -> tuple[Item, Version]:
     """The published item at ``src_uri`` read again and checked as ``load_catalog`` checks
-    it, against the rest of ``catalog``: for a preview after an edit to that file alone.
-    Raises ContentErrors."""
+    it, against the rest of ``catalog``, with its file's version: for a preview after an
+    edit to that file alone. Raises ContentErrors."""
     return _Loader(settings).reload(catalog, src_uri)
 
 
@@ -172,7 +184,7 @@ class _Loader:
             raise ContentErrors(self.errors)
         return _catalog(self.settings, taxonomy, published, pages, items, static)
 
-    def reload(self, catalog: Catalog, src_uri: str) -> Item:
+    def reload(self, catalog: Catalog, src_uri: str) -> tuple[Item, Version]:
         document = self._read(src_uri)
         static = set(catalog.files)
         item = None
@@ -183,9 +195,9 @@ class _Loader:
             published = {other.src_uri: other for other in catalog.items()}
             known = {*published, *catalog.unpublished, *(page.src_uri for page in catalog.pages)}
             self._check_links(document, known, static, published, src_uri in published)
-        if self.errors or item is None:
+        if self.errors or item is None or document is None:
             raise ContentErrors(self.errors)
-        return item
+        return item, document.version
 
     def _item(
         self, model: type[Item], document: Document, taxonomy: Taxonomy, static: set[str]
@@ -435,7 +447,10 @@ def _catalog(
     unpublished = {i.src_uri: i for i, _ in items if i.src_uri not in published}
     files = {src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)}
     editions = {i.src_uri: d for i, d in items if i.collection == "newsletters"}
-    return _assemble(settings, taxonomy, published, tuple(pages), unpublished, files, editions)
+    versions = {i.src_uri: d.version for i, d in items}
+    return _assemble(
+        settings, taxonomy, published, tuple(pages), unpublished, files, editions, versions
+    )
 
 
 def _assemble(
@@ -446,6 +461,7 @@ def _assemble(
     unpublished: Mapping[str, Item],
     files: Mapping[str, int],
     edition_sources: Mapping[str, Document],
+    versions: Mapping[str, Version],
 ) -> Catalog:
     clock = settings.clock
     grouped: dict[str, list[Item]] = defaultdict(list)
@@ -476,6 +492,7 @@ def _assemble(
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),
         call_states={c.src_uri: call_status(c, clock, settings.closing_soon_days) for c in calls},
         edition_sources=edition_sources,
+        versions=versions,
     )
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, ValidationInfo
 
-from newsdesk.frontmatter import KeyPath
+from newsdesk.content.frontmatter import KeyPath
 
 EVENT_KINDS = ("conference", "matchmaking", "webinar", "workshop", "info-day", "mission", "other")
 KNOWLEDGE_KINDS = ("report", "presentation", "guide", "policy-example", "study", "toolkit")

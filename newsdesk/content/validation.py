@@ -9,10 +9,10 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from newsdesk.errors import ContentError, did_you_mean
-from newsdesk.frontmatter import Document, KeyPath
-from newsdesk.models import FILE_FIELDS, Item
-from newsdesk.taxonomy import Taxonomy
+from newsdesk.content.errors import ContentError, did_you_mean
+from newsdesk.content.frontmatter import Document, KeyPath
+from newsdesk.content.models import FILE_FIELDS, Item
+from newsdesk.content.taxonomy import Taxonomy
 
 
 def validate_item(

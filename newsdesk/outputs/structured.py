@@ -10,11 +10,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from newsdesk.catalog import Catalog, stored_file_uri
-from newsdesk.channels import SiteInfo, published_moment
-from newsdesk.channels.feeds import FeedLink, feed_links
-from newsdesk.models import Event, Interview, Item, KnowledgeDoc, News
-from newsdesk.views import Presenter
+from newsdesk.content.catalog import Catalog, stored_file_uri
+from newsdesk.content.models import Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.outputs import SiteInfo, published_moment
+from newsdesk.outputs.feeds import FeedLink, feed_links
+from newsdesk.site.views import Presenter
 
 SCHEMA = "https://schema.org"
 

@@ -11,15 +11,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from newsdesk import facets
-from newsdesk.catalog import Catalog
-from newsdesk.channels.calendars import calendar_paths, event_ics_path, google_calendar_link
-from newsdesk.channels.feeds import feed_links
-from newsdesk.models import Edition, Event, Item, News
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.models import Edition, Event, Item, News
+from newsdesk.content.states import CallState, deadline_moment
 from newsdesk.newsletter.selection import EditionContent, choose_all
+from newsdesk.outputs.calendars import calendar_paths, event_ics_path, google_calendar_link
+from newsdesk.outputs.feeds import feed_links
 from newsdesk.settings import Settings
-from newsdesk.states import CallState, deadline_moment
-from newsdesk.views import (
+from newsdesk.site import facets
+from newsdesk.site.views import (
     SECTION_TITLES,
     CardGroup,
     HomeSection,

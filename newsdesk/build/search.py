@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -35,7 +35,8 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
-from newsdesk.cache import digest
+from newsdesk.build.cache import digest
+from newsdesk.content.models import Item
 
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"
@@ -202,6 +203,34 @@ def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> No
         raise SearchIndexError(
             f"Pagefind indexed {indexed} of the {len(shard.pages)} pages of shard {shard.name}"
         )
+
+
+def indexed_pages(
+    site_dir: Path, pages: Mapping[str, str], items: Mapping[str, Item]
+) -> list[IndexedPage]:
+    """Every page of the site that Pagefind indexes, with its collection and year.
+    ``pages`` gives the fingerprint of each page the renderer made, and ``items`` the item
+    each item page shows; other pages (the theme's own, such as 404.html) are read to see
+    whether they are indexed."""
+    found = []
+    for folder, subfolders, names in os.walk(site_dir):
+        if folder == str(site_dir) and BUNDLE in subfolders:
+            subfolders.remove(BUNDLE)
+        for name in names:
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(folder, name)
+            relative = Path(path).relative_to(site_dir).as_posix()
+            item = items.get(relative)
+            fingerprint = pages.get(relative)
+            if item is not None and fingerprint is not None:
+                year = item.sort_date.year
+                found.append(IndexedPage(relative, item.collection, year, fingerprint))
+                continue
+            data = Path(path).read_bytes()
+            if b"data-pagefind-body" in data:  # a plain page; not a listing, tag or facet page
+                found.append(IndexedPage(relative, PAGES, 0, fingerprint or digest(data)))
+    return found
 
 
 def _glob_literal(path: str) -> str:

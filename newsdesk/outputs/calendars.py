@@ -17,19 +17,16 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from newsdesk.catalog import Catalog
-from newsdesk.channels import SiteInfo
-from newsdesk.models import EVENT_KINDS, Call, Event
-from newsdesk.states import CallState
-from newsdesk.views import Presenter
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.models import EVENT_KINDS, Call, Event
+from newsdesk.content.states import CallState
+from newsdesk.outputs import SiteInfo
+from newsdesk.site.views import Presenter
 
 DEADLINE_BLOCK = timedelta(minutes=30)
 """A deadline at a time shows as the half hour before it."""
 DEFAULT_LENGTH = timedelta(hours=1)
 """Google Calendar needs an end: an event written without one gets an hour."""
-_MADE: dict[tuple[str, SiteInfo, datetime, str | None], bytes] = {}
-"""Each event's own calendar from the last build of this process, by all it depends on:
-the preview's builds make only those of events that changed."""
 
 
 def event_ics_path(event: Event) -> str:
@@ -64,19 +61,12 @@ def calendars(
     stamp = catalog.clock.now.astimezone(UTC)
     events = [e for e in catalog.collection("events") if isinstance(e, Event)]
 
-    def own(event: Event) -> tuple[tuple[str, SiteInfo, datetime, str | None], bytes]:
+    def own(event: Event) -> bytes:
         place = presenter.place(event)
-        key = (repr(event), site, stamp, place)  # repr: time zones count, not just instants
-        file = _MADE.get(key) or _calendar(event.title, [_event(event, site, stamp, place)], site)
-        return key, file
+        return _calendar(event.title, [_event(event, site, stamp, place)], site)
 
-    made = {}
-    for event in events:
-        key, file = presenter.once("calendar", event, own)
-        made[key] = file
-        yield event_ics_path(event), file
-    _MADE.clear()
-    _MADE.update(made)
+    for event in events:  # made once per version of the event's file
+        yield event_ics_path(event), presenter.once("calendar", event, own)
     upcoming = catalog.upcoming_events
     yield (
         "calendars/events.ics",

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
-from newsdesk.catalog import Catalog
-from newsdesk.channels import SiteInfo, published_moment
-from newsdesk.models import MODELS, Item
-from newsdesk.views import SECTION_TITLES
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.models import MODELS, Item
+from newsdesk.outputs import SiteInfo, published_moment
+from newsdesk.site.views import SECTION_TITLES
 
 FEED_SIZE = 50
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from newsdesk.clock import Clock
-from newsdesk.models import Call, Event, Item
+from newsdesk.content.clock import Clock
+from newsdesk.content.models import Call, Event, Item
 from newsdesk.settings import SiteInfo
 
 __all__ = ["SiteInfo", "published_moment"]

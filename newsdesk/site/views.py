@@ -13,19 +13,26 @@ from functools import singledispatch
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from newsdesk.catalog import Catalog, stored_file_uri
-from newsdesk.dates import amount_text, day_text, file_text, moment_text, range_text
-from newsdesk.facets import (
+from newsdesk.content.catalog import Catalog, stored_file_uri
+from newsdesk.content.frontmatter import Version
+from newsdesk.content.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.content.states import (
+    CallState,
+    DeadlineState,
+    deadline_state,
+    is_ongoing,
+    is_upcoming,
+)
+from newsdesk.content.taxonomy import FACET_TITLES
+from newsdesk.settings import Settings
+from newsdesk.site.facets import (
     EVENT_KIND_LABELS,
     KNOWLEDGE_KIND_LABELS,
     FacetPanel,
     every_word,
     search_filters,
 )
-from newsdesk.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
-from newsdesk.settings import Settings
-from newsdesk.states import CallState, DeadlineState, deadline_state, is_ongoing, is_upcoming
-from newsdesk.taxonomy import FACET_TITLES
+from newsdesk.site.formatting import amount_text, day_text, file_text, moment_text, range_text
 
 T = TypeVar("T")
 
@@ -188,8 +195,9 @@ class Presenter:
 
     Each item's card and page view are made once: an item shows on its listing, its tag
     pages, the home page and editions. A view depends on the item alone, given the
-    catalog's clock, taxonomy and stored files, so a presenter for a catalog that differs
-    from the ``previous`` one's in some items only keeps the views of the others."""
+    catalog's clock, taxonomy and stored files, and the item on its file's text: a
+    presenter for a catalog with the same settings as the ``previous`` one's keeps the
+    views of every item whose file's version is the same."""
 
     def __init__(
         self, catalog: Catalog, settings: Settings, previous: Presenter | None = None
@@ -198,18 +206,21 @@ class Presenter:
         self.settings = settings
         self.clock = catalog.clock
         self.locale = settings.locale
-        self._made: dict[tuple[str, int], tuple[Item, Any]] = {}
-        """(kind of view, ``id`` of the item) → the item and its view."""
+        self._made: dict[tuple[str, str], tuple[Version, Any]] = {}
+        """(kind of view, the item's ``src_uri``) → the version of its file and its view."""
         if previous is not None and _same_setting(previous, self):
             self._made = previous._made
 
     def once(self, kind: str, item: Item, make: Callable[[Item], T]) -> T:
-        """``make(item)``, made once per item (``kind`` tells views of one item apart)."""
-        made = self._made.get((kind, id(item)))
-        if made is not None and made[0] is item:
+        """``make(item)``, made once per version of the item's file (``kind`` tells views
+        of one item apart)."""
+        version = self.catalog.versions.get(item.src_uri)
+        made = self._made.get((kind, item.src_uri))
+        if made is not None and version is not None and made[0] == version:
             return made[1]
         view = make(item)
-        self._made[(kind, id(item))] = (item, view)
+        if version is not None:
+            self._made[(kind, item.src_uri)] = (version, view)
         return view
 
     def cards(self, items: Iterable[Item]) -> tuple[Card, ...]:
@@ -354,10 +365,10 @@ def _same_setting(one: Presenter, other: Presenter) -> bool:
     with the same clock, taxonomy and stored files."""
     a, b = one.catalog, other.catalog
     return (
-        one.settings is other.settings
-        and a.clock is b.clock
-        and a.taxonomy is b.taxonomy
-        and a.files is b.files
+        one.settings == other.settings
+        and a.clock == b.clock
+        and a.taxonomy == b.taxonomy
+        and a.files == b.files
     )
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.catalog import Catalog
-from newsdesk.models import Call, Event, Item
-from newsdesk.states import deadline_moment, event_end, event_start, opens_moment
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.models import Call, Event, Item
+from newsdesk.content.states import deadline_moment, event_end, event_start, opens_moment
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from newsdesk.frontmatter import Document
+from newsdesk.content.frontmatter import Document
 
 _INLINE = re.compile(r"(!?)\[[^\]]*\]\(\s*(?:<([^>]*)>|([^\s)]+))")
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?:<([^>]*)>|(\S+))")

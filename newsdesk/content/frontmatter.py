@@ -7,13 +7,14 @@ later checks (types, vocabulary, references) can name the offending line.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from newsdesk.errors import ContentError
+from newsdesk.content.errors import ContentError
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in the front matter: ``("deadlines", 1, "date")``."""
@@ -44,6 +45,21 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """A content file's text and its front matter, as hashes."""
+
+    text: str
+    front_matter: str
+
+    @classmethod
+    def of(cls, text: str, front_matter: str) -> Version:
+        def sha(part: str) -> str:
+            return hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()
+
+        return cls(sha(text), sha(front_matter))
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A content file as read from disk: front matter, where each key was, and the body."""
 
@@ -56,6 +72,8 @@ class Document:
     body: str
     body_line: int
     """File line on which the body starts."""
+    version: Version = field(default_factory=lambda: Version("", ""))
+    """What the file's text is, as hashes: what is made of it changes only when they do."""
 
     def line_of(self, path: KeyPath) -> int:
         """The file line of a value, or of its closest enclosing value."""
@@ -78,7 +96,7 @@ def parse_document(text: str, src_uri: str, display_path: str) -> Document:
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     opening = _FENCE.match(text)
     if not opening:
-        return Document(src_uri, display_path, {}, {(): 1}, text, 1)
+        return Document(src_uri, display_path, {}, {(): 1}, text, 1, Version.of(text, ""))
     closing = _CLOSE.search(text, opening.end())
     if not closing:
         raise FrontMatterError(
@@ -89,7 +107,8 @@ def parse_document(text: str, src_uri: str, display_path: str) -> Document:
     body = "" if body_start < 0 else text[body_start + 1 :]
     body_line = text.count("\n", 0, closing.end()) + 2
     meta, lines = _load_yaml(yaml_text, display_path, first_line=2)
-    return Document(src_uri, display_path, meta, lines, body, body_line)
+    version = Version.of(text, yaml_text)
+    return Document(src_uri, display_path, meta, lines, body, body_line, version)
 
 
 def parse_yaml_file(text: str, display_path: str) -> tuple[dict[str, Any], dict[KeyPath, int]]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from newsdesk.catalog import Catalog, page_url
-from newsdesk.channels.calendars import calendars
-from newsdesk.channels.feeds import feeds
-from newsdesk.channels.schedule import build_record, next_change
-from newsdesk.channels.sitemap import last_changes, robots, sitemap
-from newsdesk.pages import SitePlan
+from newsdesk.content.catalog import Catalog, page_url
+from newsdesk.outputs.calendars import calendars
+from newsdesk.outputs.feeds import feeds
+from newsdesk.outputs.schedule import build_record, next_change
+from newsdesk.outputs.sitemap import last_changes, robots, sitemap
 from newsdesk.settings import Settings
-from newsdesk.views import Presenter
+from newsdesk.site.plan import SitePlan
+from newsdesk.site.views import Presenter
 
 
 def channel_files(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from newsdesk.clock import Clock
-from newsdesk.models import Call, Deadline, Event
+from newsdesk.content.clock import Clock
+from newsdesk.content.models import Call, Deadline, Event
 
 
 class CallState(Enum):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsdesk.catalog import KNOWLEDGE_FACET_FOLDERS, Catalog
-from newsdesk.models import Call, Event, Item, KnowledgeDoc
-from newsdesk.states import CallState, is_upcoming
-from newsdesk.taxonomy import FACET_TITLES
+from newsdesk.content.catalog import KNOWLEDGE_FACET_FOLDERS, Catalog
+from newsdesk.content.models import Call, Event, Item, KnowledgeDoc
+from newsdesk.content.states import CallState, is_upcoming
+from newsdesk.content.taxonomy import FACET_TITLES
 
 KNOWLEDGE_FACETS = KNOWLEDGE_FACET_FOLDERS
 FACETS: dict[str, tuple[str, ...]] = {

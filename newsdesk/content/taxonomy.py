@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.errors import ContentError
-from newsdesk.frontmatter import FrontMatterError, parse_yaml_file
+from newsdesk.content.errors import ContentError
+from newsdesk.content.frontmatter import FrontMatterError, parse_yaml_file
 
 VOCABULARIES: dict[str, str] = {
     "tags": "tag",

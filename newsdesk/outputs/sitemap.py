@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from newsdesk.catalog import Catalog
-from newsdesk.channels import SiteInfo, published_moment
-from newsdesk.channels.schedule import state_changes
-from newsdesk.models import Item
-from newsdesk.views import HomeView, ListingView, Presenter
+from newsdesk.content.catalog import Catalog
+from newsdesk.content.models import Item
+from newsdesk.outputs import SiteInfo, published_moment
+from newsdesk.outputs.schedule import state_changes
+from newsdesk.site.views import HomeView, ListingView, Presenter
 
 NOT_LISTED = ("search/",)
 

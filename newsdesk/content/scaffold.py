@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 from slugify import slugify
 
-from newsdesk.catalog import RESERVED_SLUGS
-from newsdesk.models import MODELS
+from newsdesk.content.catalog import RESERVED_SLUGS
+from newsdesk.content.models import MODELS
 from newsdesk.settings import Settings
 
 SCAFFOLDS = "templates/new"

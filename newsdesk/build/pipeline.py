@@ -1,0 +1,127 @@
+"""The build, phase by phase, in the order it runs:
+
+1. **load**: the catalog, every file read and checked once (``content.catalog``);
+2. **plan**: every page at its address with its view (``site.plan``);
+3. **outputs**: feeds, calendars, structured data, the sitemap (``outputs``);
+4. **editions**: each edition's email, text and message, past its quality gate
+   (``newsletter``);
+5. **render**: every page, through the adapter's renderer (MkDocs' Markdown setup and
+   Material's templates), each kept in the cache under its fingerprint;
+6. **write**: the editions and the outputs' files into the site;
+7. **search**: the Pagefind index over the rendered pages, in shards.
+
+``prepare`` runs phases 1–4, which need nothing but the content and the settings, and is
+all that ``check`` runs; the adapter's plugin calls it before MkDocs touches the site, so
+an error leaves the previous site as it was, then ``write`` and ``index`` once the pages
+are rendered. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsdesk.build.search import index_site, indexed_pages, plan_shards
+from newsdesk.content.catalog import Catalog, load_catalog, page_url
+from newsdesk.content.models import Item
+from newsdesk.newsletter.config import NewsletterSettings
+from newsdesk.newsletter.editions import render_editions
+from newsdesk.newsletter.render import RenderedEdition, write_edition
+from newsdesk.newsletter.selection import EditionContent, choose_all
+from newsdesk.outputs.files import channel_files
+from newsdesk.settings import Settings
+from newsdesk.site.plan import SitePlan, plan_site
+from newsdesk.site.views import Presenter
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What a build makes of the content before it renders a page."""
+
+    catalog: Catalog
+    presenter: Presenter
+    chosen: Mapping[str, EditionContent]
+    """Each edition's items, chosen once for its web page and its email."""
+    plan: SitePlan
+    editions: tuple[RenderedEdition, ...]
+    files: dict[str, bytes]
+    """The outputs' files by path in the site: feeds, calendars, sitemap, robots.txt…"""
+    items: Mapping[str, Item]
+    """Every published item by ``src_uri``."""
+
+
+def prepare(
+    settings: Settings,
+    mail: Callable[[], NewsletterSettings],
+    catalog: Catalog | None = None,
+    previous: Prepared | None = None,
+    views: Presenter | None = None,
+) -> Prepared:
+    """Load (unless ``catalog`` is given), plan, and make the outputs and editions. With
+    ``previous`` (made of the same configuration and templates), what it made that still
+    holds is kept: item views, and editions made of the same files' versions. With only
+    ``views``, the views of items whose files are as they were. Raises ContentErrors for
+    the content (an edition that fails its quality gate among them), NewsletterConfigError
+    for the newsletter's settings."""
+    catalog = catalog if catalog is not None else load_catalog(settings)
+    presenter = Presenter(catalog, settings, previous.presenter if previous else views)
+    chosen = choose_all(catalog, settings.closing_soon_days)
+    plan = plan_site(catalog, settings, chosen, presenter)
+    editions: tuple[RenderedEdition, ...] = ()
+    if catalog.collection("newsletters"):
+        kept = {}
+        if previous is not None:
+            kept = {
+                edition.src_uri: edition
+                for edition in previous.editions
+                if chosen[edition.src_uri].same_as(previous.chosen.get(edition.src_uri))
+            }
+        urls = page_urls(catalog, plan)
+        editions = render_editions(catalog, settings, mail(), urls, chosen, kept)
+    files = channel_files(catalog, plan, settings, presenter)
+    items = {item.src_uri: item for item in catalog.items()}
+    return Prepared(catalog, presenter, chosen, plan, editions, files, items)
+
+
+def page_urls(catalog: Catalog, plan: SitePlan) -> list[str]:
+    """The URL of every page the build writes."""
+    return [page_url(src_uri) for src_uri in plan.pages] + [
+        page_url(page.src_uri) for page in catalog.pages
+    ]
+
+
+def write(site_dir: Path, prepared: Prepared, before: Prepared | None = None) -> None:
+    """The editions and the outputs' files into ``site_dir``; with ``before`` (what the
+    site holds now), only those that changed."""
+    written = {edition.src_uri: edition for edition in before.editions} if before else {}
+    for edition in prepared.editions:
+        old = written.get(edition.src_uri)
+        files = (edition.html, edition.text, edition.eml)
+        if old is None or (old.html, old.text, old.eml) != files:
+            write_edition(edition, site_dir)
+    for path, data in prepared.files.items():
+        if before is not None and before.files.get(path) == data:
+            continue
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def index(
+    site_dir: Path,
+    settings: Settings,
+    prepared: Prepared,
+    pages: Mapping[str, str],
+    item_pages: Mapping[str, str],
+    cache: Path,
+    shard_pages: int,
+    wanted: Callable[[], bool] = lambda: True,
+) -> tuple[int, int]:
+    """The search index of ``site_dir``. ``pages`` gives the fingerprint of every page
+    the renderer made, by its path in the site, and ``item_pages`` the ``src_uri`` of the
+    item each item page shows. Returns how many shards were indexed, of how many."""
+    items = {dest_uri: prepared.items[src_uri] for dest_uri, src_uri in item_pages.items()}
+    shards = plan_shards(indexed_pages(site_dir, pages, items), shard_pages)
+    language = settings.locale.split("_")[0]
+    return index_site(site_dir, language, shards, cache, wanted), len(shards)
