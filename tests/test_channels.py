@@ -14,8 +14,9 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from newsdesk.content.models import EVENT_KINDS, MODELS, Call, Event
+from newsdesk.content.models import MODELS, Call, Event
 from newsdesk.content.states import CallState
+from newsdesk.content.vocabulary import EVENT_KIND_KEYS as EVENT_KINDS
 from tests.conftest import Project, build_sample, sample_catalog
 
 SITE = "https://www.clustercollaboration.eu/"

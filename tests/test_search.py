@@ -12,7 +12,7 @@ import pytest
 from newsdesk.build.search import IndexedPage, plan_shards
 from newsdesk.content.models import Event
 from newsdesk.content.states import is_upcoming
-from newsdesk.site import facets
+from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment
 from tests.conftest import AXE, make_project, sample_catalog, serving
 
 PHRASE = "best time for harvest"
@@ -40,7 +40,7 @@ def _expected(collection: str, selection: dict[str, list[str]], keep=lambda item
     own choice)."""
     items = [item for item in sample_catalog().collection(collection) if keep(item)]
     names = {
-        "knowledge": facets.KNOWLEDGE_FACETS,
+        "knowledge": KNOWLEDGE_FACETS,
         "events": ("kind", "countries", "tags"),
     }[collection]
 
@@ -276,8 +276,8 @@ def test_repository_filters_are_links_to_a_page_per_value(sample_site: Path):
     page = (sample_site / "knowledge/kind/report/index.html").read_text()
     shown = re.findall(r'class="nd-card__title"><a href="[^"]*">([^<]*)</a>', page)
     assert sorted(shown) == sorted(title.replace("&", "&amp;") for title in reports)
-    for facet in facets.KNOWLEDGE_FACETS:
-        assert (sample_site / "knowledge" / facets.SEGMENTS[facet] / "index.html").exists()
+    for facet in KNOWLEDGE_FACETS:
+        assert (sample_site / "knowledge" / segment(facet) / "index.html").exists()
     regional = (sample_site / "knowledge/territorial-validity/regional/index.html").read_text()
     assert "Territorial validity: Regional" in regional
 

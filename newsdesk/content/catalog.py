@@ -24,24 +24,13 @@ from newsdesk.content.models import MODELS, Call, Edition, Event, Item, PageMeta
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.content.validation import validate_item, validate_page
+from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment
 from newsdesk.settings import Settings
 
-KNOWLEDGE_FACET_FOLDERS = (
-    "kind",
-    "territorial_validity",
-    "strategic_challenges",
-    "thematic_priorities",
-    "support_types",
-    "typology",
-    "countries",
-    "language",
-    "year",
-)
-"""The knowledge repository's pages per facet value live in these folders (with hyphens)."""
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"index", "readme", "page", "past", "closed", "feed", "tag", "tags"})
-RESERVED_KNOWLEDGE_SLUGS = frozenset(f.replace("_", "-") for f in KNOWLEDGE_FACET_FOLDERS)
+RESERVED_KNOWLEDGE_SLUGS = frozenset(segment(facet) for facet in KNOWLEDGE_FACETS)
 """Folders of the knowledge repository's pages per facet value (``/knowledge/kind/``)."""
 GENERATED_FOLDERS = frozenset({*MODELS, "tags", "search", "pagefind"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""

@@ -17,10 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, ValidationInfo
 
 from newsdesk.content.frontmatter import KeyPath
-
-EVENT_KINDS = ("conference", "matchmaking", "webinar", "workshop", "info-day", "mission", "other")
-KNOWLEDGE_KINDS = ("report", "presentation", "guide", "policy-example", "study", "toolkit")
-
+from newsdesk.content.vocabulary import EVENT_KIND_KEYS, KNOWLEDGE_KIND_KEYS, TAXONOMY_FACETS
 
 # -- field types -------------------------------------------------------------------------
 
@@ -242,7 +239,7 @@ class Event(Item):
     collection = "events"
     label = "Event"
     vocabulary_fields = {"tags": "tags", "location.country": "countries"}
-    kind: Literal[EVENT_KINDS]  # type: ignore[valid-type]
+    kind: Literal[EVENT_KIND_KEYS]  # type: ignore[valid-type]
     start: Moment
     date: Day | None = None
     """When the event was announced: what feeds date it by."""
@@ -325,16 +322,11 @@ class KnowledgeDoc(Item):
     label = "Knowledge"
     vocabulary_fields = {
         "tags": "tags",
-        "territorial_validity": "territorial_validity",
-        "strategic_challenges": "strategic_challenges",
-        "thematic_priorities": "thematic_priorities",
-        "support_types": "support_types",
-        "typology": "typology",
-        "countries": "countries",
+        **{facet: facet for facet in TAXONOMY_FACETS},  # each the name of its vocabulary
         "language": "languages",
     }
     date: Day
-    kind: Literal[KNOWLEDGE_KINDS]  # type: ignore[valid-type]
+    kind: Literal[KNOWLEDGE_KIND_KEYS]  # type: ignore[valid-type]
     authors: Terms = ()
     organisation: Text | None = None
     file: StoredFile | None = None

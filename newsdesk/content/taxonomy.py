@@ -35,15 +35,6 @@ KEY_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
 """Keys become URLs and identifiers: tags and facet values are slugs; these have their own."""
 _SLUG_SHAPE = (_SLUG, "lower-case letters, digits and single hyphens, like green-transition")
 
-FACET_TITLES: dict[str, str] = {
-    "territorial_validity": "Territorial validity",
-    "strategic_challenges": "Strategic challenges",
-    "thematic_priorities": "Thematic priorities",
-    "support_types": "Type of cluster support",
-    "typology": "Typology",
-    "countries": "Countries",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:

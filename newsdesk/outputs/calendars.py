@@ -18,8 +18,9 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from newsdesk.content.catalog import Catalog
-from newsdesk.content.models import EVENT_KINDS, Call, Event
+from newsdesk.content.models import Call, Event
 from newsdesk.content.states import CallState
+from newsdesk.content.vocabulary import EVENT_KINDS
 from newsdesk.outputs import SiteInfo
 from newsdesk.site.views import Presenter
 
@@ -38,20 +39,9 @@ def calendar_paths() -> list[tuple[str, str]]:
     empty or not, so a subscription never breaks."""
     return [
         ("All upcoming events", "calendars/events.ics"),
-        *((KIND_TITLES[k], f"calendars/events-{k}.ics") for k in EVENT_KINDS),
+        *((kind.plural, f"calendars/events-{kind.key}.ics") for kind in EVENT_KINDS),
         ("Deadlines of open calls", "calendars/deadlines.ics"),
     ]
-
-
-KIND_TITLES = {
-    "conference": "Conferences",
-    "matchmaking": "Matchmaking events",
-    "webinar": "Webinars",
-    "workshop": "Workshops",
-    "info-day": "Info days",
-    "mission": "Missions",
-    "other": "Other events",
-}
 
 
 def calendars(
@@ -78,10 +68,14 @@ def calendars(
     )
     for kind in EVENT_KINDS:
         yield (
-            f"calendars/events-{kind}.ics",
+            f"calendars/events-{kind.key}.ics",
             _calendar(
-                f"{site.name}: {KIND_TITLES[kind].lower()}",
-                (_event(e, site, stamp, presenter.place(e)) for e in upcoming if e.kind == kind),
+                f"{site.name}: {kind.plural.lower()}",
+                (
+                    _event(e, site, stamp, presenter.place(e))
+                    for e in upcoming
+                    if e.kind == kind.key
+                ),
                 site,
             ),
         )

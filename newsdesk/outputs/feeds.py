@@ -13,8 +13,8 @@ from feedgen.feed import FeedGenerator
 
 from newsdesk.content.catalog import Catalog
 from newsdesk.content.models import MODELS, Item
+from newsdesk.content.vocabulary import SECTION_TITLES
 from newsdesk.outputs import SiteInfo, published_moment
-from newsdesk.site.views import SECTION_TITLES
 
 FEED_SIZE = 50
 

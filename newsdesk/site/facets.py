@@ -11,49 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsdesk.content.catalog import KNOWLEDGE_FACET_FOLDERS, Catalog
+from newsdesk.content.catalog import Catalog
 from newsdesk.content.models import Call, Event, Item, KnowledgeDoc
 from newsdesk.content.states import CallState, is_upcoming
-from newsdesk.content.taxonomy import FACET_TITLES
-
-KNOWLEDGE_FACETS = KNOWLEDGE_FACET_FOLDERS
-FACETS: dict[str, tuple[str, ...]] = {
-    "news": ("tags", "year"),
-    "events": ("kind", "countries", "tags"),
-    "calls": ("state", "tags"),
-    "knowledge": KNOWLEDGE_FACETS,
-}
-"""Collection → the facets its listing filters by, in panel order. Each is a field the
-collection has: news has no kind or country, calls no country, so they are not offered."""
-
-TITLES = {
-    **FACET_TITLES,
-    "kind": "Kind",
-    "tags": "Topic",
-    "language": "Language",
-    "year": "Year",
-    "state": "Status",
-}
-SEGMENTS = {facet: facet.replace("_", "-") for facet in KNOWLEDGE_FACETS}
-"""Facet → its folder in the knowledge repository's static pages (``/knowledge/kind/``)."""
-
-EVENT_KIND_LABELS = {
-    "conference": "Conference",
-    "matchmaking": "Matchmaking event",
-    "webinar": "Webinar",
-    "workshop": "Workshop",
-    "info-day": "Info day",
-    "mission": "Mission",
-    "other": "Event",
-}
-KNOWLEDGE_KIND_LABELS = {
-    "report": "Report",
-    "presentation": "Presentation",
-    "guide": "Guide",
-    "policy-example": "Policy example",
-    "study": "Study",
-    "toolkit": "Toolkit",
-}
+from newsdesk.content.vocabulary import (
+    COLLECTION_FACETS,
+    FACET_TITLES,
+    KIND_LABELS,
+    segment,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +72,7 @@ def values(item: Item, facet: str, catalog: Catalog) -> tuple[str, ...]:
 def label(facet: str, key: str, catalog: Catalog, collection: str) -> str:
     taxonomy = catalog.taxonomy
     if facet == "kind":
-        labels = EVENT_KIND_LABELS if collection == "events" else KNOWLEDGE_KIND_LABELS
-        return labels.get(key, key)
+        return KIND_LABELS.get(collection, {}).get(key, key)
     if facet == "state":
         return CallState(key).label
     if facet == "year":
@@ -129,7 +94,7 @@ def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
     found = [("collection", item.collection), ("sort_year", str(item.sort_date.year))]
     if isinstance(item, Event):
         found.append(("timing", "upcoming" if is_upcoming(item, catalog.clock) else "past"))
-    for facet in FACETS.get(item.collection, ()):
+    for facet in COLLECTION_FACETS.get(item.collection, ()):
         found.extend((facet, key) for key in values(item, facet, catalog))
     return tuple(found)
 
@@ -144,7 +109,7 @@ def panel(
     """The filter panel of a listing of ``items``, with each value's count among them."""
     items = list(items)
     facets = []
-    for name in FACETS[collection]:
+    for name in COLLECTION_FACETS[collection]:
         counts: dict[str, int] = {}
         for item in items:
             for key in values(item, name, catalog):
@@ -164,9 +129,9 @@ def panel(
             for key in order
         )
         if facet_values:
-            facets.append(Facet(name, TITLES[name], facet_values))
+            facets.append(Facet(name, FACET_TITLES[name], facet_values))
     return FacetPanel(fixed, tuple(facets), every_word(collection), page_size)
 
 
 def static_url(facet: str, key: str) -> str:
-    return f"knowledge/{SEGMENTS[facet]}/{key}/"
+    return f"knowledge/{segment(facet)}/{key}/"

@@ -14,13 +14,13 @@ from urllib.parse import urlencode
 from newsdesk.content.catalog import Catalog
 from newsdesk.content.models import Edition, Event, Item, News
 from newsdesk.content.states import CallState, deadline_moment
+from newsdesk.content.vocabulary import SECTION_TITLES, segment
 from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.outputs.calendars import calendar_paths, event_ics_path, google_calendar_link
 from newsdesk.outputs.feeds import feed_links
 from newsdesk.settings import Settings
 from newsdesk.site import facets
 from newsdesk.site.views import (
-    SECTION_TITLES,
     CardGroup,
     HomeSection,
     HomeView,
@@ -393,9 +393,9 @@ def _knowledge_facet_pages(
     panel = facets.panel("knowledge", documents, catalog, ())
     back = Link("Knowledge repository", "knowledge/")
     for facet in panel.facets:
-        segment = facets.SEGMENTS[facet.name]
+        folder = segment(facet.name)
         yield PageSpec(
-            f"knowledge/{segment}/index.md",
+            f"knowledge/{folder}/index.md",
             f"Knowledge repository by {facet.title.lower()}",
             "newsdesk/tags.html",
             TagIndexView(
@@ -407,14 +407,14 @@ def _knowledge_facet_pages(
         for value in facet.values:
             chosen = [d for d in documents if value.key in facets.values(d, facet.name, catalog)]
             yield from _paginate(
-                f"knowledge/{segment}/{value.key}",
+                f"knowledge/{folder}/{value.key}",
                 f"{facet.title}: {value.label}",
                 f"Documents in the knowledge repository with {facet.title.lower()} "
                 f"“{value.label}”, newest first.",
                 chosen,
                 settings.page_size,
                 presenter,
-                (back, Link(f"By {facet.title.lower()}", f"knowledge/{segment}/")),
+                (back, Link(f"By {facet.title.lower()}", f"knowledge/{folder}/")),
                 "No documents.",
             )
 

@@ -23,11 +23,9 @@ from newsdesk.content.states import (
     is_ongoing,
     is_upcoming,
 )
-from newsdesk.content.taxonomy import FACET_TITLES
+from newsdesk.content.vocabulary import KIND_LABELS, SECTION_TITLES, TAXONOMY_FACETS
 from newsdesk.settings import Settings
 from newsdesk.site.facets import (
-    EVENT_KIND_LABELS,
-    KNOWLEDGE_KIND_LABELS,
     FacetPanel,
     every_word,
     search_filters,
@@ -176,16 +174,6 @@ class TagIndexView:
     tags: tuple[TagLink, ...]
 
 
-SECTION_TITLES = {
-    "news": "News",
-    "events": "Events",
-    "calls": "Open calls",
-    "interviews": "Interviews",
-    "knowledge": "Knowledge repository",
-    "newsletters": "Newsletter archive",
-}
-
-
 def tag_url(tag: str) -> str:
     return f"tags/{tag}/"
 
@@ -274,11 +262,9 @@ class Presenter:
         )
 
     def kind_label(self, item: Item) -> str:
-        if isinstance(item, Event):
-            return EVENT_KIND_LABELS[item.kind]
-        if isinstance(item, KnowledgeDoc):
-            return KNOWLEDGE_KIND_LABELS[item.kind]
-        return item.label
+        """The item's kind, where its collection has kinds, else the collection's label."""
+        kind = getattr(item, "kind", None)
+        return KIND_LABELS[item.collection][kind] if kind else item.label
 
     def badges(self, item: Item) -> tuple[Badge, ...]:
         if isinstance(item, Event):
@@ -444,7 +430,7 @@ def _(item: KnowledgeDoc, p: Presenter) -> list[Fact]:
         facts.append(Fact("Organisation", item.organisation))
     if item.language:
         facts.append(Fact("Language", taxonomy.label("languages", item.language)))
-    for facet, title in FACET_TITLES.items():
+    for facet, title in TAXONOMY_FACETS.items():
         if values := getattr(item, facet):
             facts.append(Fact(title, ", ".join(taxonomy.label(facet, v) for v in values)))
     if attachment := p.attachment(item):
