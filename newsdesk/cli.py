@@ -98,9 +98,9 @@ def main(ctx: click.Context) -> None:
 def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     """Build the site into site/; on any error the previous site stays as it was."""
     _setup_logging(logging.WARNING)
+    config, _ = _load(config_file, today)
     from newsdesk.adapter import commands
 
-    config, _ = _load(config_file, today)
     project_dir = Path(config_file).resolve().parent
     target = Path(site_dir or commands.site_dir(config)).resolve()
     with one_build_at_a_time(project_dir, lambda message: click.echo(message, err=True)):

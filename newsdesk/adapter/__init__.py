@@ -32,16 +32,34 @@ SUPPORTED = {
 }
 """Distribution → (lowest version, first version not supported, what to install). This
 module imports neither, so that a missing or wrong one gives a message, not a traceback."""
+FORK = ("properdocs", (1, 6), (2,), "properdocs>=1.6,<2")
+"""ProperDocs, the fork of MkDocs 1.x, stands in for MkDocs where MkDocs is not installed:
+it answers every ``import mkdocs…`` (Material's among them) with its own modules."""
 
 
 class UnsupportedVersion(RuntimeError):
     pass
 
 
+def engine() -> str:
+    """The distribution that provides ``mkdocs``: MkDocs itself, else ProperDocs."""
+    for name in ("mkdocs", FORK[0]):
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+        return name
+    return "mkdocs"
+
+
 def check_versions() -> None:
-    """Stop with a clear message when MkDocs or Material is missing or of a version this
-    adapter was not written for (MkDocs 2 has no plugins)."""
-    for name, (lowest, beyond, requirement) in SUPPORTED.items():
+    """Stop with a clear message when MkDocs (or ProperDocs) or Material is missing or of
+    a version this adapter was not written for (MkDocs 2 has no plugins)."""
+    supported = dict(SUPPORTED)
+    if engine() == FORK[0]:
+        del supported["mkdocs"]
+        supported[FORK[0]] = FORK[1:]
+    for name, (lowest, beyond, requirement) in supported.items():
         try:
             found = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -58,3 +76,7 @@ def check_versions() -> None:
 def _numbers(version: str) -> tuple[int, ...]:
     """``1.6.1`` → (1, 6, 1); a pre-release counts as its release (``2.0.0rc1`` → (2, 0, 0))."""
     return tuple(int(part) for part in re.findall(r"\d+", version.split("rc")[0])[:3])
+
+
+if engine() == FORK[0]:
+    import properdocs.replacement  # noqa: F401 - from here on, mkdocs.* is ProperDocs'

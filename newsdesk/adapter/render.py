@@ -41,6 +41,7 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from newsdesk.adapter import engine
 from newsdesk.build.cache import BuildCache, digest
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
@@ -49,7 +50,7 @@ PARALLEL_FROM = 200
 """Pages to render per worker, at least, for workers to be started: each costs about a
 second to start."""
 
-_LIBRARIES = ("mkdocs", "mkdocs-material", "Jinja2", "MarkupSafe", "nh3")
+_LIBRARIES = (engine(), "mkdocs-material", "Jinja2", "MarkupSafe", "nh3")
 """What shapes every page besides its Markdown (whose libraries ``markdown_setup`` names)."""
 
 
