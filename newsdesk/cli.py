@@ -98,13 +98,18 @@ def main(ctx: click.Context) -> None:
 def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     """Build the site into site/; on any error the previous site stays as it was."""
     _setup_logging(logging.WARNING)
-    config, _ = _load(config_file, today)
+    config, plugin = _load(config_file, today)
     from newsdesk.adapter import commands
 
     project_dir = Path(config_file).resolve().parent
     target = Path(site_dir or commands.site_dir(config)).resolve()
+    _settings(config, plugin)
     with one_build_at_a_time(project_dir, lambda message: click.echo(message, err=True)):
         _remove_unfinished(target)  # left by a build that was killed: none runs now
+        key = commands.inputs_key(config, plugin)
+        if commands.unchanged(config, plugin, target, key):
+            click.echo(f"{target} is up to date: nothing it is made of has changed")
+            return
         staging = target.with_name(f".{target.name}.building-{time.time_ns()}-{os.getpid()}")
         try:
             commands.build(config, staging, replacing=target)
@@ -115,6 +120,7 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _swap(staging, target)
+        commands.remember(config, plugin, target, key)
     click.echo(f"built {target}")
 
 

@@ -302,3 +302,23 @@ def test_use_directory_urls_false_is_refused_at_the_start(project: Project):
         assert result.exit_code == 1, command
         assert "use_directory_urls: false is not supported" in result.output, command
     assert not project.site.exists()
+
+
+def test_a_build_of_what_was_built_already_leaves_the_site_as_it_is(project: Project):
+    project.write("news/a.md", news("A", "2020-02-01"))
+    assert "built" in project.build().output
+    page = project.site / "news/a/index.html"
+    written = page.stat().st_mtime_ns
+
+    again = project.build()
+    assert again.exit_code == 0
+    assert "is up to date: nothing it is made of has changed" in again.output
+    assert page.stat().st_mtime_ns == written
+
+    page.write_text("damaged by hand")  # the site is no longer what the build left
+    assert "up to date" not in project.build().output
+    assert "About A." in project.page("news/a")
+    assert "up to date" not in project.build("--today", "2020-03-02").output  # another date
+    project.write("news/a.md", news("A, revised", "2020-02-01"))
+    assert "up to date" not in project.build("--today", "2020-03-02").output
+    assert "A, revised" in project.page("news/a")

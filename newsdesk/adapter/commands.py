@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -11,6 +15,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 
 from newsdesk.adapter.plugin import NewsdeskPlugin
+from newsdesk.adapter.render import site_key
+from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.build.snapshot import snapshot
+from newsdesk.newsletter.render import EMAIL_TEMPLATES
 from newsdesk.settings import Settings
 
 
@@ -59,6 +67,83 @@ def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -
         raise BuildStopped(str(exc)) from None
     finally:
         config.plugins.on_shutdown()
+
+
+def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
+    """Everything a build is made of, as one hash: each file of the content folder, the
+    email templates and any folder ``watch`` adds (by path, size and time of change), the
+    configuration, the site's templates, Newsdesk's code, the versions of every library it
+    uses, and the build date. Two builds with the same key write the same site."""
+    settings = plugin.settings
+    assert settings is not None
+    roots = [settings.docs_dir, settings.project_dir / EMAIL_TEMPLATES]
+    roots += [Path(folder) for folder in config.watch]
+    files = snapshot(roots)
+    return digest(
+        site_key(config, Path(__file__).parent.parent),
+        *_versions(_requirements()),
+        settings.clock.now.isoformat(),
+        settings.clock.tz.key,
+        *(f"{path} {state[1]} {state[2]}" for path, state in sorted(files.items())),
+    )
+
+
+def unchanged(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> bool:
+    """Whether the site at ``target`` is what a build of ``key`` writes: the last build
+    there had that key, and every file of the site is still as it left it."""
+    entry = _cache(plugin).manifests.read(_whole(target))
+    if entry is None:
+        return False
+    try:
+        recorded = json.loads(entry[1])
+    except ValueError:
+        return False
+    return recorded.get("key") == key and recorded.get("files") == _site_files(target)
+
+
+def remember(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> None:
+    """Note that the site now at ``target`` is what a build of ``key`` writes."""
+    record = {"key": key, "files": _site_files(target)}
+    _cache(plugin).manifests.write(_whole(target), json.dumps(record).encode("utf-8"))
+
+
+def _cache(plugin: NewsdeskPlugin) -> BuildCache:
+    assert plugin.settings is not None
+    return BuildCache(plugin.settings.project_dir / CACHE_DIR)
+
+
+def _whole(target: Path) -> str:
+    return digest("whole site", str(target))
+
+
+def _site_files(site: Path) -> dict[str, list[int]]:
+    """Every file of a site: its path in the site, size and time of change."""
+    found = {}
+    for folder, _, names in os.walk(site):
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            found[Path(path).relative_to(site).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _versions(names: list[str]) -> list[str]:
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:  # MkDocs, where ProperDocs stands in for it
+            found.append(f"{name} absent")
+    return found
+
+
+def _requirements() -> list[str]:
+    """The distributions Newsdesk needs, by name."""
+    names = set()
+    for requirement in metadata.requires("newsdesk") or ():
+        if "extra ==" not in requirement:
+            names.add(re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0])
+    return sorted(names)
 
 
 def serve(config_file: str, dev_addr: str) -> None:
