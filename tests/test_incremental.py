@@ -53,6 +53,7 @@ def test_one_edit_renders_what_shows_it_and_converts_one_body(tmp_path: Path):
     untouched = inode(project, UNRELATED)
     edited = inode(project, "news/green-deal-clusters-climate-neutral-europe")
     shards = search_shards(project)
+    events_index = (project.site / "pagefind/events/pagefind-entry.json").stat().st_ino
 
     text = (project.root / "content" / EDITED).read_text(encoding="utf-8")
     (project.root / "content" / EDITED).write_text(text + "\nOne more sentence.\n")
@@ -61,6 +62,8 @@ def test_one_edit_renders_what_shows_it_and_converts_one_body(tmp_path: Path):
     assert len(markdown_entries(project) - converted) == 1  # only the edited body
     assert len(search_shards(project) - shards) == 1  # only the news shard is indexed again
     assert inode(project, UNRELATED) == untouched  # the same finished page, not rendered again
+    # The events' search shard, which no page of it changed, is the one the last build wrote.
+    assert (project.site / "pagefind/events/pagefind-entry.json").stat().st_ino == events_index
     assert inode(project, "news/green-deal-clusters-climate-neutral-europe") != edited
     page = (project.site / "news/green-deal-clusters-climate-neutral-europe/index.html").read_text()
     assert "One more sentence." in page

@@ -17,13 +17,14 @@ Newsdesk renders them (``on_post_build``).
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import pickle
 import posixpath
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +59,7 @@ from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.build.pipeline import Prepared
 from newsdesk.build.search import (
     SearchIndexError,
+    ShardRecords,
 )
 from newsdesk.build.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
@@ -75,12 +77,10 @@ from newsdesk.newsletter.config import (
     NewsletterSettings,
     newsletter_settings,
 )
-from newsdesk.newsletter.render import RenderedEdition
-from newsdesk.newsletter.selection import EditionContent
 from newsdesk.outputs.schedule import next_change
 from newsdesk.outputs.structured import HeadData, item_head, page_head
 from newsdesk.settings import Settings, SiteInfo, build_clock
-from newsdesk.site.plan import PageSpec, SitePlan
+from newsdesk.site.plan import PageSpec
 from newsdesk.site.sanitize import clean_html
 from newsdesk.site.views import Presenter
 
@@ -88,18 +88,6 @@ log = logging.getLogger("mkdocs.plugins.newsdesk")
 
 OWN_TEMPLATES = "newsdesk/"
 """Templates of ours (under templates/site/newsdesk/) are autoescaped; Material's are not."""
-
-
-@dataclass(frozen=True, slots=True)
-class Outputs:
-    """What a build makes of the catalog before MkDocs renders: the views, the site
-    plan, the editions and the channels' files."""
-
-    presenter: Presenter
-    chosen: Mapping[str, EditionContent]
-    plan: SitePlan
-    editions: tuple[RenderedEdition, ...]
-    channels: dict[str, bytes]
 
 
 class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
@@ -211,16 +199,24 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         items = {f.dest_uri: f.src_uri for f in self.files if f.src_uri in prepared.items}
         limit = self.config.search_shard_pages
         if not self.serving:
+            store, previous, manifest = BuildCache(cache.parent), None, ""
+            if self.replacing is not None:  # its shards are linked where they are the same
+                manifest = digest("search", str(self.replacing))
+                previous = (self.replacing, _shard_records(store, manifest))
             try:
-                pipeline.index(site_dir, settings, prepared, own, items, cache, limit)
+                *_, records = pipeline.index(
+                    site_dir, settings, prepared, own, items, cache, limit, previous=previous
+                )
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
+            if manifest:
+                store.manifests.write(manifest, json.dumps(records).encode("utf-8"))
             return
         generation = self._generation
 
         def index_in_background() -> None:
             try:
-                indexed, shards = pipeline.index(
+                indexed, shards, _ = pipeline.index(
                     site_dir,
                     settings,
                     prepared,
@@ -710,6 +706,18 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
         description=config.site_description or "",
         language=locale.split("_")[0],
     )
+
+
+def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:
+    """What the last build put in the search index of a site (nothing, if it is unknown)."""
+    entry = cache.manifests.read(manifest)
+    if entry is None:
+        return {}
+    try:
+        records = json.loads(entry[1])
+    except ValueError:
+        return {}
+    return records if isinstance(records, dict) else {}
 
 
 def _settle() -> None:

@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -49,6 +49,8 @@ log = logging.getLogger("mkdocs.plugins.newsdesk")
 PARALLEL_FROM = 200
 """Pages to render per worker, at least, for workers to be started: each costs about a
 second to start."""
+BATCH = 100
+"""Pages sent to a worker at a time."""
 
 _LIBRARIES = (engine(), "mkdocs-material", "Jinja2", "MarkupSafe", "nh3")
 """What shapes every page besides its Markdown (whose libraries ``markdown_setup`` names)."""
@@ -182,41 +184,42 @@ class PageRenderer:
         placed = placed or {}
         records: dict[str, PageRecord] = {}
         todo: list[Job] = []
-        for file in pages:
-            key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
-            job = Job(file, self.fingerprint_of(file, key))
-            dest_uri, target = file.dest_uri, site_dir / file.dest_uri
-            if placed.get(dest_uri) == job.fingerprint:
-                records[dest_uri] = PageRecord(job.fingerprint, ())
-            elif kept := previous and previous.link(dest_uri, job.fingerprint, target):
-                records[dest_uri] = _told(kept)
-            elif (entry := self.cache.pages.read(job.fingerprint)) is not None:
-                records[dest_uri] = _told(_write_page(target, job.fingerprint, *entry))
+        farm = _Farm(self, site_dir)
+        try:
+            for file in pages:
+                key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
+                job = Job(file, self.fingerprint_of(file, key))
+                dest_uri, target = file.dest_uri, site_dir / file.dest_uri
+                if placed.get(dest_uri) == job.fingerprint:
+                    records[dest_uri] = PageRecord(job.fingerprint, ())
+                elif kept := previous and previous.link(dest_uri, job.fingerprint, target):
+                    records[dest_uri] = _told(kept)
+                elif (entry := self.cache.pages.read(job.fingerprint)) is not None:
+                    records[dest_uri] = _told(_write_page(target, job.fingerprint, *entry))
+                else:
+                    todo.append(job)
+                    farm.offer(todo)
+            if farm.started:
+                done = farm.finish(todo)
             else:
-                todo.append(job)
-        workers = min(worker_count(), len(todo) // PARALLEL_FROM)
-        recipe = self.recipe() if workers > 1 and self.recipe and _can_spawn() else None
-        if recipe is None:
-            results = [self._render_one(job) for job in todo]
-        else:
-            results = _render_in_workers(recipe, todo, workers)
-        stats = RenderStats(pages=len(pages), rendered=len(todo), processes=max(1, workers))
-        for job, converted in zip(todo, results, strict=True):
+                done = [self._render_one(job, site_dir) for job in todo]
+        finally:
+            farm.close()
+        stats = RenderStats(len(pages), len(todo), processes=farm.workers if farm.started else 1)
+        for job, (record, converted) in zip(todo, done, strict=True):
             stats.markdown_converted += converted
-            entry = self.cache.pages.read(job.fingerprint)
-            if entry is None:
-                raise OSError(f"the page cache lost {job.file.dest_uri} as it was written")
-            target = site_dir / job.file.dest_uri
-            records[job.file.dest_uri] = _told(_write_page(target, job.fingerprint, *entry))
+            records[job.file.dest_uri] = _told(record)
         return stats, records
 
-    def _render_one(self, job: Job) -> bool:
-        """Render one page into the page cache, with the warnings rendering it raised;
-        returns whether its Markdown was converted."""
+    def _render_one(self, job: Job, site_dir: Path) -> tuple[PageRecord, bool]:
+        """Render one page into the page cache, with the warnings rendering it raised, and
+        into ``site_dir``; returns its record and whether its Markdown was converted."""
         with _warnings_kept() as warnings:
             converted, html = self._render_page(job)
-        self.cache.pages.write(job.fingerprint, html, {"warnings": warnings})
-        return converted
+        meta = {"warnings": warnings}
+        self.cache.pages.write(job.fingerprint, html, meta)
+        target = site_dir / job.file.dest_uri
+        return _write_page(target, job.fingerprint, meta, html), converted
 
     def _render_page(self, job: Job) -> tuple[bool, bytes]:
         config, file = self.config, job.file
@@ -437,20 +440,61 @@ class Recipe:
     state: bytes
 
 
-def _render_in_workers(recipe: Recipe, jobs: Sequence[Job], workers: int) -> list[bool]:
-    """``jobs`` rendered into the page cache by ``workers`` new processes, in order."""
-    shares = [list(range(start, len(jobs), workers * 4)) for start in range(workers * 4)]
-    work = [[(jobs[i].file.src_uri, jobs[i].fingerprint) for i in share] for share in shares]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(recipe,)
-    ) as pool:
-        done = list(pool.map(_render_share, work))
-    results = [False] * len(jobs)
-    for share, rows in zip(shares, done, strict=True):
-        for index, converted in zip(share, rows, strict=True):
-            results[index] = converted
-    return results
+class _Farm:
+    """Worker processes rendering pages while this one still works out which pages need
+    rendering: once enough have turned out to, they go to the workers in batches as they
+    are found, and each worker writes its pages into the site itself."""
+
+    def __init__(self, renderer: PageRenderer, site_dir: Path) -> None:
+        self.renderer = renderer
+        self.site_dir = site_dir
+        self.workers = worker_count()
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[tuple[PageRecord, bool]]]] = []
+        self.sent = 0
+        self.refused = self.workers < 2 or renderer.recipe is None or not _can_spawn()
+
+    @property
+    def started(self) -> bool:
+        return self.pool is not None
+
+    def offer(self, todo: Sequence[Job]) -> None:
+        """Send what ``todo`` holds beyond what was sent, in batches, once it is long enough
+        for workers to be worth starting."""
+        if self.refused or len(todo) < PARALLEL_FROM * self.workers:
+            return
+        if self.pool is None:
+            assert self.renderer.recipe is not None
+            recipe = self.renderer.recipe()
+            if recipe is None:
+                self.refused = True
+                return
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(recipe,),
+            )
+        while len(todo) - self.sent >= BATCH:
+            self._send(todo[self.sent : self.sent + BATCH])
+
+    def finish(self, todo: Sequence[Job]) -> list[tuple[PageRecord, bool]]:
+        """Every page of ``todo`` rendered, in order."""
+        assert self.pool is not None
+        if self.sent < len(todo):
+            self._send(todo[self.sent :])
+        return [row for future in self.futures for row in future.result()]
+
+    def close(self) -> None:
+        """Stop the workers, whatever they were doing (a page failed to render, say)."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _send(self, jobs: Sequence[Job]) -> None:
+        assert self.pool is not None
+        share = [(job.file.src_uri, job.fingerprint) for job in jobs]
+        self.futures.append(self.pool.submit(_render_share, share, self.site_dir))
+        self.sent += len(jobs)
 
 
 _WORKER: PageRenderer | None = None
@@ -464,11 +508,11 @@ def _start_worker(recipe: Recipe) -> None:
     _WORKER = renderer_for_worker(recipe)
 
 
-def _render_share(share: list[tuple[str, str]]) -> list[bool]:
+def _render_share(share: list[tuple[str, str]], site_dir: Path) -> list[tuple[PageRecord, bool]]:
     assert _WORKER is not None
     rows = []
     for src_uri, fingerprint in share:
         file = _WORKER.files.get_file_from_path(src_uri)
         assert file is not None, src_uri
-        rows.append(_WORKER._render_one(Job(file, fingerprint)))
+        rows.append(_WORKER._render_one(Job(file, fingerprint), site_dir))
     return rows

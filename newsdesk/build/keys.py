@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
@@ -22,48 +23,58 @@ from pydantic import BaseModel
 
 def value_key(*values: Any) -> str:
     """A hex SHA-256 of the canonical writing of ``values``."""
-    hasher = hashlib.sha256()
-    for part in _written(values):
-        hasher.update(part.encode("utf-8", "surrogatepass"))
-    return hasher.hexdigest()
+    parts: list[str] = []
+    _write(values, parts)
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _written(value: Any) -> Iterator[str]:
-    if value is None or isinstance(value, bool | int | float):
-        yield f"{type(value).__name__}:{value!r};"
-    elif isinstance(value, str):  # Markup too: its text is what a template prints
-        yield f"s{len(value)}:{value}"
+def _write(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(f"s{len(value)}:")
+        out.append(value)
+    elif kind is tuple or kind is list:
+        out.append(f"[{len(value)}")
+        for item in value:
+            _write(item, out)
+        out.append("]")
+    elif value is None or kind is bool or kind is int or kind is float:
+        out.append(f"{kind.__name__}:{value!r};")
+    elif (names := _field_names(kind)) is not None:
+        out.append(f"<{kind.__qualname__}")
+        for name in names:
+            _write(getattr(value, name), out)
+        out.append(">")
+    elif isinstance(value, str):  # Markup: its text is what a template prints
+        out.append(f"s{len(value)}:")
+        out.append(str(value))
     elif isinstance(value, datetime):
         zone = getattr(value.tzinfo, "key", None) or str(value.tzinfo)
-        yield f"dt:{value.isoformat()} {zone};"
+        out.append(f"dt:{value.isoformat()} {zone};")
     elif isinstance(value, date | time):
-        yield f"{type(value).__name__}:{value.isoformat()};"
+        out.append(f"{kind.__name__}:{value.isoformat()};")
     elif isinstance(value, enum.Enum):
-        yield f"enum:{type(value).__qualname__}.{value.name};"
+        out.append(f"enum:{kind.__qualname__}.{value.name};")
     elif isinstance(value, PurePath):
-        yield f"path:{value.as_posix()};"
-    elif isinstance(value, tuple | list):
-        yield f"[{len(value)}"
-        for item in value:
-            yield from _written(item)
-        yield "]"
+        out.append(f"path:{value.as_posix()};")
     elif isinstance(value, Mapping):
-        yield f"{{{len(value)}"
+        out.append(f"{{{len(value)}")
         for key in sorted(value, key=str):
-            yield from _written(key)
-            yield from _written(value[key])
-        yield "}"
+            _write(key, out)
+            _write(value[key], out)
+        out.append("}")
     elif isinstance(value, frozenset | set):
-        yield from _written(sorted(value, key=value_key))
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        yield f"<{type(value).__qualname__}"
-        for field in dataclasses.fields(value):
-            yield from _written(getattr(value, field.name))
-        yield ">"
-    elif isinstance(value, BaseModel):
-        yield f"<{type(value).__qualname__}"
-        for name in type(value).model_fields:
-            yield from _written(getattr(value, name))
-        yield ">"
+        _write(sorted(value, key=value_key), out)
     else:
-        raise TypeError(f"no key for a {type(value).__qualname__}: say how it is written")
+        raise TypeError(f"no key for a {kind.__qualname__}: say how it is written")
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass or a pydantic model, in order; None for other types.
+    (Kept per type: a type's fields do not change while the program runs.)"""
+    if dataclasses.is_dataclass(kind):
+        return tuple(field.name for field in dataclasses.fields(kind))
+    if issubclass(kind, BaseModel):
+        return tuple(kind.model_fields)
+    return None

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.build.search import index_site, indexed_pages, plan_shards
+from newsdesk.build.search import ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.models import Item
 from newsdesk.newsletter.config import NewsletterSettings
@@ -117,11 +117,15 @@ def index(
     cache: Path,
     shard_pages: int,
     wanted: Callable[[], bool] = lambda: True,
-) -> tuple[int, int]:
+    previous: tuple[Path, ShardRecords] | None = None,
+) -> tuple[int, int, ShardRecords]:
     """The search index of ``site_dir``. ``pages`` gives the fingerprint of every page
     the renderer made, by its path in the site, and ``item_pages`` the ``src_uri`` of the
-    item each item page shows. Returns how many shards were indexed, of how many."""
+    item each item page shows; ``previous`` the site this one replaces, with what the last
+    build put in its index. Returns how many shards were indexed, of how many, and what
+    was put in the site."""
     items = {dest_uri: prepared.items[src_uri] for dest_uri, src_uri in item_pages.items()}
     shards = plan_shards(indexed_pages(site_dir, pages, items), shard_pages)
     language = settings.locale.split("_")[0]
-    return index_site(site_dir, language, shards, cache, wanted), len(shards)
+    indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
+    return indexed, len(shards), records

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from pagefind.service import get_executable
 
@@ -111,17 +112,25 @@ def plan_shards(pages: Iterable[IndexedPage], limit: int = SHARD_PAGES) -> list[
     return shards
 
 
+ShardRecords = dict[str, dict[str, Any]]
+"""Shard name → the key it was made of and the size and time of change of each of its
+files, as a build put them in a site."""
+
+
 def index_site(
     site_dir: Path,
     language: str,
     shards: Sequence[Shard],
     cache: Path,
     wanted: Callable[[], bool] = lambda: True,
-) -> int:
+    previous: tuple[Path, ShardRecords] | None = None,
+) -> tuple[int, ShardRecords]:
     """Index ``shards`` of ``site_dir`` into ``site_dir/pagefind/``. Shards are made in
-    ``cache`` unless they already are there, then copied into the site if it is still
-    ``wanted`` (a preview may have moved on meanwhile); a shard found damaged on the way is
-    made again. Returns how many were indexed."""
+    ``cache`` unless they already are there, then put into the site if it is still
+    ``wanted`` (a preview may have moved on meanwhile): linked from the ``previous`` site
+    where the last build put the same shard there and it is as it was left, else copied
+    from the cache; a shard found damaged on the way is made again. Returns how many were
+    indexed, and what was put in the site."""
     cache.mkdir(parents=True, exist_ok=True)
     keys = [shard.key(language) for shard in shards]
     pairs = list(zip(shards, keys, strict=True))
@@ -133,22 +142,57 @@ def index_site(
     for key in keys:
         os.utime(cache / key)  # used: kept by the cache's retention policy
     indexed = len(missing)
+    records: ShardRecords = {}
     if wanted():
         target = site_dir / BUNDLE
         shutil.rmtree(target, ignore_errors=True)
         for shard, key in pairs:
+            if previous is not None:
+                folder, before = previous
+                old = before.get(shard.name)
+                if _link_shard(folder / BUNDLE / shard.name, old, key, target / shard.name):
+                    records[shard.name] = {"key": key, "files": old["files"]}  # type: ignore[index]
+                    continue
             if not _copy_shard(cache / key, target / shard.name):
                 shutil.rmtree(cache / key, ignore_errors=True)
                 _make_shard(site_dir, language, shard, key, cache)
                 indexed += 1
                 if not _copy_shard(cache / key, target / shard.name):
                     raise SearchIndexError(f"the search shard {shard.name} could not be kept")
+            records[shard.name] = {"key": key, "files": _files(target / shard.name)}
         manifest = [
             {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
             for shard in shards
         ]
         (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n")
-    return indexed
+    return indexed, records
+
+
+def _files(folder: Path) -> dict[str, list[int]]:
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            found[path.relative_to(folder).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _link_shard(source: Path, record: dict[str, Any] | None, key: str, target: Path) -> bool:
+    """Link the shard at ``source`` (in the site being replaced) to ``target``, if it is
+    the one of ``key`` and every file of it is as the last build left it."""
+    if record is None or record.get("key") != key:
+        return False
+    try:
+        for name, (size, modified_ns) in record["files"].items():
+            stat = (source / name).stat()
+            if (stat.st_size, stat.st_mtime_ns) != (size, modified_ns):
+                raise ValueError(name)
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(source / name, target / name)
+    except (OSError, ValueError, TypeError, AttributeError):
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
 
 
 def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Path) -> None:
