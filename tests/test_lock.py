@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from newsdesk.build.lock import project_lock
-from tests.conftest import REPO, SAMPLE_TODAY, site_files
+from tests.conftest import REPO, SAMPLE_TODAY, make_project, site_files
 from tests.test_incremental import build, sample_project
 
 
@@ -50,3 +50,46 @@ def test_two_builds_started_together_leave_one_whole_site(tmp_path: Path):
     together, alone = site_files(project.site), site_files(clean.site)
     assert sorted(together) == sorted(alone)
     assert [name for name in together if together[name] != alone[name]] == []
+
+
+def children(pid: int) -> list[int]:
+    listed = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(child) for child in listed.split()]
+
+
+def alive(pid: int) -> bool:
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True)
+    return bool(state.stdout.strip()) and not state.stdout.strip().startswith("Z")
+
+
+def test_a_build_killed_while_its_workers_render_leaves_the_site_and_no_process(tmp_path: Path):
+    project = make_project(tmp_path / "newsroom")
+    for n in range(1, 521):  # enough pages to render for workers to start
+        project.write(
+            f"news/story-{n}.md",
+            f"---\ntitle: Cluster story {n}\ndate: 2020-02-{n % 28 + 1:02d}\n"
+            f"summary: Story {n} of the cluster community.\n---\nClusters met, time {n}.\n",
+        )
+    first = start_build(project.root, project.site)
+    assert first.wait(timeout=300) == 0, first.stdout.read() if first.stdout else ""
+    before = site_files(project.site)
+    config = project.root / "mkdocs.yml"  # every page changes: all are rendered again
+    config.write_text(config.read_text().replace("Scratch newsroom", "Scratch newsroom, renamed"))
+
+    second = start_build(project.root, project.site)
+    deadline = time.monotonic() + 120
+    while len(workers := children(second.pid)) < 2:  # the resource tracker and the workers
+        assert second.poll() is None and time.monotonic() < deadline, "no workers started"
+        time.sleep(0.1)
+    time.sleep(1)
+    workers = children(second.pid)
+    second.kill()  # SIGKILL: nothing of the build runs its clean-up
+    second.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in workers if alive(pid)] == []
+    assert site_files(project.site) == before  # the previous site, whole
+    after = start_build(project.root, project.site)  # and the next build goes ahead
+    assert after.wait(timeout=300) == 0
+    assert "Scratch newsroom, renamed" in project.page("news/story-1")

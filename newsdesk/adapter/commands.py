@@ -154,8 +154,3 @@ def serve(config_file: str, dev_addr: str) -> None:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=dev_addr)
     except (Abort, MkDocsException) as exc:
         raise BuildStopped(str(exc)) from None
-
-
-def stop(message: str) -> Abort:
-    """What a plugin hook raises to stop a build with ``message``."""
-    return Abort(message)

@@ -18,8 +18,10 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -505,7 +507,18 @@ def _start_worker(recipe: Recipe) -> None:
     global _WORKER
     from newsdesk.adapter.plugin import renderer_for_worker  # the plugin imports this module
 
+    threading.Thread(target=_end_with_parent, name="newsdesk-parent", daemon=True).start()
     _WORKER = renderer_for_worker(recipe)
+
+
+def _end_with_parent() -> None:
+    """A worker ends the moment the build that started it does, however it ends (killed,
+    say): its siblings keep the pool's queue open, so it would otherwise wait on it for
+    ever."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
 
 
 def _render_share(share: list[tuple[str, str]], site_dir: Path) -> list[tuple[PageRecord, bool]]:
