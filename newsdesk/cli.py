@@ -155,7 +155,8 @@ def _swap(staging: Path, target: Path) -> None:
 
 _REMOVE = """\
 import os, shutil, sys
-os.nice(19)
+if hasattr(os, "nice"):  # not on Windows, where the process keeps its normal priority
+    os.nice(19)
 for path in sys.argv[1:]:
     shutil.rmtree(path, ignore_errors=True)
 """

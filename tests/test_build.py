@@ -322,3 +322,14 @@ def test_a_build_of_what_was_built_already_leaves_the_site_as_it_is(project: Pro
     project.write("news/a.md", news("A, revised", "2020-02-01"))
     assert "up to date" not in project.build("--today", "2020-03-02").output
     assert "A, revised" in project.page("news/a")
+
+
+def test_old_sites_are_removed_where_priorities_cannot_be_lowered(tmp_path: Path):
+    from newsdesk import cli
+
+    old = tmp_path / ".site.previous-1-1"
+    (old / "news").mkdir(parents=True)
+    (old / "news" / "index.html").write_text("an old page")
+    windows_like = "import os\ndel os.nice\n" + cli._REMOVE  # Windows has no os.nice
+    subprocess.run([sys.executable, "-c", windows_like, str(old)], check=True)
+    assert not old.exists()
