@@ -232,12 +232,10 @@ class Presenter:
         return self.once("item", item, self._item_view)
 
     def _item_view(self, item: Item) -> ItemView:
-        deadlines = self.deadlines(item) if isinstance(item, Call) else ()
+        picture = _picture(item)
         image = None
-        if isinstance(item, News) and item.image:
-            image = Link(item.image_alt or "", stored_file_uri(item, item.image))
-        elif isinstance(item, Interview) and item.photo:
-            image = Link(item.photo_alt or "", stored_file_uri(item, item.photo))
+        if picture is not None and picture[0]:
+            image = Link(picture[1] or "", stored_file_uri(item, picture[0]))
         return ItemView(
             collection=item.collection,
             kind=self.kind_label(item),
@@ -247,7 +245,7 @@ class Presenter:
             facts=tuple(_facts(item, self)),
             tags=tuple(Link(self.catalog.taxonomy.label("tags", t), tag_url(t)) for t in item.tags),
             back=Link(f"All {SECTION_TITLES[item.collection].lower()}", f"{item.collection}/"),
-            deadlines=deadlines,
+            deadlines=_deadline_rows(item, self),
             image=image,
             search=SearchData(
                 filters=search_filters(item, self.catalog),
@@ -267,52 +265,27 @@ class Presenter:
         return KIND_LABELS[item.collection][kind] if kind else item.label
 
     def badges(self, item: Item) -> tuple[Badge, ...]:
-        if isinstance(item, Event):
-            if is_ongoing(item, self.clock):
-                state = Badge("Happening now", "ongoing")
-            elif is_upcoming(item, self.clock):
-                state = Badge("Upcoming", "upcoming")
-            else:
-                state = Badge("Past event", "past")
-            return (state, Badge("Online", "online")) if item.online else (state,)
-        if isinstance(item, Call):
-            status = self.catalog.status(item)
-            return (Badge(status.state.label, status.state.value),)
-        return ()
+        """Where the item stands (events and calls): upcoming, open, closing soon…"""
+        return _badges(item, self)
 
     def when(self, item: Item) -> str:
-        if isinstance(item, Event):
-            return item.dates_note or range_text(item.start, item.end, self.locale)
-        if isinstance(item, Call):
-            status = self.catalog.status(item)
-            if status.state is CallState.FORTHCOMING and item.opens is not None:
-                return f"Opens {moment_text(item.opens, self.locale)}"
-            shown = status.next or item.deadlines[-1]
-            return f"Deadline: {moment_text(shown.date, self.locale)}"
-        return day_text(item.sort_date, self.locale)
+        """The date a card shows: an event's dates, a call's next deadline, else the day."""
+        return _when(item, self)
 
     def attachment(self, item: Item) -> Link | None:
         """A knowledge document's file: ``panorama.pdf (PDF, 1.2 MB)`` and where it is."""
-        if not isinstance(item, KnowledgeDoc) or not item.file:
+        stored = _attached(item)
+        if not stored:
             return None
-        uri = stored_file_uri(item, item.file)
-        name = posixpath.basename(item.file)
+        uri = stored_file_uri(item, stored)
+        name = posixpath.basename(stored)
         size = file_text(name, self.catalog.files[uri], self.locale)
         return Link(f"{name} ({size})", uri)
 
     def where(self, item: Item) -> str | None:
         """The line under a card's date: place, programme, who was interviewed, or the
         attachment's type and size."""
-        if isinstance(item, Event):
-            return self.place(item)
-        if attachment := self.attachment(item):
-            return attachment.label
-        if isinstance(item, Call):
-            return item.programme
-        if isinstance(item, Interview):
-            person = item.interviewee
-            return f"{person.name}, {person.role}, {person.organisation}"
-        return None
+        return _where(item, self)
 
     def place(self, event: Event) -> str | None:
         parts: list[str | None] = []
@@ -356,6 +329,109 @@ def _same_setting(one: Presenter, other: Presenter) -> bool:
         and a.taxonomy == b.taxonomy
         and a.files == b.files
     )
+
+
+# -- what each collection shows, by its model ---------------------------------------------
+
+
+@singledispatch
+def _badges(item: Item, p: Presenter) -> tuple[Badge, ...]:
+    return ()
+
+
+@_badges.register
+def _(item: Event, p: Presenter) -> tuple[Badge, ...]:
+    if is_ongoing(item, p.clock):
+        state = Badge("Happening now", "ongoing")
+    elif is_upcoming(item, p.clock):
+        state = Badge("Upcoming", "upcoming")
+    else:
+        state = Badge("Past event", "past")
+    return (state, Badge("Online", "online")) if item.online else (state,)
+
+
+@_badges.register
+def _(item: Call, p: Presenter) -> tuple[Badge, ...]:
+    status = p.catalog.status(item)
+    return (Badge(status.state.label, status.state.value),)
+
+
+@singledispatch
+def _when(item: Item, p: Presenter) -> str:
+    return day_text(item.sort_date, p.locale)
+
+
+@_when.register
+def _(item: Event, p: Presenter) -> str:
+    return item.dates_note or range_text(item.start, item.end, p.locale)
+
+
+@_when.register
+def _(item: Call, p: Presenter) -> str:
+    status = p.catalog.status(item)
+    if status.state is CallState.FORTHCOMING and item.opens is not None:
+        return f"Opens {moment_text(item.opens, p.locale)}"
+    shown = status.next or item.deadlines[-1]
+    return f"Deadline: {moment_text(shown.date, p.locale)}"
+
+
+@singledispatch
+def _where(item: Item, p: Presenter) -> str | None:
+    attachment = p.attachment(item)
+    return attachment.label if attachment else None
+
+
+@_where.register
+def _(item: Event, p: Presenter) -> str | None:
+    return p.place(item)
+
+
+@_where.register
+def _(item: Call, p: Presenter) -> str | None:
+    return item.programme
+
+
+@_where.register
+def _(item: Interview, p: Presenter) -> str | None:
+    person = item.interviewee
+    return f"{person.name}, {person.role}, {person.organisation}"
+
+
+@singledispatch
+def _picture(item: Item) -> tuple[str | None, str | None] | None:
+    """The stored image an item's page shows, and its alt text."""
+    return None
+
+
+@_picture.register
+def _(item: News) -> tuple[str | None, str | None] | None:
+    return item.image, item.image_alt
+
+
+@_picture.register
+def _(item: Interview) -> tuple[str | None, str | None] | None:
+    return item.photo, item.photo_alt
+
+
+@singledispatch
+def _attached(item: Item) -> str | None:
+    """The stored file an item offers (a knowledge document's attachment)."""
+    return None
+
+
+@_attached.register
+def _(item: KnowledgeDoc) -> str | None:
+    return item.file
+
+
+@singledispatch
+def _deadline_rows(item: Item, p: Presenter) -> tuple[DeadlineRow, ...]:
+    return ()
+
+
+@_deadline_rows.register
+def _(item: Call, p: Presenter) -> tuple[DeadlineRow, ...]:
+    return p.deadlines(item)
 
 
 _DEADLINE_LABELS = {
