@@ -20,6 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
+from newsdesk.adapter.commands import preview_builder
 from tests.conftest import REPO, Project, site_files
 from tests.test_incremental import EDITED, edit, sample_project
 from tests.test_incremental import build as build_site
@@ -114,10 +115,11 @@ def preview(project: Project, site: Path) -> Iterator[LiveReloadServer]:
     def full_build() -> None:
         build(config())
 
-    server = LiveReloadServer(builder=full_build, host="127.0.0.1", port=0, root=str(site))
+    builder = preview_builder(first.plugins["newsdesk"], full_build)
+    server = LiveReloadServer(builder=builder, host="127.0.0.1", port=0, root=str(site))
     try:
         build(first)
-        yield first.plugins.on_serve(server, config=first, builder=full_build)
+        yield first.plugins.on_serve(server, config=first, builder=builder)
     finally:
         server.server_close()
         first.plugins.on_shutdown()

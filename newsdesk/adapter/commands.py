@@ -1,18 +1,26 @@
-"""MkDocs' configuration loading, build and live-reload server, as the CLI uses them."""
+"""MkDocs' configuration loading, build and live-reload server, as the CLI uses them.
+
+``serve`` is Newsdesk's own loop around MkDocs' ``LiveReloadServer`` (as ``mkdocs serve``
+sets it up), so that each round of edits first asks the plugin to update the preview in
+place; ``mkdocs serve`` itself still works, with a full build for every round."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
+import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.livereload import LiveReloadServer
 
 from newsdesk.adapter.plugin import NewsdeskPlugin
 from newsdesk.adapter.render import site_key
@@ -147,10 +155,66 @@ def _requirements() -> list[str]:
 
 
 def serve(config_file: str, dev_addr: str) -> None:
-    """The live preview, until interrupted. MkDocs keeps one instance of a plugin that has
+    """The live preview, until interrupted: MkDocs' live-reload server over a folder of its
+    own, each round of edits shown in place where the plugin can (``update_preview``), by
+    a full build where it cannot. MkDocs keeps one instance of a plugin that has
     ``on_startup`` for every configuration it loads in a process, so the build date
     ``load`` gave the plugin holds for every rebuild."""
+    site_dir = tempfile.mkdtemp(prefix="newsdesk-preview-")
     try:
-        mkdocs_serve(config_file=config_file, livereload=True, dev_addr=dev_addr)
+        config = load_config(config_file, site_dir=site_dir, dev_addr=dev_addr)
+        host, port = config.dev_addr
+        mount_path = urlsplit(config.site_url or "/").path  # the site's path on its host
+        folders = mount_path.strip("/")
+        url = f"http://{host}:{port}/{folders}/" if folders else f"http://{host}:{port}/"
+
+        def fresh() -> MkDocsConfig:
+            config = load_config(config_file, site_dir=site_dir, dev_addr=dev_addr)
+            config.site_url = url
+            return config
+
+        config.site_url = url
+        config.plugins.on_startup(command="serve", dirty=False)
+        plugin = config.plugins["newsdesk"]
+        assert isinstance(plugin, NewsdeskPlugin)
+        server = LiveReloadServer(
+            builder=preview_builder(plugin, lambda: mkdocs_build(fresh(), serve_url=url)),
+            host=host,
+            port=port,
+            root=site_dir,
+            mount_path=mount_path,
+        )
+        server.error_handler = lambda code: _error_page(Path(site_dir), code)
+        try:
+            mkdocs_build(config, serve_url=url)
+            for watched in (config.docs_dir, config.config_file_path, *config.watch):
+                if watched:
+                    server.watch(watched)
+            server = config.plugins.on_serve(server, config=config, builder=server.builder)
+            try:
+                server.serve()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.shutdown()
+        finally:
+            config.plugins.on_shutdown()
     except (Abort, MkDocsException) as exc:
         raise BuildStopped(str(exc)) from None
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def preview_builder(plugin: NewsdeskPlugin, full_build: Callable[[], None]) -> Callable[[], None]:
+    """What the preview does after each round of edits: update in place, else build."""
+
+    def build() -> None:
+        if not plugin.update_preview():
+            full_build()
+
+    return build
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None

@@ -290,21 +290,19 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     ) -> LiveReloadServer:
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
-
-        def update() -> None:
-            assert self.settings is not None
-            try:
-                with one_build_at_a_time(self.settings.project_dir, log.warning):
-                    updated = self._update_preview()
-            except Exception as exc:  # a file gone mid-read, a template error: start afresh
-                log.warning(f"the preview could not be updated in place ({exc}); building it all")
-                self._sources = self._built = None
-                updated = False
-            if not updated:
-                builder()
-
-        server.builder = update
         return server
+
+    def update_preview(self) -> bool:
+        """The preview brought up to date in place, where the edits allow it (see
+        ``_update_preview``); False when a full build is needed."""
+        assert self.settings is not None
+        try:
+            with one_build_at_a_time(self.settings.project_dir, log.warning):
+                return self._update_preview()
+        except Exception as exc:  # a file gone mid-read, a template error: start afresh
+            log.warning(f"the preview could not be updated in place ({exc}); building it all")
+            self._sources = self._built = None
+            return False
 
     def _update_preview(self) -> bool:
         """Bring the preview up to date in its folder, after edits to published items
