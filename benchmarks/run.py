@@ -12,7 +12,8 @@ it starts, together), in this order:
   no site/ and no .cache/. The pair is measured twice (``--pairs``), and the faster run of
   each counts: the machine's speed may change from one minute to the next, and the pairs
   are listed under the table;
-- a rebuild with nothing changed, and one after editing one news item: ``python build.py
+- a rebuild with nothing changed (which finds the site up to date: the same inputs, the
+  site as the last build left it), and one after editing one news item: ``python build.py
   build`` again, with the cache the cold build left in ``.cache/``;
 - the ``serve`` reload after editing one item's body, and after editing one item's title,
   each once the preview is idle (its search index made): the time the rebuild reports,
@@ -353,7 +354,9 @@ def main() -> None:
         " of two, listed above), after what earlier runs wrote is flushed to disk; plain MkDocs"
         " runs just before each cold build. Peak memory is the most that the build and every "
         "process it started (render workers, Pagefind) held at once, as proportional set size "
-        "sampled every 50 ms, so memory that forked workers share counts once. The corpus is "
+        "sampled every 50 ms, so memory that workers share counts once. A rebuild with nothing "
+        "changed finds the site up to date (the same inputs, and every file of the site as the "
+        "last build left it) and leaves it as it is. The corpus is "
         "`benchmarks/corpus.py` with seed 2020 (50% news, 20% events, 10% calls, 10% "
         "interviews, 10% knowledge, bodies of 300–600 words, 24 editions). The serve reloads "
         "follow an edit to one news item's body (the preview renders that page again) and then "
