@@ -208,6 +208,12 @@ class Item(_Strict):
         return f"{self.collection}/{self.slug}/"
 
     @property
+    def picture(self) -> tuple[str, str | None] | None:
+        """The stored image that shows the item (a story's image, an interviewee's photo),
+        relative to its folder, with its alt text; None for collections without one."""
+        return None
+
+    @property
     def sort_date(self) -> date:
         """The date that orders this item among others (newest first on tag pages)."""
         raise NotImplementedError
@@ -223,6 +229,10 @@ class News(Item):
     date: Day
     image: StoredFile | None = None
     image_alt: Text | None = None
+
+    @property
+    def picture(self) -> tuple[str, str | None] | None:
+        return (self.image, self.image_alt) if self.image else None
     source_url: WebUrl | None = None
     featured: Flag = False
 
@@ -307,6 +317,10 @@ class Interview(Item):
     interviewee: Person
     photo: StoredFile | None = None
     photo_alt: Text | None = None
+
+    @property
+    def picture(self) -> tuple[str, str | None] | None:
+        return (self.photo, self.photo_alt) if self.photo else None
 
     @property
     def sort_date(self) -> date:

@@ -48,10 +48,9 @@ def page_head(
 
 def item_head(item: Item, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> HeadData:
     image = alt = None
-    if isinstance(item, News) and item.image:
-        image, alt = site.absolute(stored_file_uri(item, item.image)), item.image_alt
-    elif isinstance(item, Interview) and item.photo:
-        image, alt = site.absolute(stored_file_uri(item, item.photo)), item.photo_alt
+    if item.picture is not None:
+        stored, alt = item.picture
+        image = site.absolute(stored_file_uri(item, stored))
     data = json_ld(item, catalog, site, presenter)
     return HeadData(
         title=item.title,

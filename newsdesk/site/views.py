@@ -232,10 +232,10 @@ class Presenter:
         return self.once("item", item, self._item_view)
 
     def _item_view(self, item: Item) -> ItemView:
-        picture = _picture(item)
         image = None
-        if picture is not None and picture[0]:
-            image = Link(picture[1] or "", stored_file_uri(item, picture[0]))
+        if item.picture is not None:
+            stored, alt = item.picture
+            image = Link(alt or "", stored_file_uri(item, stored))
         return ItemView(
             collection=item.collection,
             kind=self.kind_label(item),
@@ -395,22 +395,6 @@ def _(item: Call, p: Presenter) -> str | None:
 def _(item: Interview, p: Presenter) -> str | None:
     person = item.interviewee
     return f"{person.name}, {person.role}, {person.organisation}"
-
-
-@singledispatch
-def _picture(item: Item) -> tuple[str | None, str | None] | None:
-    """The stored image an item's page shows, and its alt text."""
-    return None
-
-
-@_picture.register
-def _(item: News) -> tuple[str | None, str | None] | None:
-    return item.image, item.image_alt
-
-
-@_picture.register
-def _(item: Interview) -> tuple[str | None, str | None] | None:
-    return item.photo, item.photo_alt
 
 
 @singledispatch
