@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from newsdesk.site.plan import page_window
-from tests.conftest import Project, make_project, site_files
+from tests.conftest import REPO, Project, make_project, site_files
 
 
 def news(title: str, day: str, extra: str = "", body: str = "A story.") -> str:
@@ -322,6 +323,14 @@ def test_a_build_of_what_was_built_already_leaves_the_site_as_it_is(project: Pro
     project.write("news/a.md", news("A, revised", "2020-02-01"))
     assert "up to date" not in project.build("--today", "2020-03-02").output
     assert "A, revised" in project.page("news/a")
+
+    templates = project.root / "templates"  # the project's own templates, not the shared ones
+    templates.unlink()
+    shutil.copytree(REPO / "templates", templates)  # the same files, times kept
+    assert "up to date" in project.build("--today", "2020-03-02").output
+    (templates / "site/assets/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert "up to date" not in project.build("--today", "2020-03-02").output  # a new asset
+    assert (project.site / "assets/logo.svg").is_file()
 
 
 def test_old_sites_are_removed_where_priorities_cannot_be_lowered(tmp_path: Path):

@@ -79,13 +79,14 @@ def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -
 
 def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     """Everything a build is made of, as one hash: each file of the content folder, the
-    email templates and any folder ``watch`` adds (by path, size and time of change), the
-    configuration, the site's templates, Newsdesk's code, the versions of every library it
-    uses, and the build date. Two builds with the same key write the same site."""
+    site's and the email's templates (with the theme's own assets) and any folder ``watch``
+    adds, by path, size and time of change; the configuration, Newsdesk's code, the
+    versions of every library it uses, and the build date. Two builds with the same key
+    write the same site."""
     settings = plugin.settings
     assert settings is not None
     roots = [settings.docs_dir, settings.project_dir / EMAIL_TEMPLATES]
-    roots += [Path(folder) for folder in config.watch]
+    roots += [Path(folder) for folder in (config.theme.custom_dir, *config.watch) if folder]
     files = snapshot(roots)
     return digest(
         site_key(config, Path(__file__).parent.parent),
