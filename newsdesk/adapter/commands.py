@@ -6,8 +6,6 @@ place; ``mkdocs serve`` itself still works, with a full build for every round.""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import tempfile
@@ -23,8 +21,8 @@ from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
 from newsdesk.adapter.plugin import NewsdeskPlugin
-from newsdesk.adapter.render import site_key
-from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.adapter.render import markdown_setup, site_key
+from newsdesk.build.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.build.snapshot import snapshot
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
 from newsdesk.settings import Settings
@@ -89,7 +87,7 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     roots += [Path(folder) for folder in (config.theme.custom_dir, *config.watch) if folder]
     files = snapshot(roots)
     return digest(
-        site_key(config, Path(__file__).parent.parent),
+        site_key(config, Path(__file__).parent.parent, markdown_setup(config)),
         *_versions(_requirements()),
         settings.clock.now.isoformat(),
         settings.clock.tz.key,
@@ -100,20 +98,16 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
 def unchanged(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> bool:
     """Whether the site at ``target`` is what a build of ``key`` writes: the last build
     there had that key, and every file of the site is still as it left it."""
-    entry = _cache(plugin).manifests.read(_whole(target))
-    if entry is None:
+    recorded = _cache(plugin).manifests.read_json(_whole(target))
+    if not isinstance(recorded, dict) or recorded.get("key") != key:
         return False
-    try:
-        recorded = json.loads(entry[1])
-    except ValueError:
-        return False
-    return recorded.get("key") == key and recorded.get("files") == _site_files(target)
+    return recorded.get("files") == files_of(target)
 
 
 def remember(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> None:
     """Note that the site now at ``target`` is what a build of ``key`` writes."""
-    record = {"key": key, "files": _site_files(target)}
-    _cache(plugin).manifests.write(_whole(target), json.dumps(record).encode("utf-8"))
+    record = {"key": key, "files": files_of(target)}
+    _cache(plugin).manifests.write_json(_whole(target), record)
 
 
 def _cache(plugin: NewsdeskPlugin) -> BuildCache:
@@ -123,17 +117,6 @@ def _cache(plugin: NewsdeskPlugin) -> BuildCache:
 
 def _whole(target: Path) -> str:
     return digest("whole site", str(target))
-
-
-def _site_files(site: Path) -> dict[str, list[int]]:
-    """Every file of a site: its path in the site, size and time of change."""
-    found = {}
-    for folder, _, names in os.walk(site):
-        for name in names:
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            found[Path(path).relative_to(site).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return found
 
 
 def _versions(names: list[str]) -> list[str]:

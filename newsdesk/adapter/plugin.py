@@ -17,7 +17,6 @@ Newsdesk renders them (``on_post_build``).
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import pickle
 import posixpath
@@ -47,6 +46,7 @@ from newsdesk.adapter.render import (
     PageRenderer,
     PreviousSite,
     Recipe,
+    markdown_setup,
     own_page,
     read_manifest,
     site_key,
@@ -106,6 +106,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.nav: Navigation | None = None
         self.env: Environment | None = None
         self.site_key = ""
+        self._markdown_setup = ""
+        """Python-Markdown's setup as a hash, worked out once per build (render.py)."""
         self._nav_key = ""
         self._nav_pages: list[tuple[File, InclusionLevel]] = []
         """MkDocs' own pages (those in the navigation), which Newsdesk renders, and where
@@ -210,7 +212,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
             if manifest:
-                store.manifests.write(manifest, json.dumps(records).encode("utf-8"))
+                store.manifests.write_json(manifest, records)
             return
         generation = self._generation
 
@@ -418,7 +420,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
         files, nav, env = self.files, self.nav, self.env
         recipe = lambda: self._recipe(config)  # noqa: E731 - made only if workers start
-        return PageRenderer(config, files, nav, env, cache, self._fingerprint, recipe)
+        setup = self._markdown_setup
+        return PageRenderer(config, files, nav, env, cache, self._fingerprint, setup, recipe)
 
     def _recipe(self, config: MkDocsConfig) -> Recipe | None:
         """How a worker process makes this renderer again: the configuration file, what
@@ -437,7 +440,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return Recipe(
             config_file=config.config_file_path,
             overrides={name: config[name] for name in _OVERRIDDEN},
-            state=pickle.dumps((*state, self.site_key), protocol=pickle.HIGHEST_PROTOCOL),
+            state=pickle.dumps(
+                (*state, self.site_key, self._markdown_setup), protocol=pickle.HIGHEST_PROTOCOL
+            ),
         )
 
     def _show_items(self, edited: dict[str, Item], versions: dict[str, Version]) -> bool:
@@ -558,7 +563,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         Returns each page's path in the site and fingerprint."""
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
-        self.site_key = site_key(config, Path(__file__).parent.parent)
+        self._markdown_setup = markdown_setup(config)
+        self.site_key = site_key(config, Path(__file__).parent.parent, self._markdown_setup)
         renderer = self._renderer(config)
         pages = self._own_pages()
         manifest = None
@@ -668,9 +674,9 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     plugin = config.plugins["newsdesk"]
     assert isinstance(plugin, NewsdeskPlugin)
     config = config.plugins.on_config(config)
-    settings, catalog, plan, problems, summary, key = pickle.loads(recipe.state)
+    settings, catalog, plan, problems, summary, key, setup = pickle.loads(recipe.state)
     plugin.settings, plugin.problems, plugin.problems_summary = settings, problems, summary
-    plugin.site_key = key
+    plugin.site_key, plugin._markdown_setup = key, setup
     items = {item.src_uri: item for item in catalog.items()}
     # The pages' views are the plan's, as the build that started the worker made them.
     plugin.prepared = Prepared(catalog, Presenter(catalog, settings), {}, plan, (), {}, items)
@@ -708,13 +714,7 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
 
 def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:
     """What the last build put in the search index of a site (nothing, if it is unknown)."""
-    entry = cache.manifests.read(manifest)
-    if entry is None:
-        return {}
-    try:
-        records = json.loads(entry[1])
-    except ValueError:
-        return {}
+    records = cache.manifests.read_json(manifest)
     return records if isinstance(records, dict) else {}
 
 

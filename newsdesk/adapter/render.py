@@ -15,7 +15,6 @@ theme's templates), so it is byte for byte what MkDocs would write.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -82,14 +81,14 @@ def own_page(config: MkDocsConfig, src_uri: str, content: str) -> File:
     return file
 
 
-def site_key(config: MkDocsConfig, code_dir: Path) -> str:
+def site_key(config: MkDocsConfig, code_dir: Path, markdown: str) -> str:
     """What every page depends on: the configuration file and the values a command may
     change in it, the theme's templates, Newsdesk's code and the libraries' versions."""
     parts: list[str | bytes] = [
         str(config.site_url),
         str(config.use_directory_urls),
         *(f"{name}={metadata.version(name)}" for name in _LIBRARIES),
-        markdown_setup(config),
+        markdown,  # the Markdown setup
     ]
     if config.config_file_path:
         parts.append(Path(config.config_file_path).read_bytes())
@@ -155,6 +154,7 @@ class PageRenderer:
         env: Environment,
         cache: BuildCache,
         fingerprint_of: Callable[[File, str], str],
+        markdown: str,
         recipe: Callable[[], Recipe | None] | None = None,
     ) -> None:
         self.config = config
@@ -167,7 +167,8 @@ class PageRenderer:
         self.recipe = recipe
         """How to make this renderer again in another process; None: render in this one."""
         self.doc_files = files.documentation_pages()
-        self.markdown_setup = markdown_setup(config)
+        self.markdown_setup = markdown
+        """``markdown_setup(config)``, worked out once per build."""
         self._converter: Converter | None = None
 
     def build(
@@ -352,16 +353,13 @@ class PreviousSite:
 
 def read_manifest(cache: BuildCache, key: str) -> dict[str, PageRecord]:
     """What the last build put in a site (nothing, if its manifest is gone or damaged)."""
-    entry = cache.manifests.read(key)
-    if entry is None:
-        return {}
+    rows = cache.manifests.read_json(key)
     try:
-        rows = json.loads(entry[1])
         return {
             dest_uri: PageRecord(fingerprint, tuple(map(tuple, told)), size, modified_ns)
             for dest_uri, (fingerprint, told, size, modified_ns) in rows.items()
         }
-    except (ValueError, TypeError):
+    except (AttributeError, ValueError, TypeError):  # none, or not a manifest of pages
         return {}
 
 
@@ -370,7 +368,7 @@ def write_manifest(cache: BuildCache, key: str, records: Mapping[str, PageRecord
         dest_uri: [record.fingerprint, record.warnings, record.size, record.modified_ns]
         for dest_uri, record in sorted(records.items())
     }
-    cache.manifests.write(key, json.dumps(rows).encode("utf-8"))
+    cache.manifests.write_json(key, rows)
 
 
 def _write_page(target: Path, fingerprint: str, meta: dict[str, Any], html: bytes) -> PageRecord:

@@ -80,6 +80,18 @@ def unsealed(data: bytes) -> tuple[dict[str, Any], bytes] | None:
         return None
 
 
+def files_of(folder: Path) -> dict[str, list[int]]:
+    """Every file under ``folder`` as a build left it: its path there (posix), size and
+    time of change, to tell later whether it is still as it was."""
+    found = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            stat = os.stat(path)
+            found[Path(path).relative_to(folder).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
 def _touch(path: Path) -> None:
     """Mark an entry as used now, for the retention policy."""
     try:
@@ -115,6 +127,19 @@ class Store:
     def write(self, key: str, payload: bytes, meta: dict[str, Any] | None = None) -> None:
         write_atomically(self.path(key), sealed(payload, meta))
 
+    def read_json(self, key: str) -> Any:
+        """The value an entry holds as JSON; None if it is missing, damaged or not JSON."""
+        entry = self.read(key)
+        if entry is None:
+            return None
+        try:
+            return json.loads(entry[1])
+        except ValueError:
+            return None
+
+    def write_json(self, key: str, value: Any) -> None:
+        self.write(key, json.dumps(value).encode("utf-8"))
+
     def entries(self) -> Iterator[Path]:
         if not self.root.is_dir():
             return
@@ -134,17 +159,11 @@ class BuildCache:
         self.search = root / "search"
 
     def rendered_markdown(self, key: str) -> dict[str, Any] | None:
-        entry = self.markdown.read(key)
-        if entry is None:
-            return None
-        try:
-            return json.loads(entry[1])
-        except ValueError:
-            return None
+        found = self.markdown.read_json(key)
+        return found if isinstance(found, dict) else None
 
     def keep_markdown(self, key: str, html: str, toc: list[Any], warnings: list[Any]) -> None:
-        data = {"html": html, "toc": toc, "warnings": warnings}
-        self.markdown.write(key, json.dumps(data).encode("utf-8"))
+        self.markdown.write_json(key, {"html": html, "toc": toc, "warnings": warnings})
 
     def prune(self, max_bytes: int, used_since: float) -> int:
         """Remove the least recently used entries (none used since ``used_since``) until

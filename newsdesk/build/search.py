@@ -36,7 +36,7 @@ from typing import Any
 
 from pagefind.service import get_executable
 
-from newsdesk.build.cache import digest
+from newsdesk.build.cache import digest, files_of
 from newsdesk.content.models import Item
 
 BUNDLE = "pagefind"
@@ -159,22 +159,13 @@ def index_site(
                 indexed += 1
                 if not _copy_shard(cache / key, target / shard.name):
                     raise SearchIndexError(f"the search shard {shard.name} could not be kept")
-            records[shard.name] = {"key": key, "files": _files(target / shard.name)}
+            records[shard.name] = {"key": key, "files": files_of(target / shard.name)}
         manifest = [
             {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
             for shard in shards
         ]
         (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n")
     return indexed, records
-
-
-def _files(folder: Path) -> dict[str, list[int]]:
-    found = {}
-    for path in folder.rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            found[path.relative_to(folder).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return found
 
 
 def _link_shard(source: Path, record: dict[str, Any] | None, key: str, target: Path) -> bool:

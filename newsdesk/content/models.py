@@ -233,6 +233,7 @@ class News(Item):
     @property
     def picture(self) -> tuple[str, str | None] | None:
         return (self.image, self.image_alt) if self.image else None
+
     source_url: WebUrl | None = None
     featured: Flag = False
 
