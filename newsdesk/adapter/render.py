@@ -43,7 +43,7 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from newsdesk.adapter import engine
-from newsdesk.build.cache import BuildCache, digest
+from newsdesk.build.cache import BuildCache, digest, link_unchanged
 
 log = logging.getLogger("mkdocs.plugins.newsdesk")
 
@@ -337,17 +337,8 @@ class PreviousSite:
         if record is None or record.fingerprint != fingerprint:
             return None
         source = self.folder / dest_uri
-        try:
-            stat = source.stat()
-            if (stat.st_size, stat.st_mtime_ns) != (record.size, record.modified_ns):
-                return None
-            try:
-                os.link(source, target)
-            except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(source, target)
-        except OSError:  # gone, changed, or links not allowed here: copied from the cache
-            return None
+        if not link_unchanged(source, target, record.size, record.modified_ns):
+            return None  # gone, changed, or links not allowed here: copied from the cache
         return record
 
 

@@ -92,6 +92,24 @@ def files_of(folder: Path) -> dict[str, list[int]]:
     return found
 
 
+def link_unchanged(source: Path, target: Path, size: int, modified_ns: int) -> bool:
+    """Hard-link ``source`` (a file of the site being replaced) to ``target`` if it is
+    still as the last build left it (``size`` bytes, changed at ``modified_ns``); False if
+    it is not, is gone, or links are not allowed here (the caller copies it instead)."""
+    try:
+        stat = source.stat()
+        if (stat.st_size, stat.st_mtime_ns) != (size, modified_ns):
+            return False
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
 def _touch(path: Path) -> None:
     """Mark an entry as used now, for the retention policy."""
     try:

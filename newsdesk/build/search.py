@@ -36,7 +36,7 @@ from typing import Any
 
 from pagefind.service import get_executable
 
-from newsdesk.build.cache import digest, files_of
+from newsdesk.build.cache import digest, files_of, link_unchanged
 from newsdesk.content.models import Item
 
 BUNDLE = "pagefind"
@@ -174,16 +174,13 @@ def _link_shard(source: Path, record: dict[str, Any] | None, key: str, target: P
     if record is None or record.get("key") != key:
         return False
     try:
-        for name, (size, modified_ns) in record["files"].items():
-            stat = (source / name).stat()
-            if (stat.st_size, stat.st_mtime_ns) != (size, modified_ns):
-                raise ValueError(name)
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            os.link(source / name, target / name)
-    except (OSError, ValueError, TypeError, AttributeError):
-        shutil.rmtree(target, ignore_errors=True)
-        return False
-    return True
+        files = record["files"].items()
+        if all(link_unchanged(source / name, target / name, *state) for name, state in files):
+            return True
+    except (ValueError, TypeError, AttributeError):  # a manifest of another shape
+        pass
+    shutil.rmtree(target, ignore_errors=True)
+    return False
 
 
 def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Path) -> None:
