@@ -6,6 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from newsdesk.content.catalog import load_catalog
+from newsdesk.content.clock import make_clock
+from newsdesk.content.errors import ContentErrors
+from newsdesk.settings import Settings
 from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
 
 
@@ -116,3 +120,36 @@ def test_a_sequence_of_edits_ends_in_the_bytes_of_a_clean_build(tmp_path: Path):
     assert "news/berlin-conference-programme-online/index.html" in incremental
     assert sorted(incremental) == sorted(fresh)
     assert [name for name in incremental if incremental[name] != fresh[name]] == []
+
+
+def test_a_load_that_reuses_the_last_one_makes_the_catalog_a_fresh_load_makes(tmp_path: Path):
+    project = sample_project(tmp_path / "newsroom")
+    content = project.root / "content"
+    settings = Settings(
+        docs_dir=content,
+        project_dir=project.root,
+        clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
+    )
+    earlier = load_catalog(settings)
+    edit(project, EDITED, "title: ", "title: Revised, ")
+    edit(project, f"{UNRELATED}.md", "title: ", "draft: true\ntitle: ")
+    (content / "news/harbour-clusters-meet.md").write_text(
+        "---\ntitle: Harbour clusters meet in Rotterdam\ndate: 2020-03-10\n"
+        "summary: Port clusters from six countries met to plan shared work.\n"
+        "tags: [energy]\n---\nPort clusters met in Rotterdam.\n",
+        encoding="utf-8",
+    )
+    written = [EDITED, f"{UNRELATED}.md", "news/harbour-clusters-meet.md"]
+    reused = load_catalog(settings, earlier, written)
+    assert reused == load_catalog(settings)
+    titles = {item.src_uri: item.title for item in reused.items()}
+    assert titles[EDITED].startswith("Revised, ") and f"{UNRELATED}.md" not in titles
+
+    # A new vocabulary checks every item against it, even those whose files are as they were.
+    edit(project, "taxonomy.yml", "  energy: Energy\n", "")
+    try:
+        load_catalog(settings, reused, ["taxonomy.yml"])
+    except ContentErrors as exc:
+        assert any("energy" in str(error) for error in exc.errors)
+    else:
+        raise AssertionError("an item tagged with a word gone from the vocabulary loaded")

@@ -199,16 +199,50 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
 
         caplog.clear()
         edit(project, f"{event}.md", "title: ", "draft: true\ntitle: ")
-        server.builder()  # an item that is no longer published: links to it are checked
-        assert "Documentation built" in caplog.text
+        server.builder()  # an item that is no longer published: its page goes
+        assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
         assert not (served / event).exists()
+
+        # A new word in the vocabulary, a new item that uses it with an image of its own:
+        # a new tag page, a new item page, its image copied. Then the item deleted.
+        caplog.clear()
+        content = project.root / "content"
+        edit(project, "taxonomy.yml", "tags:\n", "tags:\n  blue-economy: Blue economy\n")
+        picture = (content / "news/images/green-tech-clusters.png").read_bytes()
+        (content / "news/images/harbour.png").write_bytes(picture)
+        (content / "news/harbour-clusters-meet.md").write_text(
+            "---\ntitle: Harbour clusters meet in Rotterdam\ndate: 2020-03-10\n"
+            "summary: Port and maritime clusters from six countries met to plan shared work.\n"
+            "tags: [blue-economy]\nimage: images/harbour.png\n"
+            "image_alt: Cranes over a container terminal at dusk\n---\n"
+            "Port and maritime clusters from six countries met in Rotterdam.\n",
+            encoding="utf-8",
+        )
+        server.builder()
+        assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
+        tag_page = (served / "tags/blue-economy/index.html").read_text()
+        assert "Harbour clusters meet in Rotterdam" in tag_page
+        assert "Rotterdam" in (served / "news/harbour-clusters-meet/index.html").read_text()
+        assert (served / "news/images/harbour.png").read_bytes() == picture
+        assert "Harbour clusters meet" in (served / "news/feed.xml").read_text()
+
+        caplog.clear()
+        (content / "news/harbour-clusters-meet.md").unlink()
+        (content / "news/images/harbour.png").unlink()
+        server.builder()
+        assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
+        assert not (served / "news/harbour-clusters-meet").exists()
+        assert not (served / "tags/blue-economy").exists()
+        assert not (served / "news/images/harbour.png").exists()
+        assert "Harbour clusters meet" not in (served / "news/feed.xml").read_text()
 
         caplog.clear()
         edit(project, EDITED, "A sentence added", "[A link to nowhere](nowhere.md) added")
         server.builder()  # an error in a body: a full build shows it, over the last good page
         assert "Documentation built" in caplog.text
         page = (served / story / "index.html").read_text()
-        assert "1 error in the content" in page and "A sentence added" in page
+        assert "1 error in the content" in page
+        assert "A sentence added" in page, page
 
         caplog.clear()
         edit(project, EDITED, "[A link to nowhere](nowhere.md) added", "A sentence mended")

@@ -22,7 +22,7 @@ import pickle
 import posixpath
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -61,15 +61,19 @@ from newsdesk.build.search import (
     SearchIndexError,
     ShardRecords,
 )
-from newsdesk.build.snapshot import Snapshot, changes, snapshot
+from newsdesk.build.snapshot import Changes, Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
+    MARKDOWN_SUFFIXES,
+    Catalog,
+    is_item,
     is_published,
+    load_catalog,
     reload_item,
     with_bodies,
     with_items,
 )
 from newsdesk.content.errors import ContentError, ContentErrors
-from newsdesk.content.frontmatter import Version
+from newsdesk.content.frontmatter import Document, Version
 from newsdesk.content.models import MODELS, Edition, Item
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.newsletter.config import (
@@ -307,16 +311,21 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             return False
 
     def _update_preview(self) -> bool:
-        """Bring the preview up to date in its folder, after edits to published items
-        only, without MkDocs' full build. An edit to bodies alone renders those pages
-        again, in a fraction of a second; one to front matter remakes the plan, editions
-        and channels from the catalog in memory and renders the pages whose fingerprint
-        changed. Either way the search index follows in the background. Returns False,
-        having changed nothing, when the edits need a full build: a file added or
-        removed, a page that is not an item, an edition, a template, the configuration,
-        an item that stops being published or gains a page (a tag, a listing page), an
-        error (the full build shows it), or a build date that has moved on to a change
-        of state."""
+        """Bring the preview up to date in its folder without MkDocs' full build, as the
+        difference the edits make. The content is loaded again, taking each file not
+        written since as the last load read it (an edit to published items alone is put in
+        the catalog directly); the plan, outputs and editions are made again, keeping what
+        still holds. Then the pages gained are added and those lost deleted, the pages
+        whose fingerprint changed are rendered, and the files that changed are written and
+        those gone deleted; the search index follows in the background. An edit to bodies
+        alone renders those pages again, in a fraction of a second.
+
+        Returns False, having changed nothing, for a full build when the edits touch what
+        MkDocs itself reads or every page is made of (the configuration, the templates, a
+        page editors wrote, whose title may label the navigation), when a page would join
+        or leave the navigation, when the build date has moved on to a change of state,
+        and when the content has an error or the build is strict (the full build reports
+        it)."""
         if self._sources is None or self._built is None or self.problems:
             return False
         if self._built[0].strict:  # warnings abort a strict build: leave them to MkDocs
@@ -324,26 +333,65 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         started = time.perf_counter()
         sources = snapshot(self._roots)
         found = changes(self._sources, sources)
-        if found.added_or_removed or not self._build_date_holds():
+        written = self._content_written(found)
+        if written is None or not self._build_date_holds():
             return False
-        found_items = self._edited_items(found.modified)
-        if found_items is None:
+        shown = self._catalog_after(written, bool(found.added_or_removed))
+        if shown is None:
             return False
-        edited, versions = found_items
-        assert self.prepared is not None
-        before = self.prepared.catalog.versions
-        bodies_only = all(
-            versions[src_uri].front_matter == before[src_uri].front_matter for src_uri in edited
-        )
+        catalog, bodies_only = shown
+        before = self.prepared.catalog.versions if self.prepared else {}
+        edited = [  # an item whose file was saved as it was is not named
+            src
+            for src in sorted(written)
+            if src not in before or before[src] != catalog.versions.get(src)
+        ]
         if bodies_only:
-            self._show_bodies(edited, versions)
-        elif not self._show_items(edited, versions):
+            self._show_bodies(catalog)
+        elif not self._show(catalog, written):
             return False
         self._sources = sources
         _settle()
-        names = ", ".join(sorted(edited)) or "no page changed"
+        names = ", ".join(edited) or "no page changed"
         log.info(f"Preview updated in {time.perf_counter() - started:.2f} seconds ({names})")
         return True
+
+    def _content_written(self, found: Changes) -> set[str] | None:
+        """The files of the content folder written, added or removed, as ``src_uri``; None
+        when a file outside it changed, or a page MkDocs reads itself."""
+        assert self.settings is not None
+        written = set()
+        for path in (*found.modified, *found.added_or_removed):
+            try:
+                src_uri = Path(path).relative_to(self.settings.docs_dir).as_posix()
+            except ValueError:  # the configuration or a template
+                return None
+            if src_uri.lower().endswith(MARKDOWN_SUFFIXES) and not is_item(src_uri):
+                return None
+            written.add(src_uri)
+        return written
+
+    def _catalog_after(
+        self, written: set[str], added_or_removed: bool
+    ) -> tuple[Catalog, bool] | None:
+        """The catalog with the files ``written`` read again, and whether only bodies
+        changed; None when the content has an error."""
+        assert self.settings is not None and self.prepared is not None
+        catalog = self.prepared.catalog
+        edited = None if added_or_removed else self._edited_items(written)
+        if edited is not None:
+            items, documents = edited
+            before = catalog.versions
+            fronts = (
+                documents[src].version.front_matter == before[src].front_matter for src in items
+            )
+            if all(fronts):
+                return with_bodies(catalog, items, documents), True
+            return with_items(catalog, self.settings, items, documents), False
+        try:
+            return load_catalog(self.settings, catalog, written), False
+        except ContentErrors:
+            return None
 
     def _build_date_holds(self) -> bool:
         """Whether the last build's date still stands: it was given, or it is the same day
@@ -356,42 +404,53 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return now.date() == then.today and (self._next_change is None or now < self._next_change)
 
     def _edited_items(
-        self, paths: Sequence[str]
-    ) -> tuple[dict[str, Item], dict[str, Version]] | None:
-        """The published items at ``paths`` (absolute) read again, those whose file's text
-        changed, and their versions; None unless each path is the file of a published
-        item, not an edition, that is still published, without errors, and a page of its
-        own."""
-        assert self.settings is not None and self.prepared is not None and self.files
+        self, written: Collection[str]
+    ) -> tuple[dict[str, Item], dict[str, Document]] | None:
+        """The published items of ``written`` read again, those whose file's text changed,
+        and their files as read; None unless each is the file of a published item, not
+        an edition, that is still published and without errors."""
+        assert self.settings is not None and self.prepared is not None
         catalog = self.prepared.catalog
-        edited, versions = {}, {}
-        for path in paths:
-            try:
-                src_uri = Path(path).relative_to(self.settings.docs_dir).as_posix()
-            except ValueError:  # the configuration or a template
-                return None
+        edited, documents = {}, {}
+        for src_uri in written:
             before = self.prepared.items.get(src_uri)
-            file = self.files.get_file_from_path(src_uri)
-            if before is None or isinstance(before, Edition) or not isinstance(file, OwnPage):
+            if before is None or isinstance(before, Edition):
                 return None
             try:
-                item, version = reload_item(catalog, self.settings, src_uri)
+                item, document = reload_item(catalog, self.settings, src_uri)
             except ContentErrors:
                 return None
             if not is_published(item, self.settings.clock):
                 return None
-            if version != catalog.versions[src_uri]:
-                edited[src_uri], versions[src_uri] = item, version
-        return edited, versions
+            if document.version != catalog.versions[src_uri]:
+                edited[src_uri], documents[src_uri] = item, document
+        return edited, documents
 
-    def _show_bodies(self, edited: dict[str, Item], versions: dict[str, Version]) -> None:
-        """Put ``edited`` in the catalog and their pages, rendered again, in the site."""
+    def _edited(self, versions: Mapping[str, Version]) -> dict[str, Item]:
+        """The published items whose files' versions differ from those of the catalog
+        shown now."""
+        assert self.prepared is not None
+        before = self.prepared.catalog.versions
+        return {
+            src_uri: item
+            for src_uri, item in self.prepared.items.items()
+            if before.get(src_uri) != versions.get(src_uri)
+        }
+
+    def _show_bodies(self, catalog: Catalog) -> None:
+        """Put ``catalog``, whose items differ from those shown only in their bodies, in
+        place, and the pages of those items, rendered again, in the site."""
         assert self._built is not None and self.prepared is not None and self.settings
+        before = self.prepared.catalog.versions
+        edited = {
+            item.src_uri: item
+            for item in catalog.items()
+            if catalog.versions[item.src_uri] != before[item.src_uri]
+        }
         if not edited:
             return
         self._generation += 1
         config, site_dir, own = self._built
-        catalog = with_bodies(self.prepared.catalog, edited, versions)
         self.prepared = replace(
             self.prepared,
             catalog=catalog,
@@ -403,7 +462,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
 
-    def _new_bodies(self, edited: dict[str, Item]) -> list[File]:
+    def _new_bodies(self, edited: Mapping[str, Item]) -> list[File]:
         """The pages of ``edited``, with their new bodies."""
         assert self.files is not None
         pages = []
@@ -445,42 +504,100 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             ),
         )
 
-    def _show_items(self, edited: dict[str, Item], versions: dict[str, Version]) -> bool:
-        """Put ``edited`` in the catalog, remake what is made of it, and write what
-        changed into the site: pages, editions and the outputs' files. False, having
-        changed nothing, when the site would gain or lose a page or a file, or the content
-        has an error."""
+    def _show(self, catalog: Catalog, written: Collection[str]) -> bool:
+        """Put ``catalog`` in place, remake what is made of it, and bring the site up to
+        date: pages gained added, pages lost deleted, pages whose fingerprint changed
+        rendered, the content's other files that were ``written`` copied or deleted, the
+        editions' and outputs' files written where they changed and deleted where they are
+        gone. False, having changed nothing, when a page would join or leave the
+        navigation, or the content has an error."""
         assert self._built is not None and self.prepared is not None and self.files
         assert self.settings is not None
         before = self.prepared
-        catalog = with_items(before.catalog, self.settings, edited, versions)
         try:
             prepared = pipeline.prepare(self.settings, self.mail_settings, catalog, before)
         except ContentErrors:
             return False
-        plan = prepared.plan
-        if (
-            plan.pages.keys() != before.plan.pages.keys()
-            or prepared.files.keys() != before.files.keys()
-        ):
-            return False
-        self._generation += 1
         config, site_dir, own = self._built
+        gained_lost = self._pages_gained_lost(config, before, prepared)
+        if gained_lost is None:
+            return False
+        gained, lost = gained_lost
+        self._generation += 1
         self._adopt(prepared)
+        own = dict(own)
+        for file in lost:
+            self.files.remove(file)
+            pipeline.remove_from_site(site_dir, file.dest_uri)
+            own.pop(file.dest_uri, None)
+        for file in gained:
+            self.files.append(file)
+        self._copy_written(config, catalog, before.catalog, written)
+        edited = self._edited(catalog.versions)
         self._new_bodies(edited)
         # A page shows what its spec holds, and an item's page its item too: the others
         # keep their fingerprints.
+        plan, new = prepared.plan, {file.src_uri for file in gained}
         pages = [
             file
             for file in self._own_pages()
-            if file.src_uri in edited or plan.get(file.src_uri) != before.plan.get(file.src_uri)
+            if file.src_uri in new
+            or file.src_uri in edited
+            or plan.get(file.src_uri) != before.plan.get(file.src_uri)
         ]
         _, records = self._renderer(config).build(pages, site_dir, placed=own)
-        own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
+        own.update((dest_uri, record.fingerprint) for dest_uri, record in records.items())
         pipeline.write(site_dir, prepared, before)
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
         return True
+
+    def _pages_gained_lost(
+        self, config: MkDocsConfig, before: Prepared, after: Prepared
+    ) -> tuple[list[File], list[File]] | None:
+        """The pages ``after`` has that ``before`` had not, made as ``on_files`` makes
+        them, and those it lost; None when one of them is in the navigation."""
+        assert self.files is not None
+
+        def pages(prepared: Prepared) -> set[str]:
+            generated = (spec.src_uri for spec in prepared.plan.pages.values() if spec.generated)
+            return {*prepared.items, *generated}
+
+        was, now = pages(before), pages(after)
+        in_nav = set(_nav_paths(config.nav)) if config.nav else None
+        gained = []
+        for src_uri in sorted(now - was):
+            item = after.items.get(src_uri)
+            file = self._generated(config, src_uri, item.body if item else "", in_nav)
+            if not isinstance(file, OwnPage):
+                return None
+            gained.append(file)
+        lost = []
+        for src_uri in sorted(was - now):
+            file = self.files.get_file_from_path(src_uri)
+            if not isinstance(file, OwnPage):
+                return None
+            lost.append(file)
+        return gained, lost
+
+    def _copy_written(
+        self, config: MkDocsConfig, catalog: Catalog, before: Catalog, written: Collection[str]
+    ) -> None:
+        """The content's other files (images, attachments) that were ``written`` copied
+        into the site as MkDocs copies them, and those removed deleted from it."""
+        assert self.files is not None
+        for src_uri in sorted(written):
+            if src_uri in catalog.files:
+                file = self.files.get_file_from_path(src_uri)
+                if file is None:
+                    file = File(
+                        src_uri, config.docs_dir, config.site_dir, config.use_directory_urls
+                    )
+                    self.files.append(file)
+                file.copy_file()
+            elif src_uri in before.files and (file := self.files.get_file_from_path(src_uri)):
+                self.files.remove(file)
+                pipeline.remove_from_site(Path(config.site_dir), file.dest_uri)
 
     def mail_settings(self) -> NewsletterSettings:
         """The newsletter options, checked; raises NewsletterConfigError naming what to set."""

@@ -27,7 +27,7 @@ from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.models import Item
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
-from newsdesk.newsletter.render import RenderedEdition, write_edition
+from newsdesk.newsletter.render import RenderedEdition, edition_files
 from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.outputs.files import channel_files
 from newsdesk.settings import Settings
@@ -91,21 +91,41 @@ def page_urls(catalog: Catalog, plan: SitePlan) -> list[str]:
     ]
 
 
-def write(site_dir: Path, prepared: Prepared, before: Prepared | None = None) -> None:
-    """The editions and the outputs' files into ``site_dir``; with ``before`` (what the
-    site holds now), only those that changed."""
-    written = {edition.src_uri: edition for edition in before.editions} if before else {}
+def site_files(prepared: Prepared) -> dict[str, bytes]:
+    """Every file of the site that is not a page, by its path in the site: the outputs'
+    and each edition's email, text and message."""
+    files = dict(prepared.files)
     for edition in prepared.editions:
-        old = written.get(edition.src_uri)
-        files = (edition.html, edition.text, edition.eml)
-        if old is None or (old.html, old.text, old.eml) != files:
-            write_edition(edition, site_dir)
-    for path, data in prepared.files.items():
-        if before is not None and before.files.get(path) == data:
+        files.update(edition_files(edition))
+    return files
+
+
+def write(site_dir: Path, prepared: Prepared, before: Prepared | None = None) -> None:
+    """The files of ``site_files`` into ``site_dir``; with ``before`` (what the site holds
+    now), only those that changed, and those ``before`` had that are gone deleted."""
+    files = site_files(prepared)
+    written = site_files(before) if before is not None else {}
+    for path, data in files.items():
+        if written.get(path) == data:
             continue
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    for path in written.keys() - files.keys():
+        remove_from_site(site_dir, path)
+
+
+def remove_from_site(site_dir: Path, path: str) -> None:
+    """The file at ``path`` in the site deleted, and the folders it leaves empty."""
+    target = site_dir / path
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == site_dir or not folder.is_relative_to(site_dir):
+            break
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            break
 
 
 def index(

@@ -2,9 +2,9 @@
 
 ``serve`` takes a snapshot of the files a build reads (the content folder, the
 configuration file, the templates) as it starts. After an edit, comparing a new snapshot
-with it tells the plugin which files changed, so that an edit to the body of an item
-updates that item's page alone, in a fraction of a second, while anything else takes a
-full build.
+with it tells the plugin which files changed, so that it brings the preview up to date
+as the difference those files make: an edit to the body of an item updates that item's
+page alone, in a fraction of a second.
 """
 
 from __future__ import annotations

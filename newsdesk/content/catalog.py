@@ -59,9 +59,9 @@ class Catalog:
     """Events that are over, most recent first."""
     call_states: Mapping[str, CallStatus]
     """Call ``src_uri`` → its state and next deadline."""
-    edition_sources: Mapping[str, Document]
-    """Each edition's file as read (published or not), for the lines of its quality gate's
-    errors."""
+    documents: Mapping[str, Document]
+    """Every Markdown file as read (items published or not, plain pages), by ``src_uri``:
+    for the lines of an edition's quality gate's errors, and for the next load to reuse."""
     versions: Mapping[str, Version]
     """Every item's file (published or not) as hashes: what is made of an item alone is
     the same for as long as its version is."""
@@ -78,10 +78,11 @@ class Catalog:
 
 
 def with_bodies(
-    catalog: Catalog, changed: Mapping[str, Item], versions: Mapping[str, Version]
+    catalog: Catalog, changed: Mapping[str, Item], documents: Mapping[str, Document]
 ) -> Catalog:
     """``catalog`` with published items replaced by new ones of the same ``src_uri`` that
-    differ only in their bodies, so they keep their places; ``versions`` are theirs."""
+    differ only in their bodies, so they keep their places; ``documents`` are their
+    files as read."""
 
     def swap(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
         return tuple(changed.get(item.src_uri, item) for item in items)
@@ -92,7 +93,8 @@ def with_bodies(
         by_tag={tag: swap(items) for tag, items in catalog.by_tag.items()},
         upcoming_events=swap(catalog.upcoming_events),
         past_events=swap(catalog.past_events),
-        versions={**catalog.versions, **versions},
+        documents={**catalog.documents, **documents},
+        versions={**catalog.versions, **_versions(documents)},
     )
 
 
@@ -100,11 +102,11 @@ def with_items(
     catalog: Catalog,
     settings: Settings,
     changed: Mapping[str, Item],
-    versions: Mapping[str, Version],
+    documents: Mapping[str, Document],
 ) -> Catalog:
     """``catalog`` with published items replaced by new ones of the same ``src_uri``, still
     published, in their new places: exactly what ``load_catalog`` would make of the content
-    with those files edited (``versions`` are theirs)."""
+    with those files edited (``documents`` are their files as read)."""
     published = {item.src_uri: changed.get(item.src_uri, item) for item in catalog.items()}
     return _assemble(
         settings,
@@ -113,27 +115,44 @@ def with_items(
         catalog.pages,
         catalog.unpublished,
         catalog.files,
-        catalog.edition_sources,
-        {**catalog.versions, **versions},
+        {**catalog.documents, **documents},
+        {**catalog.versions, **_versions(documents)},
     )
 
 
-def load_catalog(settings: Settings) -> Catalog:
-    """Read ``settings.docs_dir``; raise ContentErrors listing every problem found."""
-    loader = _Loader(settings)
-    return loader.load()
+def _versions(documents: Mapping[str, Document]) -> dict[str, Version]:
+    return {src_uri: document.version for src_uri, document in documents.items()}
 
 
-def reload_item(catalog: Catalog, settings: Settings, src_uri: str) -> tuple[Item, Version]:
+def load_catalog(
+    settings: Settings, earlier: Catalog | None = None, changed: Collection[str] = ()
+) -> Catalog:
+    """Read ``settings.docs_dir``; raise ContentErrors listing every problem found. With
+    ``earlier``, a catalog of the same settings, a file not in ``changed`` (``src_uri``
+    of files written since ``earlier`` was loaded) is taken as ``earlier`` read it, and an
+    item whose file and taxonomy are as they were is not checked on its own again; the
+    checks across files all run."""
+    return _Loader(settings, earlier, changed).load()
+
+
+def reload_item(catalog: Catalog, settings: Settings, src_uri: str) -> tuple[Item, Document]:
     """The published item at ``src_uri`` read again and checked as ``load_catalog`` checks
-    it, against the rest of ``catalog``, with its file's version: for a preview after an
+    it, against the rest of ``catalog``, with its file as read: for a preview after an
     edit to that file alone. Raises ContentErrors."""
     return _Loader(settings).reload(catalog, src_uri)
 
 
 class _Loader:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, earlier: Catalog | None = None, changed: Collection[str] = ()
+    ) -> None:
         self.settings = settings
+        self.earlier = earlier
+        self.changed = frozenset(changed)
+        self.items_before: dict[str, Item] = {}
+        if earlier is not None:
+            self.items_before = {item.src_uri: item for item in earlier.items()}
+            self.items_before.update(earlier.unpublished)
         self.docs_dir = settings.docs_dir
         self.prefix = settings.display_prefix
         self.errors: list[ContentError] = []
@@ -142,6 +161,8 @@ class _Loader:
     def load(self) -> Catalog:
         taxonomy, errors = load_taxonomy(self.docs_dir, self.prefix)
         self.errors.extend(errors)
+        if self.earlier is not None and self.earlier.taxonomy != taxonomy:
+            self.items_before = {}  # each item is checked against the new vocabulary
         items: list[tuple[Item, Document]] = []
         pages: list[Document] = []
         documents: list[Document] = []
@@ -162,7 +183,7 @@ class _Loader:
         published = {item.src_uri: item for item, _ in items if self._is_published(item)}
         known = set(markdown)
         for document in documents:
-            public = document.src_uri in published or not _is_item(document.src_uri)
+            public = document.src_uri in published or not is_item(document.src_uri)
             self._check_links(document, known, static, published, public)
         for item, document in items:
             if isinstance(item, Edition):
@@ -171,9 +192,9 @@ class _Loader:
                 self._check_edition(item, document, known, allowed)
         if self.errors:
             raise ContentErrors(self.errors)
-        return _catalog(self.settings, taxonomy, published, pages, items, static)
+        return _catalog(self.settings, taxonomy, published, documents, items, static)
 
-    def reload(self, catalog: Catalog, src_uri: str) -> tuple[Item, Version]:
+    def reload(self, catalog: Catalog, src_uri: str) -> tuple[Item, Document]:
         document = self._read(src_uri)
         static = set(catalog.files)
         item = None
@@ -186,12 +207,15 @@ class _Loader:
             self._check_links(document, known, static, published, src_uri in published)
         if self.errors or item is None or document is None:
             raise ContentErrors(self.errors)
-        return item, document.version
+        return item, document
 
     def _item(
         self, model: type[Item], document: Document, taxonomy: Taxonomy, static: set[str]
     ) -> Item | None:
         """The item a collection's file holds, checked on its own; None if it has errors."""
+        if (item := self._as_before(document)) is not None:
+            self._check_stored_files(item, document, static)
+            return item
         slug = self._slug(document)
         if slug is None:
             return None
@@ -246,7 +270,17 @@ class _Loader:
         display = f"{self.prefix}{path.relative_to(self.docs_dir).as_posix()}"
         self.errors.append(ContentError(display, 1, message))
 
+    def _as_before(self, document: Document) -> Item | None:
+        """The item ``earlier`` made of ``document``, if it read the same document."""
+        earlier = self.earlier
+        if earlier is None or earlier.documents.get(document.src_uri) is not document:
+            return None
+        return self.items_before.get(document.src_uri)
+
     def _read(self, src_uri: str) -> Document | None:
+        if self.earlier is not None and src_uri not in self.changed:
+            if (document := self.earlier.documents.get(src_uri)) is not None:
+                return document
         display = f"{self.prefix}{src_uri}"
         source = self.docs_dir / src_uri
         try:
@@ -397,7 +431,7 @@ class _Loader:
                     problem = "points outside the content folder"
                 elif is_markdown and resolved not in known or link.image and resolved not in static:
                     problem = f"points at nothing: there is no {self.prefix}{resolved}"
-                elif is_markdown and public and _is_item(resolved) and resolved not in published:
+                elif is_markdown and public and is_item(resolved) and resolved not in published:
                     problem = "points at an item that is a draft or not yet published"
                 else:
                     continue
@@ -429,17 +463,16 @@ def _catalog(
     settings: Settings,
     taxonomy: Taxonomy,
     published: Mapping[str, Item],
-    pages: list[Document],
+    documents: list[Document],
     items: list[tuple[Item, Document]],
     static: set[str],
 ) -> Catalog:
     unpublished = {i.src_uri: i for i, _ in items if i.src_uri not in published}
     files = {src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)}
-    editions = {i.src_uri: d for i, d in items if i.collection == "newsletters"}
+    pages = tuple(d for d in documents if not is_item(d.src_uri))
+    read = {document.src_uri: document for document in documents}
     versions = {i.src_uri: d.version for i, d in items}
-    return _assemble(
-        settings, taxonomy, published, tuple(pages), unpublished, files, editions, versions
-    )
+    return _assemble(settings, taxonomy, published, pages, unpublished, files, read, versions)
 
 
 def _assemble(
@@ -449,7 +482,7 @@ def _assemble(
     pages: tuple[Document, ...],
     unpublished: Mapping[str, Item],
     files: Mapping[str, int],
-    edition_sources: Mapping[str, Document],
+    documents: Mapping[str, Document],
     versions: Mapping[str, Version],
 ) -> Catalog:
     clock = settings.clock
@@ -480,7 +513,7 @@ def _assemble(
         upcoming_events=tuple(upcoming),
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),
         call_states={c.src_uri: call_status(c, clock, settings.closing_soon_days) for c in calls},
-        edition_sources=edition_sources,
+        documents=documents,
         versions=versions,
     )
 
@@ -504,7 +537,9 @@ def stored_file_uri(item: Item, value: str) -> str:
     return posixpath.normpath(posixpath.join(item.collection, value))
 
 
-def _is_item(src_uri: str) -> bool:
+def is_item(src_uri: str) -> bool:
+    """Whether ``src_uri`` is in a collection's folder, where every Markdown file is an
+    item."""
     return src_uri.split("/", 1)[0] in MODELS
 
 

@@ -90,7 +90,7 @@ def _render(
             edition, catalog, settings.closing_soon_days
         )
         result = renderer.render(content)
-        document = catalog.edition_sources[edition.src_uri]
+        document = catalog.documents[edition.src_uri]
         errors.extend(check_edition(result, mail, produced, document))
         rendered.append(result)
     if errors:

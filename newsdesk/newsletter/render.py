@@ -15,7 +15,6 @@ from datetime import datetime, time
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 
 import css_inline
 import markdown
@@ -298,16 +297,12 @@ def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "") -> str:
     )
 
 
-def write_edition(rendered: RenderedEdition, site_dir: Path) -> list[Path]:
-    """``email.html``, ``email.txt`` and ``<id>.eml`` beside the edition's web version."""
-    folder = site_dir / rendered.page_url
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in (
-        ("email.html", rendered.html.encode("utf-8")),
-        ("email.txt", rendered.text.encode("utf-8")),
-        (f"{rendered.id}.eml", rendered.eml),
-    ):
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
-    return written
+def edition_files(rendered: RenderedEdition) -> dict[str, bytes]:
+    """``email.html``, ``email.txt`` and ``<id>.eml`` beside the edition's web version, by
+    path in the site."""
+    folder = rendered.page_url
+    return {
+        f"{folder}email.html": rendered.html.encode("utf-8"),
+        f"{folder}email.txt": rendered.text.encode("utf-8"),
+        f"{folder}{rendered.id}.eml": rendered.eml,
+    }
