@@ -83,13 +83,22 @@ def unsealed(data: bytes) -> tuple[dict[str, Any], bytes] | None:
 def files_of(folder: Path) -> dict[str, list[int]]:
     """Every file under ``folder`` as a build left it: its path there (posix), size and
     time of change, to tell later whether it is still as it was."""
-    found = {}
-    for root, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            stat = os.stat(path)
-            found[Path(path).relative_to(folder).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return found
+    found: dict[str, list[int]] = {}
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        try:
+            entries = os.scandir(path)
+        except OSError:  # gone meanwhile: not there to be found
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    stat = entry.stat()
+                    found[f"{prefix}{entry.name}"] = [stat.st_size, stat.st_mtime_ns]
+    return dict(sorted(found.items()))
 
 
 def link_unchanged(source: Path, target: Path, size: int, modified_ns: int) -> bool:
@@ -158,14 +167,35 @@ class Store:
     def write_json(self, key: str, value: Any) -> None:
         self.write(key, json.dumps(value).encode("utf-8"))
 
-    def entries(self) -> Iterator[Path]:
-        if not self.root.is_dir():
-            return
-        for folder in self.root.iterdir():
-            if folder.is_dir():
-                for entry in folder.iterdir():
+    def entries(self) -> Iterator[tuple[str, os.stat_result]]:
+        """Every entry (its path and state), in no particular order."""
+        for folder in _scan(str(self.root)):
+            if folder.is_dir(follow_symlinks=False):
+                for entry in _scan(folder.path):
                     if not entry.name.startswith(TEMPORARY):
-                        yield entry
+                        try:
+                            yield entry.path, entry.stat(follow_symlinks=False)
+                        except OSError:  # removed meanwhile
+                            continue
+
+
+def _files_in(folder: str) -> Iterator[tuple[str, os.stat_result]]:
+    for entry in _scan(folder):
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_in(entry.path)
+        else:
+            try:
+                yield entry.path, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+
+
+def _scan(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:  # not there (yet)
+        return []
 
 
 class BuildCache:
@@ -188,17 +218,12 @@ class BuildCache:
         the cache holds at most ``max_bytes``; returns how many went."""
         entries = []
         for store in (self.markdown, self.pages, self.manifests):
-            for path in store.entries():
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                entries.append((stat.st_mtime, stat.st_size, path, False))
-        if self.search.is_dir():
-            for folder in self.search.iterdir():
-                if folder.is_dir() and not folder.name.startswith(TEMPORARY):
-                    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-                    entries.append((folder.stat().st_mtime, size, folder, True))
+            for path, stat in store.entries():
+                entries.append((stat.st_mtime, stat.st_size, Path(path), False))
+        for folder in _scan(str(self.search)):
+            if folder.is_dir(follow_symlinks=False) and not folder.name.startswith(TEMPORARY):
+                size = sum(stat.st_size for _, stat in _files_in(folder.path))
+                entries.append((folder.stat().st_mtime, size, Path(folder.path), True))
         total = sum(size for _, size, _, _ in entries)
         removed = 0
         for mtime, size, path, is_folder in sorted(entries, key=lambda entry: entry[0]):
