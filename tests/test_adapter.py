@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk import adapter
+from newsdesk.content.models import MODELS
 from tests.conftest import REPO, Project
 
 FRAMEWORKS = ("mkdocs", "material")
@@ -36,6 +37,20 @@ def test_only_the_adapter_imports_mkdocs_or_material():
         if (package / "adapter") not in path.parents
     }
     assert {path: names for path, names in outside.items() if names} == {}
+
+
+def test_no_code_switches_on_a_collection_s_model():
+    """Per-collection behaviour lives with the collection (its model's methods) or is
+    registered per model (``functools.singledispatch``), never in ``isinstance`` chains."""
+    models = {model.__name__ for model in MODELS.values()} | {"Item"}
+    found = []
+    for path in (REPO / "newsdesk").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance":
+                named = {name.id for name in ast.walk(node.args[1]) if isinstance(name, ast.Name)}
+                if named & models:
+                    found.append(f"{path.relative_to(REPO).as_posix()}:{node.lineno}")
+    assert found == []
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ from newsdesk.content.catalog import (
 )
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document, Version
-from newsdesk.content.models import MODELS, Edition, Item
+from newsdesk.content.models import MODELS, Item
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.newsletter.config import (
     NewsletterConfigError,
@@ -414,7 +414,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         edited, documents = {}, {}
         for src_uri in written:
             before = self.prepared.items.get(src_uri)
-            if before is None or isinstance(before, Edition):
+            if before is None or before.references():  # an edition: checked by a full load
                 return None
             try:
                 item, document = reload_item(catalog, self.settings, src_uri)

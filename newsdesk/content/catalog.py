@@ -10,17 +10,17 @@ import os
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from newsdesk.content.clock import Clock
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
 from newsdesk.content.links import links_in
-from newsdesk.content.models import MODELS, Call, Edition, Event, Item, PageMeta
+from newsdesk.content.models import MODELS, Call, Event, Item, PageMeta, Reference
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.content.validation import validate_item, validate_page
@@ -72,6 +72,16 @@ class Catalog:
 
     def collection(self, name: str) -> tuple[Item, ...]:
         return self.collections.get(name, ())
+
+    def of(self, model: type[_Item]) -> tuple[_Item, ...]:
+        """The published items of ``model``'s collection, as that model: every item of a
+        collection is one of its model."""
+        return _of(self.collections, model)
+
+    def unpublished_of(self, model: type[_Item]) -> tuple[_Item, ...]:
+        """The drafts and scheduled items of ``model``'s collection."""
+        found = (i for i in self.unpublished.values() if i.collection == model.collection)
+        return cast(tuple[_Item, ...], tuple(found))
 
     def status(self, call: Call) -> CallStatus:
         return self.call_states[call.src_uri]
@@ -186,10 +196,10 @@ class _Loader:
             public = document.src_uri in published or not is_item(document.src_uri)
             self._check_links(document, known, static, published, public)
         for item, document in items:
-            if isinstance(item, Edition):
-                # A draft edition may list drafts that are to be published with it.
+            if references := item.references():
+                # A draft (an edition, say) may name drafts to be published with it.
                 allowed = published if item.src_uri in published else known
-                self._check_edition(item, document, known, allowed)
+                self._check_references(references, document, known, allowed)
         if self.errors:
             raise ContentErrors(self.errors)
         return _catalog(self.settings, taxonomy, published, documents, items, static)
@@ -438,25 +448,24 @@ class _Loader:
             message = f"{'image' if link.image else 'link'} '{link.target}' {problem}"
             self.errors.append(ContentError(document.display_path, link.line, message))
 
-    def _check_edition(
-        self, edition: Edition, document: Document, known: set[str], allowed: Collection[str]
+    def _check_references(
+        self,
+        references: Iterable[Reference],
+        document: Document,
+        known: set[str],
+        allowed: Collection[str],
     ) -> None:
-        references = [(("lead",), "lead", f"news/{edition.lead}.md")] if edition.lead else []
-        for index, section in enumerate(edition.sections):
-            for position, slug in enumerate(section.items or ()):
-                where = ("sections", index, "items", position)
-                references.append(
-                    (where, f"sections[{index}].items", f"{section.collection}/{slug}.md")
-                )
-        for where, name, src_uri in references:
-            if src_uri in allowed:
+        for reference in references:
+            if reference.src_uri in allowed:
                 continue
-            if src_uri in known:
+            if reference.src_uri in known:
                 reason = "is a draft or not yet published"
             else:
-                reason = f"does not exist: there is no {self.prefix}{src_uri}"
-            slug = posixpath.splitext(posixpath.basename(src_uri))[0]
-            self.errors.append(document.error(where, f"{name}: '{slug}' {reason}"))
+                reason = f"does not exist: there is no {self.prefix}{reference.src_uri}"
+            slug = posixpath.splitext(posixpath.basename(reference.src_uri))[0]
+            self.errors.append(
+                document.error(reference.where, f"{reference.name}: '{slug}' {reason}")
+            )
 
 
 def _catalog(
@@ -497,11 +506,11 @@ def _assemble(
         return tuple(sorted(found, key=lambda item: (item.sort_date, item.slug), reverse=True))
 
     collections = {name: newest_first(grouped[name]) for name in MODELS}
-    events = [e for e in collections["events"] if isinstance(e, Event)]
+    events = _of(collections, Event)
     upcoming = sorted(
         (e for e in events if is_upcoming(e, clock)), key=lambda e: (event_start(e, clock), e.slug)
     )
-    calls = (c for c in collections["calls"] if isinstance(c, Call))
+    calls = _of(collections, Call)
     return Catalog(
         clock=clock,
         taxonomy=taxonomy,
@@ -516,6 +525,10 @@ def _assemble(
         documents=documents,
         versions=versions,
     )
+
+
+def _of(collections: Mapping[str, tuple[Item, ...]], model: type[_Item]) -> tuple[_Item, ...]:
+    return cast(tuple[_Item, ...], collections.get(model.collection, ()))
 
 
 def is_published(item: Item, clock: Clock) -> bool:

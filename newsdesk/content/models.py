@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -184,6 +185,16 @@ class Section(_Strict):
 # -- items -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """Another item named in front matter: where (``("lead",)``), the field as editors
+    write it (``sections[1].items``), and the item's ``src_uri``."""
+
+    where: KeyPath
+    name: str
+    src_uri: str
+
+
 class Item(_Strict):
     """Fields every collection shares. ``slug``, ``src_uri`` and ``body`` come from the file."""
 
@@ -217,6 +228,32 @@ class Item(_Strict):
     def sort_date(self) -> date:
         """The date that orders this item among others (newest first on tag pages)."""
         raise NotImplementedError
+
+    @property
+    def announced(self) -> date | None:
+        """The day the item was made public, as it says (its ``date``); None where it
+        does not say (an event or a call may leave it out)."""
+        return self.sort_date
+
+    @property
+    def opening(self) -> Moment | None:
+        """When the item opens to readers' action, for collections where it does (a call
+        opening for applications)."""
+        return None
+
+    def facet_keys(self, facet: str) -> tuple[str, ...]:
+        """The item's keys on one of its collection's facets (none where it has none)."""
+        if facet == "year":
+            return (str(self.sort_date.year),)
+        value = getattr(self, facet, None)
+        if not value:
+            return ()
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    def references(self) -> tuple[Reference, ...]:
+        """The other items this one names in its front matter (an edition's lead and
+        listed items)."""
+        return ()
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
         """Checks across fields, as (field path, message)."""
@@ -265,6 +302,16 @@ class Event(Item):
     def sort_date(self) -> date:
         return _as_date(self.start)
 
+    @property
+    def announced(self) -> date | None:
+        return self.date
+
+    def facet_keys(self, facet: str) -> tuple[str, ...]:
+        if facet == "countries":
+            country = self.location.country if self.location else None
+            return (country,) if country else ()
+        return super().facet_keys(facet)
+
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
         if self.end is None:
             return
@@ -289,6 +336,14 @@ class Call(Item):
     @property
     def sort_date(self) -> date:
         return _as_date(self.deadlines[-1].date)
+
+    @property
+    def announced(self) -> date | None:
+        return self.date
+
+    @property
+    def opening(self) -> Moment | None:
+        return self.opens
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
         for index in range(1, len(self.deadlines)):
@@ -375,6 +430,16 @@ class Edition(Item):
     @property
     def sort_date(self) -> date:
         return self.date
+
+    def references(self) -> tuple[Reference, ...]:
+        found = [Reference(("lead",), "lead", f"news/{self.lead}.md")] if self.lead else []
+        for index, section in enumerate(self.sections):
+            for position, slug in enumerate(section.items or ()):
+                where = ("sections", index, "items", position)
+                found.append(
+                    Reference(where, f"sections[{index}].items", f"{section.collection}/{slug}.md")
+                )
+        return tuple(found)
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
         for field in ("subject", "preheader"):

@@ -25,7 +25,7 @@ def render_editions(
     """Render every published edition; raise ContentErrors if any fails the quality gate.
     ``chosen`` gives each edition's items where they are already chosen, and ``kept``
     editions already rendered of the same items (and checked), by ``src_uri``."""
-    editions = [e for e in catalog.collection("newsletters") if isinstance(e, Edition)]
+    editions = list(catalog.of(Edition))
     return _render(catalog, settings, mail, page_urls, editions, chosen or {}, kept or {})
 
 
@@ -39,13 +39,11 @@ def render_for_proof(
     """One edition, draft or published, as it will go out (its web version counts as
     produced, since it will be once the edition is published)."""
     src_uri = f"newsletters/{slug}.md"
-    edition = next(
-        (e for e in catalog.collection("newsletters") if e.src_uri == src_uri),
-        catalog.unpublished.get(src_uri),
-    )
-    if not isinstance(edition, Edition):
-        known = sorted(e.slug for e in catalog.collection("newsletters"))
-        known += sorted(i.slug for i in catalog.unpublished.values() if isinstance(i, Edition))
+    every = {e.src_uri: e for e in (*catalog.of(Edition), *catalog.unpublished_of(Edition))}
+    edition = every.get(src_uri)
+    if edition is None:
+        known = sorted(e.slug for e in catalog.of(Edition))
+        known += sorted(e.slug for e in catalog.unpublished_of(Edition))
         raise ContentErrors(
             [
                 ContentError(

@@ -15,6 +15,7 @@ from datetime import datetime, time
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import singledispatch
 
 import css_inline
 import markdown
@@ -213,40 +214,18 @@ class EditionRenderer:
 
     def _item(self, item: Item, content: EditionContent, linker: Linker) -> EmailItem:
         image = None
-        if isinstance(item, News) and item.image:
-            image = EmailImage(
-                linker.asset(stored_file_uri(item, item.image)),
-                item.image_alt or "",
-                LEAD_IMAGE_WIDTH,
-            )
+        if (picture := _email_picture(item)) is not None:
+            path, alt = picture
+            url = linker.asset(stored_file_uri(item, path))
+            image = EmailImage(url, alt or "", LEAD_IMAGE_WIDTH)
         return EmailItem(
             title=item.title,
             url=linker.page(item.page_url),
             kind=self.presenter.kind_label(item),
-            lines=tuple(self._lines(item, content)),
+            lines=tuple(_facts(item, self, content)),
             summary=item.summary or "",
             image=image,
         )
-
-    def _lines(self, item: Item, content: EditionContent) -> list[str]:
-        """Facts as they stood on the edition's date."""
-        locale = self.settings.locale
-        if isinstance(item, Event):
-            when = item.dates_note or range_text(item.start, item.end, locale)
-            return [line for line in (when, self.presenter.place(item)) if line]
-        if isinstance(item, Call):
-            status = call_status(item, content.clock, self.settings.closing_soon_days)
-            lines = []
-            if status.state is CallState.FORTHCOMING and item.opens is not None:
-                lines.append(f"Opens: {moment_text(item.opens, locale)}")
-            shown = status.next or item.deadlines[-1]
-            lines.append(f"Deadline: {moment_text(shown.date, locale)}")
-            return lines
-        if isinstance(item, Interview):
-            return [self.presenter.where(item) or ""]
-        if isinstance(item, KnowledgeDoc):
-            return [f"{self.presenter.kind_label(item)} · {day_text(item.date, locale)}"]
-        return [day_text(item.sort_date, locale)]
 
     # -- the message ---------------------------------------------------------------------
 
@@ -295,6 +274,52 @@ def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "") -> str:
         else ""
         for paragraph in paragraphs
     )
+
+
+@singledispatch
+def _email_picture(item: Item) -> tuple[str, str | None] | None:
+    """The image an email shows with an item, and its alt text: a story's."""
+    return None
+
+
+@_email_picture.register
+def _(item: News) -> tuple[str, str | None] | None:
+    return item.picture
+
+
+@singledispatch
+def _facts(item: Item, renderer: EditionRenderer, content: EditionContent) -> list[str]:
+    """An item's facts under its title, as they stood on the edition's date: its day."""
+    return [day_text(item.sort_date, renderer.settings.locale)]
+
+
+@_facts.register
+def _(item: Event, renderer: EditionRenderer, content: EditionContent) -> list[str]:
+    when = item.dates_note or range_text(item.start, item.end, renderer.settings.locale)
+    return [line for line in (when, renderer.presenter.place(item)) if line]
+
+
+@_facts.register
+def _(item: Call, renderer: EditionRenderer, content: EditionContent) -> list[str]:
+    settings = renderer.settings
+    status = call_status(item, content.clock, settings.closing_soon_days)
+    lines = []
+    if status.state is CallState.FORTHCOMING and item.opens is not None:
+        lines.append(f"Opens: {moment_text(item.opens, settings.locale)}")
+    shown = status.next or item.deadlines[-1]
+    lines.append(f"Deadline: {moment_text(shown.date, settings.locale)}")
+    return lines
+
+
+@_facts.register
+def _(item: Interview, renderer: EditionRenderer, content: EditionContent) -> list[str]:
+    return [renderer.presenter.where(item) or ""]
+
+
+@_facts.register
+def _(item: KnowledgeDoc, renderer: EditionRenderer, content: EditionContent) -> list[str]:
+    day = day_text(item.date, renderer.settings.locale)
+    return [f"{renderer.presenter.kind_label(item)} · {day}"]
 
 
 def edition_files(rendered: RenderedEdition) -> dict[str, bytes]:

@@ -53,11 +53,7 @@ def edition_clock(edition: Edition, catalog: Catalog) -> Clock:
 
 def previous_edition(edition: Edition, catalog: Catalog) -> Edition | None:
     """The latest published edition dated before this one."""
-    earlier = (
-        other
-        for other in catalog.collection("newsletters")
-        if isinstance(other, Edition) and other.date < edition.date
-    )
+    earlier = (other for other in catalog.of(Edition) if other.date < edition.date)
     return max(earlier, key=lambda other: (other.date, other.slug), default=None)
 
 
@@ -67,8 +63,7 @@ def choose_all(catalog: Catalog, closing_soon_days: int = 14) -> dict[str, Editi
     dates = _Dates(catalog)
     return {
         edition.src_uri: choose(edition, catalog, closing_soon_days, dates)
-        for edition in catalog.collection("newsletters")
-        if isinstance(edition, Edition)
+        for edition in catalog.of(Edition)
     }
 
 
@@ -78,7 +73,7 @@ class _Dates:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._public: dict[str, list[tuple[date, Item]]] = {}
-        self._spans: dict[str, list[tuple[datetime, datetime, Event]]] = {}
+        self._spans: list[tuple[datetime, datetime, Event]] | None = None
 
     def public(self, collection: str) -> list[tuple[date, Item]]:
         """Each item's first public day, and the item, in the catalog's order."""
@@ -87,16 +82,14 @@ class _Dates:
             self._public[collection] = [(first_public_day(item), item) for item in items]
         return self._public[collection]
 
-    def spans(self, collection: str) -> list[tuple[datetime, datetime, Event]]:
+    def spans(self) -> list[tuple[datetime, datetime, Event]]:
         """Each event's start and end (which depend on the site's time zone only)."""
-        if collection not in self._spans:
+        if self._spans is None:
             clock = self.catalog.clock
-            self._spans[collection] = [
-                (event_start(item, clock), event_end(item, clock), item)
-                for item in self.catalog.collection(collection)
-                if isinstance(item, Event)
+            self._spans = [
+                (event_start(e, clock), event_end(e, clock), e) for e in self.catalog.of(Event)
             ]
-        return self._spans[collection]
+        return self._spans
 
 
 def choose(
@@ -205,19 +198,17 @@ def _ruled(
         # Starting within the window, or already under way and not yet over.
         soon = [
             (start, e.slug, e)
-            for start, end, e in dates.spans(collection)
+            for start, end, e in dates.spans()
             if start < now + days and end > now
         ]
         return [e for *_, e in sorted(soon)]
     if rule == "recent":
-        spans = dates.spans(collection)
+        spans = dates.spans()
         recent = [(end, e.slug, e) for _, end, e in spans if now - days < end <= now]
         return [e for *_, e in sorted(recent, reverse=True)]
     # "open": calls taking applications, or about to, with a deadline within the window
     found = []
-    for call in catalog.collection(collection):
-        if not isinstance(call, Call):
-            continue
+    for call in catalog.of(Call):
         status = call_status(call, clock, closing_soon_days)
         if status.state is CallState.CLOSED or status.next is None:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from newsdesk.content.clock import Clock
-from newsdesk.content.models import Call, Event, Item
+from newsdesk.content.models import Item
 from newsdesk.settings import SiteInfo
 
 __all__ = ["SiteInfo", "published_moment"]
@@ -17,13 +17,13 @@ def published_moment(item: Item, clock: Clock) -> datetime:
     """When an item became public: its date (start of day, site time), or its ``publish``
     moment if that came later. An event or a call without a ``date`` counts from
     ``publish``, else (a call) ``opens``, else its start or last deadline."""
-    if isinstance(item, Call | Event) and item.date is None:
+    day = item.announced
+    if day is None:
         if item.publish is not None:
             return clock.moment(item.publish)
-        if isinstance(item, Call) and item.opens is not None:
-            return clock.moment(item.opens)
+        if item.opening is not None:
+            return clock.moment(item.opening)
         return clock.start_of(item.sort_date)
-    day = item.date if isinstance(item, Call | Event) else item.sort_date
     moment = clock.start_of(day)
     if item.publish is not None:
         moment = max(moment, clock.moment(item.publish))

@@ -49,7 +49,7 @@ def calendars(
 ) -> Iterator[tuple[str, bytes]]:
     """(site-relative path, bytes) of every calendar file."""
     stamp = catalog.clock.now.astimezone(UTC)
-    events = [e for e in catalog.collection("events") if isinstance(e, Event)]
+    events = catalog.of(Event)
 
     def own(event: Event) -> bytes:
         place = presenter.place(event)
@@ -79,11 +79,7 @@ def calendars(
                 site,
             ),
         )
-    calls = [
-        c
-        for c in catalog.collection("calls")
-        if isinstance(c, Call) and catalog.status(c).state is not CallState.CLOSED
-    ]
+    calls = [c for c in catalog.of(Call) if catalog.status(c).state is not CallState.CLOSED]
     yield (
         "calendars/deadlines.ics",
         _calendar(

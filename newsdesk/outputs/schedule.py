@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import singledispatch
 
 from newsdesk.content.catalog import Catalog
 from newsdesk.content.models import Call, Event, Item
@@ -24,22 +25,32 @@ class Change:
     """The same, naming scheduled items too: for editors."""
 
 
+@singledispatch
 def state_changes(
     item: Item, catalog: Catalog, closing_soon_days: int
 ) -> Iterator[tuple[datetime, str]]:
-    """Every moment at which this item's pages change, with what happens then."""
+    """Every moment at which this item's pages change, with what happens then: an event's
+    start and end, a call's opening and deadlines; none for other collections."""
+    return iter(())
+
+
+@state_changes.register
+def _(item: Event, catalog: Catalog, closing_soon_days: int) -> Iterator[tuple[datetime, str]]:
     clock = catalog.clock
-    if isinstance(item, Event):
-        yield event_start(item, clock), f"“{item.title}” starts"
-        yield event_end(item, clock), f"“{item.title}” ends"
-    elif isinstance(item, Call):
-        if (opens := opens_moment(item, clock)) is not None:
-            yield opens, f"“{item.title}” opens"
-        for deadline in item.deadlines:
-            closes = deadline_moment(deadline, clock)
-            soon = closes - timedelta(days=closing_soon_days)
-            yield soon, f"“{item.title}” is closing soon"
-            yield closes, f"a deadline of “{item.title}” passes"
+    yield event_start(item, clock), f"“{item.title}” starts"
+    yield event_end(item, clock), f"“{item.title}” ends"
+
+
+@state_changes.register
+def _(item: Call, catalog: Catalog, closing_soon_days: int) -> Iterator[tuple[datetime, str]]:
+    clock = catalog.clock
+    if (opens := opens_moment(item, clock)) is not None:
+        yield opens, f"“{item.title}” opens"
+    for deadline in item.deadlines:
+        closes = deadline_moment(deadline, clock)
+        soon = closes - timedelta(days=closing_soon_days)
+        yield soon, f"“{item.title}” is closing soon"
+        yield closes, f"a deadline of “{item.title}” passes"
 
 
 def next_change(catalog: Catalog, closing_soon_days: int) -> Change | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import singledispatch
 from typing import Any
 
 from markupsafe import Markup
@@ -69,38 +70,65 @@ def _feeds(collection: str | None) -> tuple[FeedLink, ...]:
     return (everything, feed_links(collection)) if collection else (everything,)
 
 
+@singledispatch
 def json_ld(item: Item, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> dict | None:
+    """The item's schema.org description, for collections that have one."""
+    return None
+
+
+@json_ld.register
+def _(item: Event, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> dict | None:
+    return _event(item, catalog, site.absolute(item.page_url), presenter)
+
+
+@json_ld.register
+def _(item: News, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> dict | None:
+    data = _article(item, catalog, site, "NewsArticle")
+    if item.image:
+        data["image"] = [site.absolute(stored_file_uri(item, item.image))]
+    return _with_keywords(data, item, catalog)
+
+
+@json_ld.register
+def _(item: Interview, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> dict | None:
+    return _with_keywords(_article(item, catalog, site, "Article"), item, catalog)
+
+
+@json_ld.register
+def _(item: KnowledgeDoc, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> dict | None:
+    data = _article(item, catalog, site, "Article")
+    if item.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in item.authors]
+    elif item.organisation:
+        data["author"] = {"@type": "Organization", "name": item.organisation}
+    if item.language:
+        data["inLanguage"] = item.language
+    return _with_keywords(data, item, catalog)
+
+
+def _article(item: Item, catalog: Catalog, site: SiteInfo, kind: str) -> dict[str, Any]:
     url = site.absolute(item.page_url)
     publisher = {"@type": "Organization", "name": site.name, "url": site.url}
-    if isinstance(item, Event):
-        return _event(item, catalog, url, presenter)
-    if isinstance(item, News | KnowledgeDoc | Interview):
-        published = _iso(published_moment(item, catalog.clock))
-        data: dict[str, Any] = {
-            "@context": SCHEMA,
-            "@type": "NewsArticle" if isinstance(item, News) else "Article",
-            "headline": item.title,
-            "description": item.summary,
-            "url": url,
-            "mainEntityOfPage": url,
-            "datePublished": published,
-            "dateModified": published,
-            "publisher": publisher,
-            "author": publisher,
-        }
-        if isinstance(item, News) and item.image:
-            data["image"] = [site.absolute(stored_file_uri(item, item.image))]
-        if isinstance(item, KnowledgeDoc):
-            if item.authors:
-                data["author"] = [{"@type": "Person", "name": name} for name in item.authors]
-            elif item.organisation:
-                data["author"] = {"@type": "Organization", "name": item.organisation}
-            if item.language:
-                data["inLanguage"] = item.language
-        if item.tags:
-            data["keywords"] = [catalog.taxonomy.label("tags", tag) for tag in item.tags]
-        return data
-    return None
+    published = _iso(published_moment(item, catalog.clock))
+    data: dict[str, Any] = {
+        "@context": SCHEMA,
+        "@type": kind,
+        "headline": item.title,
+        "description": item.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": published,
+        "dateModified": published,
+        "publisher": publisher,
+        "author": publisher,
+    }
+    return data
+
+
+def _with_keywords(data: dict[str, Any], item: Item, catalog: Catalog) -> dict[str, Any]:
+    if item.tags:
+        data["keywords"] = [catalog.taxonomy.label("tags", tag) for tag in item.tags]
+    return data
 
 
 def _event(event: Event, catalog: Catalog, url: str, presenter: Presenter) -> dict:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import singledispatch
 
 from newsdesk.content.catalog import Catalog
-from newsdesk.content.models import Call, Event, Item, KnowledgeDoc
+from newsdesk.content.models import Event, Item
 from newsdesk.content.states import CallState, is_upcoming
 from newsdesk.content.vocabulary import (
     COLLECTION_FACETS,
@@ -52,21 +53,12 @@ class FacetPanel:
 
 
 def values(item: Item, facet: str, catalog: Catalog) -> tuple[str, ...]:
-    """An item's keys on a facet (none where it has none)."""
-    if facet == "kind":
-        return (item.kind,) if isinstance(item, Event | KnowledgeDoc) else ()
-    if facet == "countries":
-        if isinstance(item, Event):
-            country = item.location.country if item.location else None
-            return (country,) if country else ()
-        return item.countries
-    if facet == "language":
-        return (item.language,) if item.language else ()
-    if facet == "year":
-        return (str(item.sort_date.year),)
+    """An item's keys on a facet (none where it has none): where a call stands, or what
+    the item says (``Item.facet_keys``)."""
     if facet == "state":
-        return (catalog.status(item).state.value,) if isinstance(item, Call) else ()
-    return tuple(getattr(item, facet, ()))
+        status = catalog.call_states.get(item.src_uri)
+        return (status.state.value,) if status else ()
+    return item.facet_keys(facet)
 
 
 def label(facet: str, key: str, catalog: Catalog, collection: str) -> str:
@@ -92,11 +84,21 @@ def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
     filter panel asks each shard of the index by its years), where an event stands, and its
     value on every facet of its collection."""
     found = [("collection", item.collection), ("sort_year", str(item.sort_date.year))]
-    if isinstance(item, Event):
-        found.append(("timing", "upcoming" if is_upcoming(item, catalog.clock) else "past"))
+    found.extend(_standing(item, catalog))
     for facet in COLLECTION_FACETS.get(item.collection, ()):
         found.extend((facet, key) for key in values(item, facet, catalog))
     return tuple(found)
+
+
+@singledispatch
+def _standing(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """Filters for where an item stands on the build date, for collections with one."""
+    return ()
+
+
+@_standing.register
+def _(item: Event, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    return (("timing", "upcoming" if is_upcoming(item, catalog.clock) else "past"),)
 
 
 def panel(

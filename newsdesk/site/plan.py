@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import singledispatch
 from typing import Any
 from urllib.parse import urlencode
 
@@ -86,6 +87,8 @@ def _all_pages(
     def item_page(item: Item) -> PageSpec:
         return _item_page(item, _item_view(item, catalog, settings, presenter))
 
+    editions = {edition.src_uri: edition for edition in catalog.of(Edition)}
+
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
     yield PageSpec(
         "index.md",
@@ -95,9 +98,11 @@ def _all_pages(
         generated=not has_home,
     )
     for item in catalog.items():
-        if isinstance(item, Edition):
-            view = _web_version(presenter.item_view(item), item, chosen[item.src_uri], presenter)
-            yield _item_page(item, view)
+        if (edition := editions.get(item.src_uri)) is not None:  # shows the items it chose
+            content = chosen[item.src_uri]
+            yield _item_page(
+                item, _web_version(presenter.item_view(item), edition, content, presenter)
+            )
         else:  # the same page as long as the item is
             yield presenter.once("page", item, item_page)
     yield from _listings(catalog, settings, presenter)
@@ -124,14 +129,18 @@ def _item_page(item: Item, view: ItemView) -> PageSpec:
     )
 
 
+@singledispatch
 def _item_view(item: Item, catalog: Catalog, settings: Settings, presenter: Presenter) -> ItemView:
-    """An item's page view: an event's adds its calendar links."""
-    view = presenter.item_view(item)
-    if isinstance(item, Event):
-        google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
-        links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
-        view = replace(view, calendar=links)
-    return view
+    """An item's page view."""
+    return presenter.item_view(item)
+
+
+@_item_view.register
+def _(item: Event, catalog: Catalog, settings: Settings, presenter: Presenter) -> ItemView:
+    """An event's page adds its calendar links."""
+    google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
+    links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
+    return replace(presenter.item_view(item), calendar=links)
 
 
 def _web_version(
@@ -348,8 +357,8 @@ def _by_next_deadline(catalog: Catalog, wanted: Callable[[CallState], bool]) -> 
 
 
 def _home(catalog: Catalog, settings: Settings, presenter: Presenter) -> HomeView:
-    news = catalog.collection("news")
-    lead = next((item for item in news if isinstance(item, News) and item.featured), None)
+    news = catalog.of(News)
+    lead = next((item for item in news if item.featured), None)
     latest = [item for item in news if item is not lead][:HOME_SIZE]
     events = catalog.upcoming_events[:HOME_SIZE]
     calls = _by_next_deadline(catalog, lambda state: state is CallState.CLOSING_SOON)[:HOME_SIZE]
