@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from newsdesk.build.lock import project_lock
-from tests.conftest import REPO, SAMPLE_TODAY, make_project, site_files
-from tests.test_incremental import build, sample_project
+from tests.conftest import REPO, SAMPLE_TODAY, Project, make_project, site_files
+from tests.test_incremental import EDITED, build, sample_project
 
 
 def start_build(root: Path, site: Path) -> subprocess.Popen[str]:
@@ -57,19 +57,38 @@ def children(pid: int) -> list[int]:
     return [int(child) for child in listed.split()]
 
 
+def descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        below = children(pending.pop())
+        found += below
+        pending += below
+    return found
+
+
+def command_of(pid: int) -> str:
+    listed = subprocess.run(["ps", "-o", "args=", "-p", str(pid)], capture_output=True, text=True)
+    return listed.stdout.strip()
+
+
 def alive(pid: int) -> bool:
     state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True)
     return bool(state.stdout.strip()) and not state.stdout.strip().startswith("Z")
 
 
-def test_a_build_killed_while_its_workers_render_leaves_the_site_and_no_process(tmp_path: Path):
-    project = make_project(tmp_path / "newsroom")
+def many_stories(root: Path) -> Project:
+    project = make_project(root)
     for n in range(1, 521):  # enough pages to render for workers to start
         project.write(
             f"news/story-{n}.md",
             f"---\ntitle: Cluster story {n}\ndate: 2020-02-{n % 28 + 1:02d}\n"
             f"summary: Story {n} of the cluster community.\n---\nClusters met, time {n}.\n",
         )
+    return project
+
+
+def test_a_build_killed_while_its_workers_render_leaves_the_site_and_no_process(tmp_path: Path):
+    project = many_stories(tmp_path / "newsroom")
     first = start_build(project.root, project.site)
     assert first.wait(timeout=300) == 0, first.stdout.read() if first.stdout else ""
     before = site_files(project.site)
@@ -93,3 +112,31 @@ def test_a_build_killed_while_its_workers_render_leaves_the_site_and_no_process(
     after = start_build(project.root, project.site)  # and the next build goes ahead
     assert after.wait(timeout=300) == 0
     assert "Scratch newsroom, renamed" in project.page("news/story-1")
+
+
+def test_a_build_killed_while_pagefind_indexes_stops_pagefind_at_once(tmp_path: Path):
+    project = many_stories(tmp_path / "newsroom")
+    first = start_build(project.root, project.site)
+    assert first.wait(timeout=300) == 0, first.stdout.read() if first.stdout else ""
+    before = site_files(project.site)
+    # Every page of the index changes, and each has much to index: a sample story, thrice.
+    story = (REPO / "content" / EDITED).read_text(encoding="utf-8").split("---\n", 2)[2]
+    for n in range(1, 521):
+        project.write(
+            f"news/story-{n}.md",
+            f"---\ntitle: Cluster story {n}\ndate: 2020-02-{n % 28 + 1:02d}\n"
+            f"summary: Story {n} of the cluster community.\n---\n{story * 3}\n",
+        )
+
+    second = start_build(project.root, project.site)
+    deadline = time.monotonic() + 180
+    indexing: list[int] = []
+    while not indexing:
+        assert second.poll() is None and time.monotonic() < deadline, "Pagefind never ran"
+        indexing = [p for p in descendants(second.pid) if "pagefind_bin" in command_of(p)]
+        time.sleep(0.02)
+    second.kill()  # SIGKILL, while Pagefind indexes 500 pages (a few seconds of work)
+    second.wait(timeout=30)
+    time.sleep(0.3)
+    assert [pid for pid in indexing if alive(pid)] == []
+    assert site_files(project.site) == before

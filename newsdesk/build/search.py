@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -225,16 +226,54 @@ def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> No
     program = get_executable()
     if program is None:
         raise SearchIndexError("Pagefind's program is missing: pip install 'pagefind[bin]'")
-    run = subprocess.run([str(program)], cwd=work, capture_output=True, text=True)
-    if run.returncode != 0:
-        said = (run.stderr.strip() or run.stdout.strip()).splitlines()[-3:]
-        raise SearchIndexError(f"Pagefind could not index shard {shard.name}: {' '.join(said)}")
+    returncode, said = _run_while_building([str(program)], work)
+    if returncode != 0:
+        last = said.strip().splitlines()[-3:]
+        raise SearchIndexError(f"Pagefind could not index shard {shard.name}: {' '.join(last)}")
     entry = json.loads((work / "index" / "pagefind-entry.json").read_text())
     indexed = sum(found["page_count"] for found in entry["languages"].values())
     if indexed != len(shard.pages):
         raise SearchIndexError(
             f"Pagefind indexed {indexed} of the {len(shard.pages)} pages of shard {shard.name}"
         )
+
+
+_GUARD = """\
+import os, subprocess, sys, threading
+program = subprocess.Popen(sys.argv[1:])
+def end_with_the_build():
+    sys.stdin.buffer.read()  # returns once the build that started this one is gone
+    program.kill()
+threading.Thread(target=end_with_the_build, daemon=True).start()
+status = program.wait()
+sys.stdout.flush()
+os._exit(status)  # not waiting on the thread reading the input
+"""
+"""Runs a program for as long as the build that started it: the build holds this one's
+standard input open, and when the build ends, however it ends (killed, say), the input
+closes and the program is stopped. (On every system; a process that is killed takes no
+children with it.)"""
+
+
+def _run_while_building(command: list[str], cwd: Path) -> tuple[int, str]:
+    """Run ``command`` in ``cwd`` under ``_GUARD``; its exit status and what it said."""
+    log = cwd / "program.log"
+    with log.open("wb") as out:
+        guard = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _GUARD, *command],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            returncode = guard.wait()
+        finally:
+            assert guard.stdin is not None
+            guard.stdin.close()
+            if guard.poll() is None:  # interrupted while waiting: the program stops too
+                guard.wait()
+    return returncode, log.read_text(encoding="utf-8", errors="replace")
 
 
 def indexed_pages(
