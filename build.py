@@ -1,6 +1,6 @@
 """Entry point: ``python build.py [build|serve|check|new]``. All logic lives in newsdesk/."""
 
-from newsdesk.cli import main
+from newsdesk.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -80,6 +80,24 @@ def _settings(config, plugin) -> Settings:
         raise click.ClickException(str(exc)) from None
 
 
+def run() -> None:
+    """The command line as a program (``build.py``, ``newsdesk``). Once a command has
+    finished and said what it has to say, the process ends there, without freeing what it
+    made object by object on the way out (a second, after a build of 10,000 items)."""
+    try:
+        main()
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    else:
+        code = 0
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 @click.group(invoke_without_command=True)
 @click.pass_context
 def main(ctx: click.Context) -> None:
