@@ -36,7 +36,10 @@ class _EditorFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        if record.name == "mkdocs.plugins.newsdesk" or record.levelno < logging.WARNING:
+        if (
+            record.name == f"{adapter.log_name()}.plugins.newsdesk"
+            or record.levelno < logging.WARNING
+        ):
             return message
         return f"{record.levelname.lower()}: {message}"
 
@@ -44,7 +47,7 @@ class _EditorFormatter(logging.Formatter):
 def _setup_logging(level: int) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_EditorFormatter())
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(adapter.log_name())
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False

@@ -52,6 +52,12 @@ def engine() -> str:
     return "mkdocs"
 
 
+def log_name() -> str:
+    """The name of the engine's root logger (``mkdocs``, or ``properdocs`` where ProperDocs
+    stands in): what it logs, and counts for ``strict``, is under it."""
+    return "mkdocs" if engine() == "mkdocs" else FORK[0]
+
+
 def check_versions() -> None:
     """Stop with a clear message when MkDocs (or ProperDocs) or Material is missing or of
     a version this adapter was not written for (MkDocs 2 has no plugins)."""

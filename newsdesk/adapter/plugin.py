@@ -40,6 +40,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
+from newsdesk.adapter import log_name
 from newsdesk.adapter.options import NewsdeskConfig
 from newsdesk.adapter.render import (
     OwnPage,
@@ -88,7 +89,7 @@ from newsdesk.site.plan import PageSpec
 from newsdesk.site.sanitize import clean_html
 from newsdesk.site.views import Presenter
 
-log = logging.getLogger("mkdocs.plugins.newsdesk")
+log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
 OWN_TEMPLATES = "newsdesk/"
 """Templates of ours (under templates/site/newsdesk/) are autoescaped; Material's are not."""

@@ -42,10 +42,10 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from newsdesk.adapter import engine
+from newsdesk.adapter import engine, log_name
 from newsdesk.build.cache import BuildCache, digest, link_unchanged
 
-log = logging.getLogger("mkdocs.plugins.newsdesk")
+log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
 PARALLEL_FROM = 200
 """Pages to render per worker, at least, for workers to be started: each costs about a
@@ -394,7 +394,7 @@ def _warnings_kept() -> Iterator[list[LogLine]]:
         def emit(self, record: logging.LogRecord) -> None:
             kept.append((record.levelno, record.name, record.getMessage()))
 
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(log_name())
     keeper = Keeper(logging.WARNING)
     handlers, propagate = logger.handlers[:], logger.propagate
     logger.handlers[:] = [keeper]
