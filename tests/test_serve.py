@@ -226,6 +226,13 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         assert (served / "news/images/harbour.png").read_bytes() == picture
         assert "Harbour clusters meet" in (served / "news/feed.xml").read_text()
 
+        # An edition's own file: its email and web version are made again.
+        caplog.clear()
+        edit(project, "newsletters/2020-03.md", "clusters at the heart", "clusters at the core")
+        server.builder()
+        assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
+        assert "clusters at the core" in (served / "newsletters/2020-03/email.html").read_text()
+
         caplog.clear()
         (content / "news/harbour-clusters-meet.md").unlink()
         (content / "news/images/harbour.png").unlink()

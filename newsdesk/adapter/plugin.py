@@ -53,7 +53,7 @@ from newsdesk.adapter.render import (
     site_key,
     write_manifest,
 )
-from newsdesk.build import pipeline
+from newsdesk.build import pipeline, update
 from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.build.keys import value_key
 from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
@@ -62,19 +62,11 @@ from newsdesk.build.search import (
     SearchIndexError,
     ShardRecords,
 )
-from newsdesk.build.snapshot import Changes, Snapshot, changes, snapshot
+from newsdesk.build.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
-    MARKDOWN_SUFFIXES,
     Catalog,
-    is_item,
-    is_published,
-    load_catalog,
-    reload_item,
-    with_bodies,
-    with_items,
 )
 from newsdesk.content.errors import ContentError, ContentErrors
-from newsdesk.content.frontmatter import Document, Version
 from newsdesk.content.models import MODELS, Item
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.newsletter.config import (
@@ -313,15 +305,14 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def _update_preview(self) -> bool:
         """Bring the preview up to date in its folder without MkDocs' full build, as the
-        difference the edits make. The content is loaded again, taking each file not
-        written since as the last load read it (an edit to published items alone is put in
-        the catalog directly); the plan, outputs and editions are made again, keeping what
-        still holds. Then the pages gained are added and those lost deleted, the pages
-        whose fingerprint changed are rendered, and the files that changed are written and
-        those gone deleted; the search index follows in the background. An edit to bodies
-        alone renders those pages again, in a fraction of a second.
+        difference the saves make (``build/update.py``): the content read again, reusing
+        what still holds; the plan, outputs and editions made again, keeping what still
+        holds; then the pages gained added and those lost deleted, the pages whose item or
+        spec changed rendered (where their fingerprint did), and the files that changed
+        written and those gone deleted. The search index follows in the background. An
+        edit to bodies alone renders those pages again, in a fraction of a second.
 
-        Returns False, having changed nothing, for a full build when the edits touch what
+        Returns False, having changed nothing, for a full build when the saves touch what
         MkDocs itself reads or every page is made of (the configuration, the templates, a
         page editors wrote, whose title may label the navigation), when a page would join
         or leave the navigation, when the build date has moved on to a change of state,
@@ -331,123 +322,38 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             return False
         if self._built[0].strict:  # warnings abort a strict build: leave them to MkDocs
             return False
+        assert self.settings is not None and self.prepared is not None
         started = time.perf_counter()
         sources = snapshot(self._roots)
         found = changes(self._sources, sources)
-        written = self._content_written(found)
-        if written is None or not self._build_date_holds():
+        saved = update.content_saved(
+            self.settings.docs_dir, (*found.modified, *found.added_or_removed)
+        )
+        now = build_clock(self.config.today, self.config.timezone, self.today_override).now
+        if saved is None or not update.date_holds(self.settings.clock, now, self._next_change):
             return False
-        shown = self._catalog_after(written, bool(found.added_or_removed))
-        if shown is None:
+        reread = update.reread(self.settings, self.prepared, saved, bool(found.added_or_removed))
+        if reread is None:
             return False
-        catalog, bodies_only = shown
-        before = self.prepared.catalog.versions if self.prepared else {}
-        edited = [  # an item whose file was saved as it was is not named
-            src
-            for src in sorted(written)
-            if src not in before or before[src] != catalog.versions.get(src)
+        before = self.prepared.catalog.versions
+        named = [  # an item whose file was saved as it was is not named
+            src for src in sorted(saved) if before.get(src, src) != reread.catalog.versions.get(src)
         ]
-        if bodies_only:
-            self._show_bodies(catalog)
-        elif not self._show(catalog, written):
+        if reread.bodies_only:
+            self._show_bodies(reread.catalog)
+        elif not self._show(reread.catalog, saved):
             return False
         self._sources = sources
         _settle()
-        names = ", ".join(edited) or "no page changed"
+        names = ", ".join(named) or "no page changed"
         log.info(f"Preview updated in {time.perf_counter() - started:.2f} seconds ({names})")
         return True
-
-    def _content_written(self, found: Changes) -> set[str] | None:
-        """The files of the content folder written, added or removed, as ``src_uri``; None
-        when a file outside it changed, or a page MkDocs reads itself."""
-        assert self.settings is not None
-        written = set()
-        for path in (*found.modified, *found.added_or_removed):
-            try:
-                src_uri = Path(path).relative_to(self.settings.docs_dir).as_posix()
-            except ValueError:  # the configuration or a template
-                return None
-            if src_uri.lower().endswith(MARKDOWN_SUFFIXES) and not is_item(src_uri):
-                return None
-            written.add(src_uri)
-        return written
-
-    def _catalog_after(
-        self, written: set[str], added_or_removed: bool
-    ) -> tuple[Catalog, bool] | None:
-        """The catalog with the files ``written`` read again, and whether only bodies
-        changed; None when the content has an error."""
-        assert self.settings is not None and self.prepared is not None
-        catalog = self.prepared.catalog
-        edited = None if added_or_removed else self._edited_items(written)
-        if edited is not None:
-            items, documents = edited
-            before = catalog.versions
-            fronts = (
-                documents[src].version.front_matter == before[src].front_matter for src in items
-            )
-            if all(fronts):
-                return with_bodies(catalog, items, documents), True
-            return with_items(catalog, self.settings, items, documents), False
-        try:
-            return load_catalog(self.settings, catalog, written), False
-        except ContentErrors:
-            return None
-
-    def _build_date_holds(self) -> bool:
-        """Whether the last build's date still stands: it was given, or it is the same day
-        and nothing the site shows has changed state since."""
-        assert self.settings is not None
-        then = self.settings.clock
-        now = build_clock(self.config.today, self.config.timezone, self.today_override).now
-        if now == then.now:
-            return True
-        return now.date() == then.today and (self._next_change is None or now < self._next_change)
-
-    def _edited_items(
-        self, written: Collection[str]
-    ) -> tuple[dict[str, Item], dict[str, Document]] | None:
-        """The published items of ``written`` read again, those whose file's text changed,
-        and their files as read; None unless each is the file of a published item, not
-        an edition, that is still published and without errors."""
-        assert self.settings is not None and self.prepared is not None
-        catalog = self.prepared.catalog
-        edited, documents = {}, {}
-        for src_uri in written:
-            before = self.prepared.items.get(src_uri)
-            if before is None or before.references():  # an edition: checked by a full load
-                return None
-            try:
-                item, document = reload_item(catalog, self.settings, src_uri)
-            except ContentErrors:
-                return None
-            if not is_published(item, self.settings.clock):
-                return None
-            if document.version != catalog.versions[src_uri]:
-                edited[src_uri], documents[src_uri] = item, document
-        return edited, documents
-
-    def _edited(self, versions: Mapping[str, Version]) -> dict[str, Item]:
-        """The published items whose files' versions differ from those of the catalog
-        shown now."""
-        assert self.prepared is not None
-        before = self.prepared.catalog.versions
-        return {
-            src_uri: item
-            for src_uri, item in self.prepared.items.items()
-            if before.get(src_uri) != versions.get(src_uri)
-        }
 
     def _show_bodies(self, catalog: Catalog) -> None:
         """Put ``catalog``, whose items differ from those shown only in their bodies, in
         place, and the pages of those items, rendered again, in the site."""
         assert self._built is not None and self.prepared is not None and self.settings
-        before = self.prepared.catalog.versions
-        edited = {
-            item.src_uri: item
-            for item in catalog.items()
-            if catalog.versions[item.src_uri] != before[item.src_uri]
-        }
+        edited = update.edited(self.prepared, catalog)
         if not edited:
             return
         self._generation += 1
@@ -505,10 +411,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             ),
         )
 
-    def _show(self, catalog: Catalog, written: Collection[str]) -> bool:
+    def _show(self, catalog: Catalog, saved: Collection[str]) -> bool:
         """Put ``catalog`` in place, remake what is made of it, and bring the site up to
         date: pages gained added, pages lost deleted, pages whose fingerprint changed
-        rendered, the content's other files that were ``written`` copied or deleted, the
+        rendered, the content's other files that were ``saved`` copied or deleted, the
         editions' and outputs' files written where they changed and deleted where they are
         gone. False, having changed nothing, when a page would join or leave the
         navigation, or the content has an error."""
@@ -520,66 +426,35 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         except ContentErrors:
             return False
         config, site_dir, own = self._built
-        gained_lost = self._pages_gained_lost(config, before, prepared)
-        if gained_lost is None:
-            return False
-        gained, lost = gained_lost
+        difference = update.difference(before, prepared)
+        in_nav = set(_nav_paths(config.nav)) if config.nav else None
+        gained = []
+        for src_uri in difference.gained:
+            item = prepared.items.get(src_uri)
+            file = self._generated(config, src_uri, item.body if item else "", in_nav)
+            gained.append(file)
+        lost = [self.files.get_file_from_path(src_uri) for src_uri in difference.lost]
+        if not all(isinstance(file, OwnPage) for file in (*gained, *lost)):
+            return False  # a page joins or leaves the navigation
         self._generation += 1
         self._adopt(prepared)
         own = dict(own)
         for file in lost:
+            assert file is not None
             self.files.remove(file)
             pipeline.remove_from_site(site_dir, file.dest_uri)
             own.pop(file.dest_uri, None)
         for file in gained:
             self.files.append(file)
-        self._copy_written(config, catalog, before.catalog, written)
-        edited = self._edited(catalog.versions)
-        self._new_bodies(edited)
-        # A page shows what its spec holds, and an item's page its item too: the others
-        # keep their fingerprints.
-        plan, new = prepared.plan, {file.src_uri for file in gained}
-        pages = [
-            file
-            for file in self._own_pages()
-            if file.src_uri in new
-            or file.src_uri in edited
-            or plan.get(file.src_uri) != before.plan.get(file.src_uri)
-        ]
+        self._copy_written(config, catalog, before.catalog, saved)
+        self._new_bodies(difference.edited)
+        pages = [file for file in self._own_pages() if file.src_uri in difference.shown]
         _, records = self._renderer(config).build(pages, site_dir, placed=own)
         own.update((dest_uri, record.fingerprint) for dest_uri, record in records.items())
         pipeline.write(site_dir, prepared, before)
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
         return True
-
-    def _pages_gained_lost(
-        self, config: MkDocsConfig, before: Prepared, after: Prepared
-    ) -> tuple[list[File], list[File]] | None:
-        """The pages ``after`` has that ``before`` had not, made as ``on_files`` makes
-        them, and those it lost; None when one of them is in the navigation."""
-        assert self.files is not None
-
-        def pages(prepared: Prepared) -> set[str]:
-            generated = (spec.src_uri for spec in prepared.plan.pages.values() if spec.generated)
-            return {*prepared.items, *generated}
-
-        was, now = pages(before), pages(after)
-        in_nav = set(_nav_paths(config.nav)) if config.nav else None
-        gained = []
-        for src_uri in sorted(now - was):
-            item = after.items.get(src_uri)
-            file = self._generated(config, src_uri, item.body if item else "", in_nav)
-            if not isinstance(file, OwnPage):
-                return None
-            gained.append(file)
-        lost = []
-        for src_uri in sorted(was - now):
-            file = self.files.get_file_from_path(src_uri)
-            if not isinstance(file, OwnPage):
-                return None
-            lost.append(file)
-        return gained, lost
 
     def _copy_written(
         self, config: MkDocsConfig, catalog: Catalog, before: Catalog, written: Collection[str]
