@@ -18,7 +18,7 @@ it starts, together), in this order:
 - the ``serve`` reload after editing one item's body, and after editing one item's title,
   each once the preview is idle (its search index made): the time the rebuild reports,
   and the time from saving the file to the browsers being told to reload (which adds the
-  file watcher's polling);
+  file watcher's notice and its wait for saves to settle);
 - one edition rendered and inlined (the median of 20);
 - before and after all that, the machine's speed: the time a fixed piece of work takes
   (converting the sample content's Markdown twenty times).
@@ -365,8 +365,9 @@ def main() -> None:
         "renders the pages whose view changed), each made once the preview is idle; the table "
         "says whether the preview was updated in place or by a full build. The first figure is "
         "the rebuild's own report, the one in brackets runs from saving the file to the "
-        "browsers being told to reload, so it adds the file watcher's polling (every 0.5 s) and"
-        " its wait for edits to settle (0.1 s). While previewing, the search index is remade "
+        "browsers being told to reload, so it adds the file watcher's notice (the system's, "
+        "where it has one, else polling every 0.5 s) and its wait for edits to settle (0.1 s). "
+        "While previewing, the search index is remade "
         "after the reload, in the background. "
         "To reproduce:\n\n"
         "```sh\npip install -e . && python benchmarks/run.py\n```\n"

@@ -19,8 +19,9 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
+from watchdog.events import FileSystemEventHandler
 
-from newsdesk.adapter.commands import preview_builder
+from newsdesk.adapter.commands import SavesObserver, notices_work, preview_builder
 from tests.conftest import REPO, Project, site_files
 from tests.test_incremental import EDITED, edit, sample_project
 from tests.test_incremental import build as build_site
@@ -266,3 +267,27 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
     previewed, fresh = site_files(served), site_files(clean)
     assert sorted(previewed) == sorted(fresh)
     assert [name for name in previewed if previewed[name] != fresh[name]] == []
+
+
+def test_the_preview_hears_of_saves_at_once_and_not_of_reads(tmp_path: Path):
+    heard: list[str] = []
+    handler = FileSystemEventHandler()
+    handler.on_any_event = lambda event: heard.append(type(event).__name__)
+    story = tmp_path / "story.md"
+    story.write_text("---\ntitle: A story\n---\nIt begins.\n")
+    assert notices_work(tmp_path)
+    observer = SavesObserver()
+    observer.schedule(handler, str(tmp_path), recursive=True)
+    observer.start()
+    try:
+        story.read_text()  # a build reads every file: that is no save
+        time.sleep(0.5)
+        assert [name for name in heard if name.startswith("File")] == []
+        story.write_text("---\ntitle: A story\n---\nIt goes on.\n")
+        deadline = time.monotonic() + 5
+        while "FileModifiedEvent" not in heard and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "FileModifiedEvent" in heard
+    finally:
+        observer.stop()
+        observer.join()
