@@ -336,8 +336,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         if reread is None:
             return False
         before = self.prepared.catalog.versions
+        after = reread.catalog.versions
         named = [  # an item whose file was saved as it was is not named
-            src for src in sorted(saved) if before.get(src, src) != reread.catalog.versions.get(src)
+            src for src in sorted(saved) if src not in before or before[src] != after.get(src)
         ]
         if reread.bodies_only:
             self._show_bodies(reread.catalog)
@@ -446,7 +447,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             own.pop(file.dest_uri, None)
         for file in gained:
             self.files.append(file)
-        self._copy_written(config, catalog, before.catalog, saved)
+        self._copy_saved(config, catalog, before.catalog, saved)
         self._new_bodies(difference.edited)
         pages = [file for file in self._own_pages() if file.src_uri in difference.shown]
         _, records = self._renderer(config).build(pages, site_dir, placed=own)
@@ -456,13 +457,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._index(site_dir, own)
         return True
 
-    def _copy_written(
-        self, config: MkDocsConfig, catalog: Catalog, before: Catalog, written: Collection[str]
+    def _copy_saved(
+        self, config: MkDocsConfig, catalog: Catalog, before: Catalog, saved: Collection[str]
     ) -> None:
-        """The content's other files (images, attachments) that were ``written`` copied
-        into the site as MkDocs copies them, and those removed deleted from it."""
+        """The content's other files (images, attachments) that were ``saved`` copied into
+        the site as MkDocs copies them, and those removed deleted from it."""
         assert self.files is not None
-        for src_uri in sorted(written):
+        for src_uri in sorted(saved):
             if src_uri in catalog.files:
                 file = self.files.get_file_from_path(src_uri)
                 if file is None:
