@@ -98,8 +98,8 @@ class Row:
 
 SAMPLE_EVERY = 0.25
 """Seconds between two readings of the build's memory. Reading a process's proportional
-set size makes the kernel walk its memory, on the cores the build is using: sampled every
-50 ms, a cold build of 10,000 items took 77.2 s; run alone just after, 67.3 s."""
+set size makes the kernel walk its memory, on the cores the build is using; the peaks
+(the workers', Pagefind's) last seconds, so four readings a second find them."""
 
 
 def timed(command: list[str], cwd: Path) -> Run:
