@@ -23,6 +23,7 @@ which renders every page, is the only one to (plugin.py, ``on_env``).
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import metadata
 
@@ -41,8 +42,11 @@ class UnsupportedVersion(RuntimeError):
     pass
 
 
+@functools.cache
 def engine() -> str:
-    """The distribution that provides ``mkdocs``: MkDocs itself, else ProperDocs."""
+    """The distribution that provides ``mkdocs``: MkDocs itself, else ProperDocs. (Looked
+    up once: the installed packages do not change while the program runs, and the lookup
+    reads every package's metadata, while the renderer asks for each page.)"""
     for name in ("mkdocs", FORK[0]):
         try:
             metadata.version(name)
