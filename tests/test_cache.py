@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from newsdesk.build import cache as build_cache
 from tests.conftest import Project, site_files
-from tests.test_incremental import build, markdown_entries, sample_project
+from tests.test_incremental import build, cached, markdown_entries, sample_project
 
 STORY = """\
 ---
@@ -31,26 +32,45 @@ def entries(project: Project) -> list[Path]:
 
 
 def test_an_entry_is_checked_when_read():
-    data = build_cache.sealed(b"<html>page</html>", {"warnings": []})
-    assert build_cache.unsealed(data) == ({"warnings": []}, b"<html>page</html>")
-    assert build_cache.unsealed(data[:-3]) is None  # truncated
-    assert build_cache.unsealed(data.replace(b"page", b"gape")) is None  # a byte changed
+    data = build_cache.sealed("key", b"<html>page</html>", {"warnings": []})
+    assert build_cache.unsealed("key", data) == ({"warnings": []}, b"<html>page</html>")
+    assert build_cache.unsealed("key", data[:-3]) is None  # truncated
+    assert build_cache.unsealed("key", data.replace(b"page", b"gape")) is None  # a byte changed
+    assert build_cache.unsealed("another key", data) is None  # another entry's bytes
 
 
-def test_damage_to_the_cache_never_changes_the_site_or_the_next_build(tmp_path: Path):
-    project = sample_project(tmp_path / "newsroom")
-    build(project)
-    before = site_files(project.site)
+def damage_entries(project: Project) -> None:
+    """Every other entry truncated, the rest with one byte changed."""
+    database = cached(project).database
+    rows = database.run("SELECT store, key, data FROM entries ORDER BY store, key")
+    assert {store for store, _, _ in rows} == {"markdown", "pages", "search", "manifests"}
+    for number, (store, key, data) in enumerate(rows):
+        data = data[: len(data) // 2] if number % 2 else data[:-1] + bytes([data[-1] ^ 1])
+        database.run("UPDATE entries SET data = ? WHERE store = ? AND key = ?", data, store, key)
+
+
+def damage_files(project: Project) -> None:
+    """Every file under .cache/ (the database among them) truncated or a byte changed."""
     damaged = entries(project)
-    assert any("/pages/" in path.as_posix() for path in damaged)
-    assert any("/search/" in path.as_posix() for path in damaged)
+    assert any(path.name == build_cache.DATABASE for path in damaged)
     for number, path in enumerate(damaged):
         os.chmod(path, 0o644)
         data = path.read_bytes()
         if number % 2:  # every other one truncated, the rest with one byte changed
             path.write_bytes(data[: len(data) // 2])
         elif data:
-            path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+            middle = len(data) // 2
+            path.write_bytes(data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :])
+
+
+@pytest.mark.parametrize("damage", [damage_entries, damage_files])
+def test_damage_to_the_cache_never_changes_the_site_or_the_next_build(
+    tmp_path: Path, damage: Callable[[Project], None]
+):
+    project = sample_project(tmp_path / "newsroom")
+    build(project)
+    before = site_files(project.site)
+    damage(project)
     assert site_files(project.site) == before  # no file of the site is one of the cache
 
     (project.root / "content/news/sofia-mission.md").write_text(STORY.replace("==", ""))
@@ -92,17 +112,13 @@ def test_the_cache_keeps_within_its_size_dropping_what_was_used_least_recently(
     assert project.build().exit_code == 0
     first = markdown_entries(project)
     long_ago = time.time() - 3600
-    for path in entries(project):
-        os.utime(path, (long_ago, long_ago))
-    for folder in (project.root / ".cache/search").iterdir():
-        os.utime(folder, (long_ago, long_ago))
+    cached(project).database.run("UPDATE entries SET used = ?", long_ago)
 
     story.write_text(STORY.replace("follows.", "follows, in English."))
     assert project.build().exit_code == 0
     now = markdown_entries(project)
     assert len(now) == 1 and not now & first  # the new body's HTML, made by this build
-    cache = build_cache.BuildCache(project.root / ".cache")
-    assert all(stat.st_mtime > long_ago for _, stat in cache.pages.entries())
+    assert all(used > long_ago for _, used in cached(project).pages.keys())
 
 
 def test_strict_fails_every_build_that_has_a_warning_cached_or_not(project: Project):

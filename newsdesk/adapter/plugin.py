@@ -194,14 +194,14 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         once, search follows."""
         assert self.settings is not None and self.files is not None and self.prepared
         settings, prepared = self.settings, self.prepared
-        cache = settings.project_dir / CACHE_DIR / "search"
+        cache = BuildCache(settings.project_dir / CACHE_DIR)
         items = {f.dest_uri: f.src_uri for f in self.files if f.src_uri in prepared.items}
         limit = self.config.search_shard_pages
         if not self.serving:
-            store, previous, manifest = BuildCache(cache.parent), None, ""
+            previous, manifest = None, ""
             if self.replacing is not None:  # its shards are linked where they are the same
                 manifest = digest("search", str(self.replacing))
-                previous = (self.replacing, _shard_records(store, manifest))
+                previous = (self.replacing, _shard_records(cache, manifest))
             try:
                 *_, records = pipeline.index(
                     site_dir, settings, prepared, own, items, cache, limit, previous=previous
@@ -209,7 +209,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
             if manifest:
-                store.manifests.write_json(manifest, records)
+                cache.manifests.write_json(manifest, records)
             return
         generation = self._generation
 

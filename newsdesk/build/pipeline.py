@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk.build.cache import BuildCache
 from newsdesk.build.search import ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.models import Item
@@ -134,7 +135,7 @@ def index(
     prepared: Prepared,
     pages: Mapping[str, str],
     item_pages: Mapping[str, str],
-    cache: Path,
+    cache: BuildCache,
     shard_pages: int,
     wanted: Callable[[], bool] = lambda: True,
     previous: tuple[Path, ShardRecords] | None = None,

@@ -11,15 +11,14 @@ items leaves older shards as they were. Each shard is a Pagefind bundle in
 one search; a filter panel asks for its collection's shards one at a time, newest first
 (each by its years), since Pagefind sorts by date only within a shard.
 
-A shard is kept in ``.cache/search/`` under a hash of its pages, so a build indexes only
-the shards whose pages changed; it is copied into the site, checked against the checksums
-kept with it. Each shard is one run of Pagefind's own program over the
-site, told by a glob which pages are the shard's.
+A shard is kept in the cache (``search``, one entry of all its files) under a hash of its
+pages, so a build indexes only the shards whose pages changed; a shard from the cache is
+checked as it is read. Each shard is one run of Pagefind's own program over the site,
+told by a glob which pages are the shard's, writing beside the site and moved into it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -37,13 +36,11 @@ from typing import Any
 
 from pagefind.service import get_executable
 
-from newsdesk.build.cache import digest, files_of, link_unchanged
+from newsdesk.build.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
 from newsdesk.content.models import Item
 
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"
-SUMS = ".sums.json"
-"""In each shard kept in the cache: the SHA-256 of every file of it."""
 EXCLUDED = [".headerlink"]  # the ¶ after each heading
 SHARD_PAGES = 1000
 """Pages per shard: Pagefind needs about 300 MB to index a thousand."""
@@ -122,31 +119,35 @@ def index_site(
     site_dir: Path,
     language: str,
     shards: Sequence[Shard],
-    cache: Path,
+    cache: BuildCache,
     wanted: Callable[[], bool] = lambda: True,
     previous: tuple[Path, ShardRecords] | None = None,
 ) -> tuple[int, ShardRecords]:
-    """Index ``shards`` of ``site_dir`` into ``site_dir/pagefind/``. Shards are made in
-    ``cache`` unless they already are there, then put into the site if it is still
+    """Index ``shards`` of ``site_dir`` into ``site_dir/pagefind/``. Shards the cache
+    lacks are made (and kept there), then every shard is put into the site if it is still
     ``wanted`` (a preview may have moved on meanwhile): linked from the ``previous`` site
-    where the last build put the same shard there and it is as it was left, else copied
-    from the cache; a shard found damaged on the way is made again. Returns how many were
-    indexed, and what was put in the site."""
-    cache.mkdir(parents=True, exist_ok=True)
+    where the last build put the same shard there and it is as it was left, else the one
+    just made, else the cache's; a shard found damaged on the way is made again. Returns
+    how many were indexed, and what was put in the site."""
+    store = cache.search
     keys = [shard.key(language) for shard in shards]
     pairs = list(zip(shards, keys, strict=True))
-    missing = [(shard, key) for shard, key in pairs if not (cache / key / SUMS).is_file()]
-    missing.sort(key=lambda job: len(job[0].pages), reverse=True)  # no large one left last
-    if missing:  # each thread waits on a run of Pagefind's program
-        with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
-            list(pool.map(lambda job: _make_shard(site_dir, language, *job, cache), missing))
-    for key in keys:
-        os.utime(cache / key)  # used: kept by the cache's retention policy
-    indexed = len(missing)
-    records: ShardRecords = {}
-    if wanted():
+    work = site_dir / f"{TEMPORARY}pagefind-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        missing = [(shard, key) for shard, key in pairs if not store.held(key)]
+        missing.sort(key=lambda job: len(job[0].pages), reverse=True)  # no large one left last
+        if missing:  # each thread waits on a run of Pagefind's program
+            with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
+                jobs = [(shard, key, work / key) for shard, key in missing]
+                list(pool.map(lambda job: _make_shard(site_dir, language, *job, store), jobs))
+        indexed = len(missing)
+        records: ShardRecords = {}
+        if not wanted():
+            return indexed, records
         target = site_dir / BUNDLE
         shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
         for shard, key in pairs:
             if previous is not None:
                 folder, before = previous
@@ -154,19 +155,20 @@ def index_site(
                 if _link_shard(folder / BUNDLE / shard.name, old, key, target / shard.name):
                     records[shard.name] = {"key": key, "files": old["files"]}  # type: ignore[index]
                     continue
-            if not _copy_shard(cache / key, target / shard.name):
-                shutil.rmtree(cache / key, ignore_errors=True)
-                _make_shard(site_dir, language, shard, key, cache)
+            made = work / key
+            if not made.is_dir() and not _unpack(store.read(key), made):
+                _make_shard(site_dir, language, shard, key, made, store)
                 indexed += 1
-                if not _copy_shard(cache / key, target / shard.name):
-                    raise SearchIndexError(f"the search shard {shard.name} could not be kept")
+            made.rename(target / shard.name)
             records[shard.name] = {"key": key, "files": files_of(target / shard.name)}
         manifest = [
             {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
             for shard in shards
         ]
         (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n")
-    return indexed, records
+        return indexed, records
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _link_shard(source: Path, record: dict[str, Any] | None, key: str, target: Path) -> bool:
@@ -184,30 +186,51 @@ def _link_shard(source: Path, record: dict[str, Any] | None, key: str, target: P
     return False
 
 
-def _make_shard(site_dir: Path, language: str, shard: Shard, key: str, cache: Path) -> None:
-    """Index the shard's pages of ``site_dir`` into ``cache/<key>``, with the checksum of
-    every file it holds."""
-    work = cache / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}"
-    shutil.rmtree(work, ignore_errors=True)
+def _make_shard(
+    site_dir: Path, language: str, shard: Shard, key: str, folder: Path, store: Store
+) -> None:
+    """Index the shard's pages of ``site_dir`` into ``folder``, and keep it in ``store``
+    under ``key``, all its files in one entry."""
+    shutil.rmtree(folder, ignore_errors=True)
+    work = folder.with_name(f"{folder.name}-run")
+    work.mkdir(parents=True)
     try:
-        work.mkdir(parents=True)
         _run_pagefind(site_dir, shard, language, work)
         bundle = work / "index"
         for entry in bundle.iterdir():
             if entry.name.startswith(UNUSED):
                 entry.unlink()
-        sums = {
-            path.relative_to(bundle).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-        }
-        (bundle / SUMS).write_text(json.dumps(sums))
-        try:
-            bundle.rename(cache / key)
-        except OSError:  # another build made the same shard first
-            pass
+        names = sorted(path for path in bundle.rglob("*") if path.is_file())
+        contents = [path.read_bytes() for path in names]
+        sizes = [
+            [path.relative_to(bundle).as_posix(), len(data)]
+            for path, data in zip(names, contents, strict=True)
+        ]
+        store.write(key, b"".join(contents), {"files": sizes})
+        bundle.rename(folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _unpack(entry: tuple[dict[str, Any], bytes] | None, folder: Path) -> bool:
+    """A shard's files from its entry in the cache (checked as it was read) into
+    ``folder``; False if there is none, or it is not of this shape."""
+    if entry is None:
+        return False
+    meta, payload = entry
+    try:
+        offset = 0
+        for name, size in meta["files"]:
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(payload[offset : offset + size])
+            offset += size
+        if offset != len(payload):
+            raise ValueError("the shard's entry holds more than its files")
+    except (KeyError, TypeError, ValueError):
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
 
 
 def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> None:
@@ -306,21 +329,3 @@ def indexed_pages(
 
 def _glob_literal(path: str) -> str:
     return "".join(f"\\{char}" if char in GLOB_SPECIAL else char for char in path)
-
-
-def _copy_shard(source: Path, target: Path) -> bool:
-    """Copy the shard in ``source`` to ``target``, checking every file against its
-    checksum; False (and nothing at ``target``) if any is damaged or missing."""
-    try:
-        sums = json.loads((source / SUMS).read_text())
-        for name, expected in sums.items():
-            data = (source / name).read_bytes()
-            if hashlib.sha256(data).hexdigest() != expected:
-                raise ValueError(name)
-            copied = target / name
-            copied.parent.mkdir(parents=True, exist_ok=True)
-            copied.write_bytes(data)
-    except (OSError, ValueError, AttributeError):
-        shutil.rmtree(target, ignore_errors=True)
-        return False
-    return True
