@@ -98,26 +98,30 @@ class Row:
 
 SAMPLE_EVERY = 0.25
 """Seconds between two readings of the build's memory. Reading a process's proportional
-set size makes the kernel walk its memory, on the cores the build is using; the peaks
-(the workers', Pagefind's) last seconds, so four readings a second find them."""
+set size makes the kernel walk its memory (16 ms for a process of 850 MB here), on the
+cores the build is using; the peaks (the workers', Pagefind's) last seconds, so four
+readings a second find them."""
 
 
-def timed(command: list[str], cwd: Path) -> Run:
-    """Wall time and peak memory of one command: the most that the command and every process
-    it started (workers, Pagefind) held together, sampled every 250 ms as their proportional
-    set size, so that memory forked workers share is counted once. What earlier steps
-    wrote is flushed to disk first, so that the command does not wait for it."""
+def timed(command: list[str], cwd: Path, memory: bool = False) -> Run:
+    """Wall time of one command, and with ``memory`` its peak memory: the most that the
+    command and every process it started (workers, Pagefind) held together, sampled every
+    250 ms as their proportional set size, so that memory forked workers share is counted
+    once. Sampling takes a tenth of the machine from a build of 10,000 items, so times are
+    taken from runs that do not sample. What earlier steps wrote is flushed to disk first,
+    so that the command does not wait for it."""
     os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     peak = 0.0
-    while process.poll() is None:
-        peak = max(peak, tree_memory_mb(process.pid))
-        time.sleep(SAMPLE_EVERY)
+    if memory:
+        while process.poll() is None:
+            peak = max(peak, tree_memory_mb(process.pid))
+            time.sleep(SAMPLE_EVERY)
+    output, _ = process.communicate()
     seconds = time.perf_counter() - start
-    output = process.stdout.read() if process.stdout else ""
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
     return Run(seconds, peak)
@@ -270,21 +274,27 @@ def measure(size: int, work: Path, pairs: int) -> Row:
     plain_dir = work / f"plain-{size}"
     plain_project(project, plain_dir)
     # Plain MkDocs just before each cold build, so that the machine is as busy for both.
+    plain_build = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
     runs = []
-    for number in range(1, pairs + 1):
+    for number in range(pairs + 1):  # the last pair for memory alone
         for leftover in ("site", ".cache", ".site.building", *project.glob(".site.previous*")):
             shutil.rmtree(project / leftover, ignore_errors=True)
         shutil.rmtree(plain_dir / "site", ignore_errors=True)
-        print(f"N = {size}: plain MkDocs + Material, then a cold build ({number})", flush=True)
-        plain_run = timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], plain_dir)
-        runs.append((plain_run, timed(build, project)))
+        what = f"({number + 1})" if number < pairs else "(for memory)"
+        print(f"N = {size}: plain MkDocs + Material, then a cold build {what}", flush=True)
+        memory = number == pairs
+        runs.append((timed(plain_build, plain_dir, memory), timed(build, project, memory)))
+    (plain_memory, cold_memory), runs = runs[-1], runs[:-1]
     plain = min((plain_run for plain_run, _ in runs), key=lambda run: run.seconds)
     cold = min((cold_run for _, cold_run in runs), key=lambda run: run.seconds)
+    plain, cold = Run(plain.seconds, plain_memory.peak_mb), Run(cold.seconds, cold_memory.peak_mb)
     print(f"N = {size}: rebuild with nothing changed", flush=True)
     unchanged = timed(build, project)
     edit_one_item(project, "build")
     print(f"N = {size}: rebuild after one edit", flush=True)
     rebuild = timed(build, project)
+    edit_one_item(project, "memory")
+    rebuild.peak_mb = timed(build, project, memory=True).peak_mb
     print(f"N = {size}: serve reload after one edit", flush=True)
     body, title = serve_reload(project)
     print(f"N = {size}: one edition", flush=True)
@@ -360,9 +370,11 @@ def main() -> None:
         " of two, listed above), after what earlier runs wrote is flushed to disk; plain MkDocs"
         " runs just before each cold build. Peak memory is the most that the build and every "
         "process it started (render workers, Pagefind) held at once, as proportional set size "
-        "sampled every 250 ms, so memory that workers share counts once. A rebuild with nothing "
-        "changed finds the site up to date (the same inputs, and every file of the site as the "
-        "last build left it) and leaves it as it is. The corpus is "
+        "sampled every 250 ms, so memory that workers share counts once; it is measured in "
+        "runs of their own (one more plain MkDocs and cold build, and a rebuild after another "
+        "edit), since reading it takes a tenth of the machine from the build. A rebuild with "
+        "nothing changed finds the site up to date (the same inputs, and every file of the "
+        "site as the last build left it) and leaves it as it is. The corpus is "
         "`benchmarks/corpus.py` with seed 2020 (50% news, 20% events, 10% calls, 10% "
         "interviews, 10% knowledge, bodies of 300–600 words, 24 editions). The serve reloads "
         "follow an edit to one news item's body (the preview renders that page again) and then "

@@ -668,7 +668,9 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     plugin = config.plugins["newsdesk"]
     assert isinstance(plugin, NewsdeskPlugin)
     config = config.plugins.on_config(config)
+    gc.disable()  # nothing to collect while the state is unpickled: a third of the time
     settings, catalog, plan, problems, summary, key, setup = pickle.loads(recipe.state)
+    gc.enable()
     plugin.settings, plugin.problems, plugin.problems_summary = settings, problems, summary
     plugin.site_key, plugin._markdown_setup = key, setup
     items = {item.src_uri: item for item in catalog.items()}
@@ -688,6 +690,7 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     config.plugins.on_env(env, config=config, files=files)
     for file, inclusion in plugin._nav_pages:
         file.inclusion = inclusion
+    gc.freeze()  # the state lives as long as the worker: its collector need not walk it
     return plugin._renderer(config)
 
 
