@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from newsdesk import adapter
-from newsdesk.build import pipeline
+from newsdesk.build import pipeline, stage
 from newsdesk.build.lock import one_build_at_a_time
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
@@ -83,16 +84,32 @@ def _settings(config, plugin) -> Settings:
         raise click.ClickException(str(exc)) from None
 
 
+DEBUG = "--debug"
+"""Anywhere on the command line: a failure nobody foresaw shows its traceback."""
+UNFORESEEN = 2
+"""The exit status of such a failure (1 is for problems in the content or settings)."""
+
+
 def run() -> None:
     """The command line as a program (``build.py``, ``newsdesk``). Once a command has
     finished and said what it has to say, the process ends there, without freeing what it
-    made object by object on the way out (a second, after a build of 10,000 items)."""
+    made object by object on the way out (a second, after a build of 10,000 items).
+
+    A failure nobody foresaw is caught here, the one place for it, and told as one line:
+    what broke, in which phase and at which file, exit status 2. A build that fails leaves
+    the previous site as it was (it writes a new one beside it)."""
+    debug = stage.tracebacks = DEBUG in sys.argv[1:]
     try:
-        main()
+        main(args=[arg for arg in sys.argv[1:] if arg != DEBUG])
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
         code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except Exception as exc:  # noqa: BLE001 - the one boundary for the unforeseen
+        if debug:
+            traceback.print_exc()
+        print(stage.unforeseen(exc, DEBUG), file=sys.stderr)
+        code = UNFORESEEN
     else:
         code = 0
     logging.shutdown()

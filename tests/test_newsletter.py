@@ -394,7 +394,7 @@ def test_a_subject_on_two_lines_is_an_error(tmp_path: Path):
     )
     result = project.build()
     assert error_lines(result) == [
-        "content/newsletters/2020-03.md:4: subject: must be a single line"
+        "content/newsletters/2020-03.md:4: subject: must be one line; remove the line break"
     ]
 
 

@@ -111,6 +111,7 @@ def preview(project: Project, site: Path) -> Iterator[LiveReloadServer]:
         return load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
 
     first = config()
+    first.plugins["newsdesk"].today_override = None  # not an earlier test's --today
     first.plugins.on_startup(command="serve", dirty=False)
 
     def full_build() -> None:

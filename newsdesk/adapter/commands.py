@@ -6,6 +6,8 @@ place; ``mkdocs serve`` itself still works, with a full build for every round.""
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import shutil
 import tempfile
@@ -32,12 +34,17 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from newsdesk.adapter import log_name
 from newsdesk.adapter.plugin import NewsdeskPlugin
 from newsdesk.adapter.render import markdown_setup, site_key
+from newsdesk.build import stage
 from newsdesk.build.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.build.snapshot import snapshot
+from newsdesk.content.sources import UnreadableSource, read_text
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
 from newsdesk.settings import Settings
+
+log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
 
 class BuildStopped(Exception):
@@ -46,6 +53,11 @@ class BuildStopped(Exception):
 
 def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlugin]:
     """The site's configuration, with ``--today`` handed to the plugin."""
+    if os.path.lexists(config_file):  # else MkDocs says that it is missing
+        try:
+            read_text(Path(config_file), config_file)
+        except UnreadableSource as exc:
+            raise BuildStopped(str(exc.error)) from None
     try:
         config = load_config(config_file)
     except MkDocsException as exc:
@@ -207,8 +219,14 @@ def preview_builder(plugin: NewsdeskPlugin, full_build: Callable[[], None]) -> C
     """What the preview does after each round of edits: update in place, else build."""
 
     def build() -> None:
-        if not plugin.update_preview():
-            full_build()
+        try:
+            if not plugin.update_preview():
+                full_build()
+        except (Abort, MkDocsException):
+            raise  # MkDocs' own: it tells them
+        except Exception as exc:  # noqa: BLE001 - told, and the preview goes on serving
+            told = stage.unforeseen(exc, "--debug").replace("The site is as it was. ", "")
+            log.error(told, exc_info=stage.tracebacks)
 
     return build
 

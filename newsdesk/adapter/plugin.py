@@ -66,8 +66,10 @@ from newsdesk.build.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
     Catalog,
 )
+from newsdesk.content.clock import MAX_DAYS
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS, Item
+from newsdesk.content.sources import problem_with
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.newsletter.config import (
     NewsletterConfigError,
@@ -154,8 +156,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             )
         if self.config.cache_max_mb < 0:
             raise PluginError("newsdesk: cache_max_mb must be 0 or more")
-        if self.config.closing_soon_days < 0:
-            raise PluginError("newsdesk: closing_soon_days must be 0 or more")
+        if not 0 <= self.config.closing_soon_days <= MAX_DAYS:
+            raise PluginError(f"newsdesk: closing_soon_days must be from 0 to {MAX_DAYS}")
         self.settings = Settings(
             docs_dir=Path(config.docs_dir),
             project_dir=Path(config.config_file_path or ".").resolve().parent,
@@ -495,6 +497,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 collection in MODELS and file.is_documentation_page()
             ):
                 files.remove(file)
+            elif file.abs_src_path and problem_with(Path(file.abs_src_path)):
+                files.remove(file)  # reported by the catalog; copying a pipe never ends
         # Pages in the navigation are MkDocs' own pages (Newsdesk renders them all the same);
         # the rest are only Newsdesk's (OwnPage). Without a nav in mkdocs.yml, MkDocs lists
         # the home page and section listings.

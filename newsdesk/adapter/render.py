@@ -43,6 +43,7 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from newsdesk.adapter import engine, log_name
+from newsdesk.build import stage
 from newsdesk.build.cache import BuildCache, digest, link_unchanged
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
@@ -184,12 +185,23 @@ class PageRenderer:
         where it is still theirs; ``previous`` the site this one replaces, whose pages are
         linked where they are what the last build put there. When many pages are to be
         rendered, every core takes a share."""
-        placed = placed or {}
+        with stage.phase("rendering the pages"):
+            return self._build(pages, site_dir, placed or {}, previous)
+
+    def _build(
+        self,
+        pages: Sequence[File],
+        site_dir: Path,
+        placed: Mapping[str, str],
+        previous: PreviousSite | None,
+    ) -> tuple[RenderStats, dict[str, PageRecord]]:
         records: dict[str, PageRecord] = {}
         todo: list[Job] = []
         farm = _Farm(self, site_dir)
+        docs = Path(self.config.docs_dir).name
         try:
             for file in pages:
+                stage.working_on(f"{docs}/{file.src_uri}")
                 key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
                 job = Job(file, self.fingerprint_of(file, key))
                 dest_uri, target = file.dest_uri, site_dir / file.dest_uri
@@ -251,8 +263,8 @@ class PageRenderer:
             output = config.plugins.on_post_page(output, page=page, config=config)
             return converted, output.encode("utf-8", errors="xmlcharrefreplace")
         except Exception as exc:
-            log.error(f"Error building page '{file.src_uri}': {exc}")
-            raise
+            where = f"{Path(config.docs_dir).name}/{file.src_uri}"
+            raise stage.Failed(where, f"{type(exc).__name__}: {exc}") from exc
         finally:
             page.active = False
             config._current_page = None

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk.build import stage
 from newsdesk.build.cache import BuildCache
 from newsdesk.build.search import ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
@@ -65,10 +66,13 @@ def prepare(
     ``views``, the views of items whose files are as they were. Raises ContentErrors for
     the content (an edition that fails its quality gate among them), NewsletterConfigError
     for the newsletter's settings."""
-    catalog = catalog if catalog is not None else load_catalog(settings)
-    presenter = Presenter(catalog, settings, previous.presenter if previous else views)
-    chosen = choose_all(catalog, settings.closing_soon_days)
-    plan = plan_site(catalog, settings, chosen, presenter)
+    if catalog is None:
+        with stage.phase("loading the content"):
+            catalog = load_catalog(settings)
+    with stage.phase("planning the pages"):
+        presenter = Presenter(catalog, settings, previous.presenter if previous else views)
+        chosen = choose_all(catalog, settings.closing_soon_days)
+        plan = plan_site(catalog, settings, chosen, presenter)
     editions: tuple[RenderedEdition, ...] = ()
     if catalog.collection("newsletters"):
         kept = {}
@@ -79,8 +83,10 @@ def prepare(
                 if chosen[edition.src_uri].same_as(previous.chosen.get(edition.src_uri))
             }
         urls = page_urls(catalog, plan)
-        editions = render_editions(catalog, settings, mail(), urls, chosen, kept)
-    files = channel_files(catalog, plan, settings, presenter)
+        with stage.phase("making the editions"):
+            editions = render_editions(catalog, settings, mail(), urls, chosen, kept)
+    with stage.phase("making the feeds, calendars and sitemap"):
+        files = channel_files(catalog, plan, settings, presenter)
     items = {item.src_uri: item for item in catalog.items()}
     return Prepared(catalog, presenter, chosen, plan, editions, files, items)
 
@@ -106,6 +112,11 @@ def write(site_dir: Path, prepared: Prepared, before: Prepared | None = None) ->
     now), only those that changed, and those ``before`` had that are gone deleted."""
     files = site_files(prepared)
     written = site_files(before) if before is not None else {}
+    with stage.phase("writing the site"):
+        _write_files(site_dir, files, written)
+
+
+def _write_files(site_dir: Path, files: Mapping[str, bytes], written: Mapping[str, bytes]) -> None:
     for path, data in files.items():
         if written.get(path) == data:
             continue
@@ -146,7 +157,8 @@ def index(
     build put in its index. Returns how many shards were indexed, of how many, and what
     was put in the site."""
     items = {dest_uri: prepared.items[src_uri] for dest_uri, src_uri in item_pages.items()}
-    shards = plan_shards(indexed_pages(site_dir, pages, items), shard_pages)
-    language = settings.locale.split("_")[0]
-    indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
+    with stage.phase("making the search index"):
+        shards = plan_shards(indexed_pages(site_dir, pages, items), shard_pages)
+        language = settings.locale.split("_")[0]
+        indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
     return indexed, len(shards), records

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
+from newsdesk.build import stage
 from newsdesk.content.clock import Clock
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
 from newsdesk.content.links import links_in
 from newsdesk.content.models import MODELS, Call, Event, Item, PageMeta, Reference
+from newsdesk.content.sources import UnreadableSource, problem_with, read_text
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.content.validation import validate_item, validate_page
@@ -250,8 +252,11 @@ class _Loader:
                 folder = Path(root, name)
                 if name.startswith(".") or not self._inside_or_reported(folder, root_dir):
                     continue
+                if name.lower().endswith(MARKDOWN_SUFFIXES):
+                    self._report(folder, "is a folder named like a page; rename it")
+                    continue
                 if folder.resolve() in seen:
-                    self._report_link(folder, "is a link back to a folder already in the content")
+                    self._report(folder, "is a link back to a folder already in the content")
                     continue
                 seen.add(folder.resolve())
                 kept.append(name)
@@ -259,6 +264,9 @@ class _Loader:
             for name in sorted(files):
                 source = Path(root, name)
                 if name.startswith(".") or not self._inside_or_reported(source, root_dir):
+                    continue
+                if problem := problem_with(source):  # a link to nowhere, a pipe…
+                    self._report(source, problem)
                     continue
                 src_uri = source.relative_to(self.docs_dir).as_posix()
                 if name.lower().endswith(MARKDOWN_SUFFIXES):
@@ -268,15 +276,20 @@ class _Loader:
         return markdown, static
 
     def _inside_or_reported(self, path: Path, root_dir: Path) -> bool:
-        """False (with an error) for a link whose target lies outside the content folder."""
-        if not path.is_symlink() or _inside(path.resolve(), root_dir):
+        """False (with an error) for a link whose target lies outside the content folder
+        or cannot be found."""
+        if not path.is_symlink():
             return True
-        self._report_link(
-            path, "is a link to a place outside the content folder; copy it in instead"
-        )
+        try:
+            if _inside(path.resolve(strict=True), root_dir):
+                return True
+        except (OSError, RuntimeError):  # to nowhere, or round in a loop
+            self._report(path, problem_with(path) or "is a link that cannot be followed")
+            return False
+        self._report(path, "is a link to a place outside the content folder; copy it in instead")
         return False
 
-    def _report_link(self, path: Path, message: str) -> None:
+    def _report(self, path: Path, message: str) -> None:
         display = f"{self.prefix}{path.relative_to(self.docs_dir).as_posix()}"
         self.errors.append(ContentError(display, 1, message))
 
@@ -292,12 +305,12 @@ class _Loader:
             if (document := self.earlier.documents.get(src_uri)) is not None:
                 return document
         display = f"{self.prefix}{src_uri}"
+        stage.working_on(display)
         source = self.docs_dir / src_uri
         try:
-            text = source.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            line = source.read_bytes()[: exc.start].count(b"\n") + 1
-            self.errors.append(ContentError(display, line, "is not UTF-8 text; save it as UTF-8"))
+            text = read_text(source, display)
+        except UnreadableSource as exc:
+            self.errors.append(exc.error)
             return None
         try:
             return parse_document(text, src_uri, display)

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+YEARS = range(1900, 2200)
+"""The years a date may fall in, the build date among them: enough for any archive and any
+plan, and far from the ends of what dates and time zones can be computed with (year 1,
+year 9999)."""
+MAX_DAYS = 3653
+"""The longest span, in days, a setting may give (ten years)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Clock:
@@ -56,6 +63,11 @@ def make_clock(today: str | date | datetime | None, tz_name: str) -> Clock:
             raise ValueError(
                 f"build date {today!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
             ) from None
+    if moment.year not in YEARS:
+        raise ValueError(
+            f"build date {today!s} is out of range; give a year from {YEARS.start} to "
+            f"{YEARS.stop - 1}"
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return Clock(moment.astimezone(tz), tz)

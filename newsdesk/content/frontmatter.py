@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +138,9 @@ def _load_yaml(
         raise FrontMatterError(
             ContentError(display_path, line, f"invalid YAML: {problem}{hint}")
         ) from None
+    except RecursionError:  # nested past what the reader can follow, before it is checked
+        message = f"values are nested more than {MAX_DEPTH} levels deep; simplify them"
+        raise FrontMatterError(ContentError(display_path, first_line, message)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we feed it
         error = ContentError(display_path, first_line, f"invalid YAML: {exc}")
         raise FrontMatterError(error) from None
@@ -153,29 +157,95 @@ def _load_yaml(
     return data, lines
 
 
+_YAML = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset(
+    f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+"""The tags a value may have: text, numbers, true/false, nothing, mappings and lists.
+Others (dates, binary data, sets, an application's own) are refused where they are
+written, rather than made into values no field expects."""
+MAX_DEPTH = 20
+"""How deeply values may nest: front matter needs three levels; a thousand would exhaust
+the reader."""
+
+
 def _record_lines(
-    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], first_line: int, display_path: str
+    node: yaml.Node,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    first_line: int,
+    display_path: str,
+    seen: set[int] | None = None,
+    at: int | None = None,
 ) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
+    """Note the line of every value under ``node``, refusing what YAML allows but front
+    matter has no use for: aliases, merge keys, keys that are not text, tags other than
+    the standard ones, numbers their tag cannot read, nesting past ``MAX_DEPTH``."""
+    seen = set() if seen is None else seen
+    line = at if at is not None else first_line + node.start_mark.line
+
+    def refuse(message: str) -> FrontMatterError:
+        return FrontMatterError(ContentError(display_path, line, message))
+
+    if id(node) in seen:  # the composer gives an alias the node it names
+        raise refuse("YAML aliases ('*name') are not allowed; write the value out in full")
+    seen.add(id(node))
+    line = first_line + node.start_mark.line
+    if len(path) > MAX_DEPTH:
+        raise refuse(f"values are nested more than {MAX_DEPTH} levels deep; simplify them")
+    if node.tag not in _ALLOWED_TAGS:
+        tag = node.tag.replace(_YAML, "!!")
+        raise refuse(f"the YAML tag '{tag}' is not allowed; remove it and write the value plainly")
+    if isinstance(node, yaml.ScalarNode):
+        _check_number(node, refuse)
+    elif isinstance(node, yaml.MappingNode):
+        keys: dict[Any, int] = {}
         for key_node, value_node in node.value:
             line = first_line + key_node.start_mark.line
+            if key_node.tag == f"{_YAML}merge":
+                raise refuse("YAML merge keys ('<<') are not allowed; write the fields out")
             if not isinstance(key_node, yaml.ScalarNode):
-                message = "a key must be plain text, like 'title:'"
-                raise FrontMatterError(ContentError(display_path, line, message))
-            key = key_node.value
-            if key in seen:
-                raise FrontMatterError(
-                    ContentError(
-                        display_path,
-                        line,
-                        f"duplicate key '{key}' (first set on line {seen[key]}); keep one",
-                    )
+                raise refuse("a key must be plain text, like 'title:'")
+            if key_node.tag != f"{_YAML}str":
+                raise refuse(
+                    f"a key must be text, like 'title:'; '{_shown(key_node.value)}' is read "
+                    "as a value: put it in quotes"
                 )
-            seen[key] = line
+            key = key_node.value
+            if key in keys:
+                raise refuse(f"duplicate key '{key}' (first set on line {keys[key]}); keep one")
+            keys[key] = line
             lines[(*path, key)] = line
-            _record_lines(value_node, (*path, key), lines, first_line, display_path)
+            _record_lines(value_node, (*path, key), lines, first_line, display_path, seen, line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[(*path, index)] = first_line + item.start_mark.line
-            _record_lines(item, (*path, index), lines, first_line, display_path)
+            _record_lines(item, (*path, index), lines, first_line, display_path, seen, line)
+
+
+_READ_NUMBER = {
+    f"{_YAML}int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    f"{_YAML}float": yaml.constructor.SafeConstructor.construct_yaml_float,
+}
+
+
+def _check_number(node: yaml.ScalarNode, refuse: Callable[[str], FrontMatterError]) -> None:
+    """A number, whether its tag was written or YAML read it as one, must be one Python
+    can hold: ``!!int nope`` is not, nor an integer of thousands of digits."""
+    read = _READ_NUMBER.get(node.tag)
+    if read is None:
+        return
+    try:
+        read(_NUMBERS, node)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        kind = "whole number" if node.tag.endswith("int") else "number"
+        raise refuse(
+            f"'{_shown(node.value)}' is not a {kind} YAML can read; write it plainly or in quotes"
+        ) from None
+
+
+_NUMBERS = yaml.constructor.SafeConstructor()
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else f"{value[:limit]}…"

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, ValidationInfo
 
+from newsdesk.content.clock import MAX_DAYS, YEARS
 from newsdesk.content.frontmatter import KeyPath
 from newsdesk.content.vocabulary import EVENT_KIND_KEYS, KNOWLEDGE_KIND_KEYS, TAXONOMY_FACETS
 
@@ -28,28 +29,41 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{
 _MOMENT_HELP = "expected a date YYYY-MM-DD or a date and time YYYY-MM-DD HH:MM"
 
 
+def _in_years(moment: date, text: str) -> None:
+    if moment.year not in YEARS:
+        raise ValueError(
+            f"{text} is out of range; give a year from {YEARS.start} to {YEARS.stop - 1}"
+        )
+
+
 def _day(value: Any) -> date:
     text = str(value).strip()
     try:
-        if _DATE.fullmatch(text):
-            return date.fromisoformat(text)
+        day = date.fromisoformat(text) if _DATE.fullmatch(text) else None
     except ValueError:
-        pass
-    raise ValueError(f"expected a date as YYYY-MM-DD, got '{text}'")
+        day = None
+    if day is None:
+        raise ValueError(f"expected a date as YYYY-MM-DD, got '{text}'")
+    _in_years(day, text)
+    return day
 
 
 def _moment(value: Any, info: ValidationInfo) -> date | datetime:
     """A date, or a date-time; a date-time without an offset is in the site's timezone."""
     text = str(value).strip()
+    moment: date | datetime
     try:
         if _DATE.fullmatch(text):
-            return date.fromisoformat(text)
-        if _DATETIME.fullmatch(text):
+            moment = date.fromisoformat(text)
+        elif _DATETIME.fullmatch(text):
             moment = datetime.fromisoformat(text)
         else:
             raise ValueError
     except ValueError:
         raise ValueError(f"{_MOMENT_HELP}, got '{text}'") from None
+    _in_years(moment, text)
+    if not isinstance(moment, datetime):
+        return moment
     if moment.tzinfo is None:
         tz = (info.context or {})["tz"]
         moment = moment.replace(tzinfo=tz)
@@ -62,13 +76,33 @@ def _moment(value: Any, info: ValidationInfo) -> date | datetime:
     return moment
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no feed, calendar or email can carry (XML forbids them, and they are
+invisible on a page): control characters and code points that are not characters."""
+_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {_describe(value)}; put it in quotes")
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
+    if found := _CONTROL.search(value):
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X}, which feeds, "
+            "calendars and emails cannot carry; remove it"
+        )
     return value
+
+
+def _line(value: Any) -> str:
+    """Text of one line: a title, a name, an email's subject (a line break in an email
+    header or a calendar's line would start another)."""
+    text = _text(value)
+    if _BREAK.search(text):
+        raise ValueError("must be one line; remove the line break")
+    return text
 
 
 def _web_url(value: Any) -> str:
@@ -90,14 +124,18 @@ def _count(value: Any) -> str:
 
 
 def _amount(value: Any) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"expected a positive amount in euros like 25150000, got {value!r}")
-    return float(value)
+    try:
+        amount = float(value) if isinstance(value, (int, float)) else math.nan
+    except OverflowError:  # an integer no float can hold
+        amount = math.inf
+    if isinstance(value, bool) or not math.isfinite(amount) or amount <= 0:
+        shown = _shown(repr(value))
+        raise ValueError(f"expected a positive amount in euros like 25150000, got {shown}")
+    return amount
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _stored_file(value: Any) -> str:
@@ -125,6 +163,7 @@ def _describe(value: Any) -> str:
 
 
 Text = Annotated[str, PlainValidator(_text)]
+Line = Annotated[str, PlainValidator(_line)]
 Day = Annotated[date, PlainValidator(_day)]
 Moment = Annotated[date | datetime, PlainValidator(_moment)]
 WebUrl = Annotated[str, PlainValidator(_web_url)]
@@ -141,20 +180,20 @@ class _Strict(BaseModel):
 
 
 class Location(_Strict):
-    venue: Text | None = None
-    city: Text | None = None
-    country: Text | None = None
+    venue: Line | None = None
+    city: Line | None = None
+    country: Line | None = None
 
 
 class Deadline(_Strict):
     date: Moment
-    label: Text | None = None
+    label: Line | None = None
 
 
 class Person(_Strict):
-    name: Text
-    role: Text
-    organisation: Text
+    name: Line
+    role: Line
+    organisation: Line
 
 
 RULE_COLLECTIONS: dict[str, tuple[str, ...]] = {
@@ -173,12 +212,12 @@ class Section(_Strict):
     on phones); ``limit`` caps how many items a rule may choose.
     """
 
-    heading: Text
+    heading: Line
     collection: Literal["news", "events", "calls", "interviews", "knowledge"]
     items: tuple[Text, ...] | None = None
     rule: Literal["since-previous", "upcoming", "open", "recent"] | None = None
-    days: int | None = Field(default=None, gt=0)
-    limit: int | None = Field(default=None, gt=0)
+    days: int | None = Field(default=None, gt=0, le=MAX_DAYS)
+    limit: int | None = Field(default=None, gt=0, le=1000)
     placement: Literal["main", "sidebar"] = "main"
 
 
@@ -207,7 +246,7 @@ class Item(_Strict):
     src_uri: str
     body: str = ""
 
-    title: Text
+    title: Line
     summary: Text
     tags: Terms = ()
     draft: Flag = False
@@ -265,7 +304,7 @@ class News(Item):
     label = "News"
     date: Day
     image: StoredFile | None = None
-    image_alt: Text | None = None
+    image_alt: Line | None = None
 
     @property
     def picture(self) -> tuple[str, str | None] | None:
@@ -296,7 +335,7 @@ class Event(Item):
     location: Location | None = None
     online: Flag = False
     url: WebUrl | None = None
-    organiser: Text | None = None
+    organiser: Line | None = None
 
     @property
     def sort_date(self) -> date:
@@ -372,7 +411,7 @@ class Interview(Item):
     date: Day
     interviewee: Person
     photo: StoredFile | None = None
-    photo_alt: Text | None = None
+    photo_alt: Line | None = None
 
     @property
     def picture(self) -> tuple[str, str | None] | None:
@@ -398,7 +437,7 @@ class KnowledgeDoc(Item):
     date: Day
     kind: Literal[KNOWLEDGE_KIND_KEYS]  # type: ignore[valid-type]
     authors: Terms = ()
-    organisation: Text | None = None
+    organisation: Line | None = None
     file: StoredFile | None = None
     territorial_validity: Terms = ()
     strategic_challenges: Terms = ()
@@ -406,7 +445,7 @@ class KnowledgeDoc(Item):
     support_types: Terms = ()
     typology: Terms = ()
     countries: Terms = ()
-    language: Text | None = None
+    language: Line | None = None
 
     @property
     def sort_date(self) -> date:
@@ -420,8 +459,8 @@ class Edition(Item):
     label = "Newsletter"
     summary: Text | None = None  # type: ignore[assignment]
     date: Day
-    subject: Text
-    preheader: Text
+    subject: Line
+    preheader: Line
     lead: Text | None = None
     """Slug of the news story shown first, large, with its image; without one, the first
     item of the first main section leads if it is news."""
@@ -442,9 +481,6 @@ class Edition(Item):
         return tuple(found)
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
-        for field in ("subject", "preheader"):
-            if "\n" in getattr(self, field) or "\r" in getattr(self, field):
-                yield (field,), f"{field}: must be a single line"
         for index, section in enumerate(self.sections):
             where, name = ("sections", index), f"sections[{index}]"
             if (section.items is None) == (section.rule is None):
@@ -474,7 +510,7 @@ class SearchOptions(_Strict):
 class PageMeta(_Strict):
     """Front matter of a plain page (not an item): the page options MkDocs and Material read."""
 
-    title: Text | None = None
+    title: Line | None = None
     description: Text | None = None
     hide: tuple[Literal["navigation", "toc", "footer", "path", "tags", "feedback"], ...] = ()
     search: SearchOptions | None = None

@@ -7,6 +7,7 @@ that names the closest known one, matched against keys and labels alike.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from newsdesk.content.errors import ContentError
 from newsdesk.content.frontmatter import FrontMatterError, parse_yaml_file
+from newsdesk.content.sources import UnreadableSource, read_text
 
 VOCABULARIES: dict[str, str] = {
     "tags": "tag",
@@ -73,11 +75,11 @@ def load_taxonomy(docs_dir: Path, display_prefix: str) -> tuple[Taxonomy, list[C
     """Read ``taxonomy.yml``; a missing or malformed file is reported, never fatal on its own."""
     source = docs_dir / TAXONOMY_FILE
     display_path = f"{display_prefix}{TAXONOMY_FILE}"
-    if not source.is_file():
+    if not os.path.lexists(source):
         return Taxonomy({}), []
     try:
-        data, lines = parse_yaml_file(source.read_text(encoding="utf-8"), display_path)
-    except FrontMatterError as exc:
+        data, lines = parse_yaml_file(read_text(source, display_path), display_path)
+    except (FrontMatterError, UnreadableSource) as exc:
         return Taxonomy({}), [exc.error]
     return _taxonomy_from(data, lines, display_path)
 

@@ -61,11 +61,15 @@ def _vocabulary_errors(model: type[Item], document: Document, taxonomy: Taxonomy
         if value is None:
             continue
         values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        listed: set[Any] = set()
         for index, term in values:
+            where = path if index is None else (*path, index)
             message = taxonomy.unknown_value_message(vocabulary, term)
             if message:
-                where = path if index is None else (*path, index)
                 yield document.error(where, f"{dotted}: {message}")
+            elif isinstance(term, str) and term in listed:
+                yield document.error(where, f"{dotted}: '{term}' is listed twice; keep one")
+            listed.add(term if isinstance(term, str) else None)
 
 
 def _without_echoes(model: type[BaseModel], details: list[ErrorDetails]) -> list[ErrorDetails]:

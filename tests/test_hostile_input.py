@@ -1,0 +1,337 @@
+"""Content no editor meant to write, and some that came from outside the team: each is
+an error naming the file, the line and what to do; never a traceback or a hang."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from newsdesk.adapter import log_name
+from newsdesk.build import pipeline
+from newsdesk.content import sources
+from tests.conftest import SAMPLE_TODAY, Project, error_lines
+from tests.test_serve import preview
+
+STORY = "---\ntitle: Clusters meet\ndate: 2020-02-10\nsummary: A mission.\n{extra}---\nBody.\n"
+
+
+def story(extra: str = "") -> str:
+    return STORY.format(extra=extra)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no named pipes")
+def test_files_that_are_not_plain_files_are_errors_and_never_hang(project: Project):
+    news = project.root / "content" / "news"
+    news.mkdir()
+    os.symlink(news / "nowhere.md", news / "gone.md")  # a link to nothing
+    os.symlink(news / "self.md", news / "self.md")  # a link to itself
+    os.mkfifo(news / "pipe.md")  # reading it would wait for ever
+    os.mkfifo(news / "photo.jpg")  # so would copying it
+    (news / "folder.md").mkdir()
+    (news / "folder.md" / "inside.txt").write_text("a folder named like a page")
+    result = project.run("check")
+    assert result.exit_code == 1, result.output
+    assert error_lines(result) == [
+        "content/news/folder.md:1: is a folder named like a page; rename it",
+        "content/news/gone.md:1: is a link to a file that is not there; remove it or restore "
+        "what it names",
+        "content/news/photo.jpg:1: is a pipe, not a file; remove it",
+        "content/news/pipe.md:1: is a pipe, not a file; remove it",
+        "content/news/self.md:1: is a link that leads back to itself; remove it",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_a_file_the_build_may_not_read_is_an_error(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+):
+    locked = project.write("news/locked.md", story())
+    if os.name == "posix" and os.geteuid() != 0:
+        locked.chmod(0)
+    else:  # the administrator may read anything: the refusal is the system's, simulated
+        real_open = os.open
+
+        def refused(path, *args, **kwargs):
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(sources.os, "open", refused)
+    result = project.run("check")
+    assert error_lines(result) == [
+        "content/news/locked.md:1: cannot be read: the build is not allowed to open it; make "
+        "it readable"
+    ]
+
+
+def test_taxonomy_and_configuration_that_are_not_utf8_name_their_line(project: Project):
+    taxonomy = project.root / "content" / "taxonomy.yml"
+    taxonomy.write_bytes(taxonomy.read_bytes() + b"\ntags:\n  caf\xe9: Caf\xe9\n")
+    lines = taxonomy.read_bytes().count(b"\n")
+    result = project.run("check")
+    assert error_lines(result) == [
+        f"content/taxonomy.yml:{lines}: is not UTF-8 text; save it as UTF-8"
+    ]
+
+    config = project.root / "mkdocs.yml"
+    config.write_bytes(b"site_name: Caf\xe9 des clusters\n" + config.read_bytes())
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "mkdocs.yml:1: is not UTF-8 text; save it as UTF-8" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "budget: !!int nope\n",
+            "5: 'nope' is not a whole number YAML can read; write it plainly or in quotes",
+        ),
+        (
+            "budget: !!float 1 3:9\n",
+            "5: '1 3:9' is not a number YAML can read; write it plainly or in quotes",
+        ),
+        (
+            f"budget: {'9' * 5000}\n",
+            f"5: '{'9' * 40}…' is not a whole number YAML can read; write it plainly or in quotes",
+        ),
+        (
+            "deadline: !!timestamp 2020-3-45\n",
+            "5: the YAML tag '!!timestamp' is not allowed; remove it and write the value plainly",
+        ),
+        (
+            "note: !!binary aGVsbG8=\n",
+            "5: the YAML tag '!!binary' is not allowed; remove it and write the value plainly",
+        ),
+        (
+            "tags: !custom [energy]\n",
+            "5: the YAML tag '!custom' is not allowed; remove it and write the value plainly",
+        ),
+        (
+            "base: &base {city: Sofia}\nlocation:\n  <<: *base\n  country: BG\n",
+            "7: YAML merge keys ('<<') are not allowed; write the fields out",
+        ),
+        (
+            "one: &a [x]\ntwo: *a\n",
+            "6: YAML aliases ('*name') are not allowed; write the value out in full",
+        ),
+        (
+            "1: one\n",
+            "5: a key must be text, like 'title:'; '1' is read as a value: put it in quotes",
+        ),
+        (
+            "true: yes\n",
+            "5: a key must be text, like 'title:'; 'true' is read as a value: put it in quotes",
+        ),
+        (
+            "deep: " + "[" * 1000 + "]" * 1000 + "\n",
+            "5: values are nested more than 20 levels deep; simplify them",
+        ),
+    ],
+    ids=[
+        "int-tag",
+        "float-tag",
+        "huge-int",
+        "timestamp-tag",
+        "binary-tag",
+        "custom-tag",
+        "merge-key",
+        "alias",
+        "number-key",
+        "boolean-key",
+        "deep-nesting",
+    ],
+)
+def test_yaml_features_front_matter_has_no_use_for_are_refused_on_their_line(
+    project: Project, extra: str, expected: str
+):
+    project.write("news/odd.md", story(extra))
+    result = project.run("check")
+    assert result.exit_code == 1, result.output
+    assert error_lines(result) == [f"content/news/odd.md:{expected}"]
+    assert "Traceback" not in result.output
+
+
+def test_a_thousand_levels_of_nesting_in_the_taxonomy_are_refused(project: Project):
+    taxonomy = project.root / "content" / "taxonomy.yml"
+    taxonomy.write_text("tags: " + "{a: " * 1000 + "b" + "}" * 1000 + "\n")
+    assert error_lines(project.run("check")) == [
+        "content/taxonomy.yml:1: values are nested more than 20 levels deep; simplify them"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no named pipes")
+def test_a_pipe_saved_into_the_content_never_freezes_the_preview(project: Project, tmp_path: Path):
+    project.write("news/n.md", story())
+    site = tmp_path / "preview"
+    with preview(project, site) as server:
+        os.mkfifo(project.root / "content" / "news" / "photo.jpg")
+        rebuild = threading.Thread(target=server.builder, daemon=True)
+        rebuild.start()
+        rebuild.join(timeout=120)
+        assert not rebuild.is_alive(), "the preview's rebuild hangs on the pipe"
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "content/news/photo.jpg:1: is a pipe, not a file; remove it" in page
+
+
+FAULT = """\
+import sys
+from newsdesk.adapter import log_name
+from newsdesk.build import pipeline
+def plan_site(*args, **kwargs):
+    raise RuntimeError("a fault nobody foresaw")
+pipeline.plan_site = plan_site
+from newsdesk.cli import run
+sys.argv = ["build.py", *sys.argv[1:]]
+run()
+"""
+"""A fault that no input causes any more, injected: what every unforeseen one would do."""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unforeseen_failure_is_one_line_exit_2_and_the_site_stays(project: Project, debug: bool):
+    project.write("news/n.md", story())
+    assert project.build().exit_code == 0
+    before = (project.site / "index.html").read_bytes()
+    project.write("news/n.md", story().replace("Clusters meet", "Clusters met"))
+    command = [sys.executable, "-c", FAULT, "build", "--today", SAMPLE_TODAY]
+    result = subprocess.run(
+        [*command, "--debug"] if debug else command,
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error while planning the pages: RuntimeError: a fault nobody foresaw. The site is "
+        "as it was. Newsdesk did not foresee this: run the command again with --debug and "
+        "report what it prints."
+    )
+    assert ("Traceback (most recent call last)" in result.stderr) is debug
+    assert (project.site / "index.html").read_bytes() == before
+
+
+EVENT = "---\ntitle: Cluster days\nsummary: Two days.\nkind: conference\n{extra}---\nBody.\n"
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "text", "expected"),
+    [
+        (
+            "events/e.md",
+            EVENT.format(extra="start: 0001-01-01\n"),
+            "content/events/e.md:5: start: 0001-01-01 is out of range; give a year from 1900 "
+            "to 2199",
+        ),
+        (
+            "events/e.md",
+            EVENT.format(extra="start: 2020-03-01\nend: 9999-12-31 23:00\n"),
+            "content/events/e.md:6: end: 9999-12-31 23:00 is out of range; give a year from "
+            "1900 to 2199",
+        ),
+        (
+            "news/n.md",
+            story().replace("title: Clusters meet", 'title: "Clusters\\0meet"'),
+            "content/news/n.md:2: title: contains the control character U+0000, which feeds, "
+            "calendars and emails cannot carry; remove it",
+        ),
+        (
+            "news/n.md",
+            story().replace("summary: A mission.", 'summary: "A mission.\\x1b[31m"'),
+            "content/news/n.md:4: summary: contains the control character U+001B, which "
+            "feeds, calendars and emails cannot carry; remove it",
+        ),
+        (
+            "news/n.md",
+            story().replace("title: Clusters meet", 'title: "Clusters\\r\\nBcc: all"'),
+            "content/news/n.md:2: title: must be one line; remove the line break",
+        ),
+        (
+            "news/n.md",
+            story().replace("title: Clusters meet", 'title: "Clusters\\Lmeet"'),
+            "content/news/n.md:2: title: must be one line; remove the line break",
+        ),
+        (
+            "news/n.md",
+            story("tags: [green-transition, matchmaking, green-transition]\n"),
+            "content/news/n.md:5: tags: 'green-transition' is listed twice; keep one",
+        ),
+        (
+            "calls/c.md",
+            "---\ntitle: Cluster fund\nsummary: Money.\nprogramme: COSME\n"
+            f"budget_eur: 1{'0' * 400}\ndeadlines: [{{date: 2020-05-01}}]\n---\nBody.\n",
+            f"content/calls/c.md:5: budget_eur: expected a positive amount in euros like "
+            f"25150000, got 1{'0' * 39}…",
+        ),
+    ],
+    ids=[
+        "year-1",
+        "year-9999",
+        "nul",
+        "escape",
+        "crlf",
+        "line-separator",
+        "duplicate-tag",
+        "huge-budget",
+    ],
+)
+def test_values_feeds_calendars_and_emails_cannot_carry_are_errors(
+    project: Project, src_uri: str, text: str, expected: str
+):
+    project.write(src_uri, text)
+    result = project.run("check")
+    assert result.exit_code == 1, result.output
+    assert error_lines(result) == [expected]
+
+
+def test_a_build_date_out_of_range_is_a_clear_error(project: Project):
+    result = project.run("check", "--today", "0001-01-01")
+    assert result.exit_code == 1
+    assert "build date 0001-01-01 is out of range; give a year from 1900 to 2199" in (result.output)
+    assert "Traceback" not in result.output
+
+
+class Told(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_an_unforeseen_failure_while_previewing_is_told_and_the_preview_goes_on(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    story_file = project.write("news/n.md", story())
+    site = tmp_path / "preview"
+    said = Told()
+    logger = logging.getLogger(f"{log_name()}.plugins.newsdesk")
+    logger.addHandler(said)
+    with preview(project, site) as server:
+        real = pipeline.plan_site
+
+        def failing(*args, **kwargs):
+            raise RuntimeError("a fault nobody foresaw")
+
+        monkeypatch.setattr(pipeline, "plan_site", failing)
+        story_file.write_text(story().replace("Clusters meet", "Clusters met"))
+        server.builder()  # returns: the server's loop goes on answering requests
+        logger.removeHandler(said)
+        assert said.lines[-1] == (
+            "error while planning the pages: RuntimeError: a fault nobody foresaw. Newsdesk "
+            "did not foresee this: run the command again with --debug and report what it "
+            "prints."
+        )
+        monkeypatch.setattr(pipeline, "plan_site", real)
+        story_file.write_text(story().replace("Body.", "Third body."))
+        server.builder()
+    assert "Third body." in (site / "news/n/index.html").read_text(encoding="utf-8")
