@@ -3,13 +3,17 @@ an error naming the file, the line and what to do; never a traceback or a hang."
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import subprocess
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
+import feedparser
 import pytest
 
 from newsdesk.adapter import log_name
@@ -335,3 +339,78 @@ def test_an_unforeseen_failure_while_previewing_is_told_and_the_preview_goes_on(
         story_file.write_text(story().replace("Body.", "Third body."))
         server.builder()
     assert "Third body." in (site / "news/n/index.html").read_text(encoding="utf-8")
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def test_html_in_a_summary_is_text_in_every_feed(project: Project):
+    summary = "Clusters <img src=x onerror=alert(1)> meet & greet"
+    project.write("news/n.md", story().replace("summary: A mission.", f"summary: '{summary}'"))
+    assert project.build().exit_code == 0
+    rss = ElementTree.parse(project.site / "feed.xml").getroot()
+    description = rss.find("channel/item/description")
+    assert description is not None
+    shown = Tags()
+    shown.feed(description.text or "")  # a feed reader reads a description as HTML
+    assert shown.tags == [] and shown.text == summary
+    atom = ElementTree.parse(project.site / "news/atom.xml").getroot()
+    entry_summary = atom.find(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"
+    )
+    assert entry_summary is not None and entry_summary.get("type") == "text"
+    assert entry_summary.text == summary
+    parsed = feedparser.parse(project.site / "feed.xml")
+    assert parsed.entries[0].summary == html.escape(summary, quote=False)
+
+
+def test_files_that_would_run_script_in_the_site_or_replace_its_files_are_errors(
+    project: Project,
+):
+    project.write("news/n.md", story())
+    files = {
+        "news/images/map.svg": '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>',
+        "news/images/bad.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)'
+        "</script></svg>",
+        "news/images/handler.svg": '<svg onload="alert(1)"/>',
+        "news/images/tracker.svg": '<svg><image href="https://tracker.example/p.png"/></svg>',
+        "about/form.html": "<form><script>steal()</script></form>",
+        "feed.xml": "<rss/>",
+        "news/atom.xml": "<feed/>",
+        "pagefind/pagefind.js": "alert(1)",
+    }
+    for src_uri, text in files.items():
+        project.write(src_uri, text)
+    result = project.run("check")
+    assert result.exit_code == 1
+    svg = (
+        "is an SVG image with scripts or outside links, which would run in the site's "
+        "pages; remove them, or save the image as PNG"
+    )
+    replaces = "would replace a file the site makes of the content; rename it"
+    assert error_lines(result) == [
+        "content/about/form.html:1: is an HTML file, which the site would publish as it is, "
+        "scripts and all, outside its templates and checks; write it as a Markdown page (.md)",
+        f"content/news/images/bad.svg:1: {svg}",
+        f"content/news/images/handler.svg:1: {svg}",
+        f"content/news/images/tracker.svg:1: {svg}",
+    ]
+    for src_uri in ("about/form.html", "news/images/bad.svg", "news/images/handler.svg"):
+        (project.root / "content" / src_uri).unlink()
+    (project.root / "content/news/images/tracker.svg").unlink()
+    result = project.run("check")
+    assert error_lines(result) == [
+        f"content/feed.xml:1: {replaces}",
+        f"content/news/atom.xml:1: {replaces}",
+        f"content/pagefind/pagefind.js:1: {replaces}",
+    ]

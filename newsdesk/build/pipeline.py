@@ -24,8 +24,9 @@ from pathlib import Path
 
 from newsdesk.build import stage
 from newsdesk.build.cache import BuildCache
-from newsdesk.build.search import ShardRecords, index_site, indexed_pages, plan_shards
+from newsdesk.build.search import BUNDLE, ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
+from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
@@ -88,7 +89,26 @@ def prepare(
     with stage.phase("making the feeds, calendars and sitemap"):
         files = channel_files(catalog, plan, settings, presenter)
     items = {item.src_uri: item for item in catalog.items()}
-    return Prepared(catalog, presenter, chosen, plan, editions, files, items)
+    prepared = Prepared(catalog, presenter, chosen, plan, editions, files, items)
+    if clashes := _clashes(prepared, settings):
+        raise ContentErrors(clashes)
+    return prepared
+
+
+def _clashes(prepared: Prepared, settings: Settings) -> list[ContentError]:
+    """Files of the content that would land where the site writes a file of its own (a
+    ``feed.xml`` of an editor's replacing the feed, say): each is an error, rather than
+    one of the two silently winning."""
+    made = site_files(prepared).keys()
+    return [
+        ContentError(
+            f"{settings.display_prefix}{src_uri}",
+            1,
+            "would replace a file the site makes of the content; rename it",
+        )
+        for src_uri in sorted(prepared.catalog.files)
+        if src_uri in made or src_uri.split("/", 1)[0] == BUNDLE
+    ]
 
 
 def page_urls(catalog: Catalog, plan: SitePlan) -> list[str]:

@@ -22,7 +22,7 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
 from newsdesk.content.links import links_in
 from newsdesk.content.models import MODELS, Call, Event, Item, PageMeta, Reference
-from newsdesk.content.sources import UnreadableSource, problem_with, read_text
+from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.content.validation import validate_item, validate_page
@@ -38,6 +38,15 @@ GENERATED_FOLDERS = frozenset({*MODELS, "tags", "search", "pagefind"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""
 STORED_FILE_FIELDS = ("image", "photo", "file")
 _Item = TypeVar("_Item", bound=Item)
+
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
+_ACTIVE_SVG = re.compile(
+    rb"<\s*(?:script|foreignobject|iframe|embed|object|handler)\b|\son[a-z]+\s*=|"
+    rb"javascript:|(?:xlink:)?href\s*=\s*[\"']?\s*(?:https?:)?//",
+    re.IGNORECASE,
+)
+"""What makes an SVG image more than a picture when a browser opens it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,14 +397,32 @@ class _Loader:
         page_files |= {f"{page_url(d.src_uri)}index.html" for d in pages}
         for src_uri in sorted(static):
             generated = src_uri.split("/", 1)[0] in GENERATED_FOLDERS
-            if src_uri in page_files or (generated and src_uri.endswith(".html")):
-                self.errors.append(
-                    ContentError(
-                        f"{self.prefix}{src_uri}",
-                        1,
-                        "would overwrite a page of the site; rename it",
-                    )
+            suffix = posixpath.splitext(src_uri)[1].lower()
+            problem = None
+            if src_uri in page_files or (generated and suffix == ".html"):
+                problem = "would overwrite a page of the site; rename it"
+            elif suffix in HTML_SUFFIXES:
+                problem = (
+                    "is an HTML file, which the site would publish as it is, scripts and all, "
+                    "outside its templates and checks; write it as a Markdown page (.md)"
                 )
+            elif suffix == ".svg" and self._active(src_uri):
+                problem = (
+                    "is an SVG image with scripts or outside links, which would run in the "
+                    "site's pages; remove them, or save the image as PNG"
+                )
+            if problem:
+                self.errors.append(ContentError(f"{self.prefix}{src_uri}", 1, problem))
+
+    def _active(self, src_uri: str) -> bool:
+        """Whether an SVG image holds what a browser runs or fetches: scripts, event
+        handlers, embedded documents, links to other sites."""
+        try:
+            data = read_bytes(self.docs_dir / src_uri, f"{self.prefix}{src_uri}")
+        except UnreadableSource as exc:
+            self.errors.append(exc.error)
+            return False
+        return _ACTIVE_SVG.search(data) is not None
 
     def _check_duplicates(self, items: list[tuple[Item, Document]], pages: list[Document]) -> None:
         by_slug: dict[tuple[str, str], Document] = {}

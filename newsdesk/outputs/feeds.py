@@ -6,6 +6,7 @@ they stay the same from build to build; every date comes from the content.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -78,8 +79,10 @@ def _pair(
         entry.title(item.title)
         entry.link(href=url)
         summary = item.summary or getattr(item, "preheader", None) or item.title
-        entry.description(summary)
-        entry.summary(summary)
+        # RSS readers show a description as HTML: a summary is text, so it is escaped as
+        # such, or "<img onerror=…>" in it would be an image with a script. Atom says so.
+        entry.description(html.escape(summary, quote=False))
+        entry.summary(summary, type="text")
         moment = published_moment(item, catalog.clock)
         entry.published(moment)
         entry.updated(moment)
