@@ -188,7 +188,8 @@ def test_hostile_html_is_cleaned_and_titles_are_escaped(project: Project):
             '"<script>alert(1)</script>"',
             "2020-02-01",
             body='<script>alert(2)</script><img src="x.png" alt="x" onerror="alert(3)">\n\n'
-            '[click](javascript:alert(4)) <iframe src="https://evil.example"></iframe>\n\n'
+            '<a href="javascript:alert(4)">click</a> <iframe src="https://evil.example">'
+            "</iframe>\n\n"
             '<b style="position:fixed">bold</b> | a | b |',
         ),
     )

@@ -414,3 +414,46 @@ def test_files_that_would_run_script_in_the_site_or_replace_its_files_are_errors
         f"content/news/atom.xml:1: {replaces}",
         f"content/pagefind/pagefind.js:1: {replaces}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "body", "expected"),
+    [
+        (
+            "source_url: '[ ]://]'\n",
+            "Body.",
+            "5: source_url: expected a web address starting with https://, got '[ ]://]'",
+        ),
+        (
+            "source_url: javascript:alert(1)\n",
+            "Body.",
+            "5: source_url: expected a web address starting with https://, got "
+            "'javascript:alert(1)'",
+        ),
+        (
+            "",
+            "See [the call](javascript:alert(1)).",
+            "6: link 'javascript:alert(1)' would run a script or open a file rather than a "
+            "page; link to a web address (https://…) or a page of the site",
+        ),
+        (
+            "",
+            "See [the map](data:text/html;base64,PHNjcmlwdD4=).",
+            "6: link 'data:text/html;base64,PHNjcmlwdD4=' would run a script or open a file "
+            "rather than a page; link to a web address (https://…) or a page of the site",
+        ),
+        (
+            "",
+            "See [the site](http://[cluster/).",
+            "6: link 'http://[cluster/' is not an address that can be read; check its brackets and "
+            "spelling",
+        ),
+    ],
+    ids=["unparsable-url", "javascript-url", "javascript-link", "data-link", "bad-link"],
+)
+def test_addresses_that_do_not_parse_or_would_run_script_are_errors(
+    project: Project, extra: str, body: str, expected: str
+):
+    project.write("news/n.md", story(extra).replace("Body.", body))
+    result = project.run("check")
+    assert error_lines(result) == [f"content/news/n.md:{expected}"]

@@ -561,6 +561,12 @@ class _Inbox:
     def __init__(self) -> None:
         self.envelopes: list = []
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.startswith("nobody@"):  # as a server does for a mailbox it does not have
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
@@ -628,6 +634,31 @@ def test_a_proof_reaches_a_real_smtp_server(
     assert "Green Deal story" in text.get_content() and "Green Deal story" in html.get_content()
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "s3cret-pass" not in result.output
+
+
+def test_each_refused_address_is_named_and_the_command_fails(
+    tmp_path: Path, smtp_server, monkeypatch: pytest.MonkeyPatch
+):
+    inbox, port = smtp_server
+    project = edition_project(tmp_path / "newsroom")
+    _smtp_env(monkeypatch, port, "s3cret-pass")
+    result = project.run(
+        "proof", "2020-03", "--to", "editor@example.org", "--to", "nobody@example.org"
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: 127.0.0.1:{port} refused 1 of the addresses: nobody@example.org (550 5.1.1 "
+        "No such mailbox); the others were sent the proof\n"
+    )
+    (envelope,) = inbox.envelopes
+    assert envelope.rcpt_tos == ["editor@example.org"]
+
+    result = project.run("proof", "2020-03", "--to", "editor@example.org", "--to", "chief at hq")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --to chief at hq: expected an email address like 'Name <news@example.org>'\n"
+    )
+    assert len(inbox.envelopes) == 1  # nothing sent
 
 
 def test_a_draft_edition_can_be_proofed_before_it_is_published(

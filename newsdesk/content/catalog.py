@@ -40,6 +40,8 @@ STORED_FILE_FIELDS = ("image", "photo", "file")
 _Item = TypeVar("_Item", bound=Item)
 
 
+UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
+"""Link schemes that run script or reach the reader's own files."""
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml"})
 _ACTIVE_SVG = re.compile(
     rb"<\s*(?:script|foreignobject|iframe|embed|object|handler)\b|\son[a-z]+\s*=|"
@@ -463,8 +465,18 @@ class _Loader:
         """Links to content files must land on one (from a public page, on a public one);
         images must be stored in the content folder, so no page loads from elsewhere."""
         for link in links_in(document):
-            parts = urlsplit(link.target)
-            if link.image and (parts.scheme or parts.netloc):
+            try:
+                parts = urlsplit(link.target)
+            except ValueError:  # brackets that make no host, say
+                parts = None
+            if parts is None:
+                problem = "is not an address that can be read; check its brackets and spelling"
+            elif parts.scheme.lower() in UNSAFE_SCHEMES:
+                problem = (
+                    "would run a script or open a file rather than a page; link to a web "
+                    "address (https://…) or a page of the site"
+                )
+            elif link.image and (parts.scheme or parts.netloc):
                 problem = (
                     "loads an image from another site; store the image in the content folder "
                     "so readers' browsers contact no one else"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from newsdesk.content.frontmatter import Document
 
-_INLINE = re.compile(r"(!?)\[[^\]]*\]\(\s*(?:<([^>]*)>|([^\s)]+))")
+_INLINE = re.compile(r"(!?)\[[^\]]*\]\(\s*(?:<([^>]*)>|((?:[^\s()]|\([^\s()]*\))+))")
+"""An inline link or image; its address may hold a pair of brackets, as Markdown allows."""
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?:<([^>]*)>|(\S+))")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")

@@ -106,8 +106,11 @@ def _line(value: Any) -> str:
 
 
 def _web_url(value: Any) -> str:
-    text = _text(value)
-    parts = urlsplit(text)
+    text = _line(value)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # brackets that make no host, say
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", text):
         raise ValueError(f"expected a web address starting with https://, got '{text}'")
     return text
@@ -140,8 +143,11 @@ def _shown(text: str, limit: int = 40) -> str:
 
 def _stored_file(value: Any) -> str:
     """A file kept in content/, given relative to the item's folder (``images/map.png``)."""
-    text = _text(value)
-    parts = urlsplit(text)
+    text = _line(value)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = urlsplit("x://x")  # unreadable: refused as if it were an address
     if parts.scheme or parts.netloc or text.startswith("/") or ".." in text.split("/"):
         raise ValueError(
             "expected a file stored next to the item, like 'images/map.png', got "

@@ -10,7 +10,12 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from newsdesk.newsletter.config import NewsletterSettings, SmtpSettings, _address
+from newsdesk.newsletter.config import (
+    NewsletterConfigError,
+    NewsletterSettings,
+    SmtpSettings,
+    _address,
+)
 from newsdesk.newsletter.render import MESSAGE_POLICY, RenderedEdition
 
 TIMEOUT_SECONDS = 30
@@ -29,7 +34,15 @@ def proof_message(
     subject = message["Subject"]
     del message["Subject"], message["Date"], message["Message-ID"]
     message["Subject"] = f"[Proof] {subject}"
-    message["To"] = ", ".join(str(_address(r, "--to")) for r in recipients)
+    addresses, wrong = [], []
+    for recipient in recipients:
+        try:
+            addresses.append(str(_address(recipient, f"--to {recipient}")))
+        except NewsletterConfigError as exc:
+            wrong.append(str(exc))
+    if wrong:
+        raise NewsletterConfigError("; ".join(wrong))
+    message["To"] = ", ".join(addresses)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(idstring=f"proof.{rendered.id}", domain=mail.sender.domain)
     return message
@@ -49,7 +62,7 @@ def send(message: EmailMessage, smtp: SmtpSettings) -> None:
                 client.starttls(context=ssl.create_default_context())
             if smtp.user:
                 client.login(smtp.user, smtp.password or "")
-            client.send_message(message)
+            refused = client.send_message(message)
     except smtplib.SMTPAuthenticationError:
         raise ProofError(
             f"{where} refused the login of {smtp.user}: check NEWSDESK_SMTP_USER and "
@@ -58,8 +71,7 @@ def send(message: EmailMessage, smtp: SmtpSettings) -> None:
     except smtplib.SMTPNotSupportedError as exc:
         raise ProofError(f"{where} does not support what was asked of it: {exc}") from None
     except smtplib.SMTPRecipientsRefused as exc:
-        refused = ", ".join(sorted(exc.recipients))
-        raise ProofError(f"{where} refused the recipients {refused}") from None
+        raise ProofError(f"{where} refused every address: {_each(exc.recipients)}") from None
     except smtplib.SMTPException as exc:
         raise ProofError(f"{where} did not accept the proof: {exc}") from None
     except ssl.SSLError as exc:
@@ -68,3 +80,16 @@ def send(message: EmailMessage, smtp: SmtpSettings) -> None:
         ) from None
     except OSError as exc:
         raise ProofError(f"cannot reach the SMTP server {where}: {exc.strerror or exc}") from None
+    if refused:  # the server took the proof for the others
+        raise ProofError(
+            f"{where} refused {len(refused)} of the addresses: {_each(refused)}; the others "
+            "were sent the proof"
+        )
+
+
+def _each(refused: dict[str, tuple[int, bytes]]) -> str:
+    """Each refused address with the server's reason: ``a@b.org (550 no such user)``."""
+    return ", ".join(
+        f"{address} ({code} {reason.decode('utf-8', 'replace').strip()})"
+        for address, (code, reason) in sorted(refused.items())
+    )
