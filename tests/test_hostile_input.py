@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -16,10 +17,10 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from newsdesk.adapter import log_name
+from newsdesk.adapter import log_name, render
 from newsdesk.build import pipeline
 from newsdesk.content import sources
-from tests.conftest import SAMPLE_TODAY, Project, error_lines
+from tests.conftest import REPO, SAMPLE_TODAY, Project, error_lines
 from tests.test_serve import preview
 
 STORY = "---\ntitle: Clusters meet\ndate: 2020-02-10\nsummary: A mission.\n{extra}---\nBody.\n"
@@ -187,7 +188,7 @@ def test_a_pipe_saved_into_the_content_never_freezes_the_preview(project: Projec
 
 FAULT = """\
 import sys
-from newsdesk.adapter import log_name
+from newsdesk.adapter import log_name, render
 from newsdesk.build import pipeline
 def plan_site(*args, **kwargs):
     raise RuntimeError("a fault nobody foresaw")
@@ -457,3 +458,48 @@ def test_addresses_that_do_not_parse_or_would_run_script_are_errors(
     project.write("news/n.md", story(extra).replace("Body.", body))
     result = project.run("check")
     assert error_lines(result) == [f"content/news/n.md:{expected}"]
+
+
+def test_serve_on_a_port_in_use_says_so_and_stops(project: Project):
+    project.write("news/n.md", story())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: cannot serve the preview on 127.0.0.1:{port}: Address already in use; stop "
+        f"the program that uses it, or choose another port: -a 127.0.0.1:{port + 1}"
+    )
+
+
+def test_search_keeps_working_while_the_preview_builds_it_all_again(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project.write("news/n.md", story())
+    site = tmp_path / "preview"
+    seen: list[bool] = []
+    real = render.PageRenderer.build
+
+    def build(self, *args, **kwargs):  # what a reader's search would find meanwhile
+        seen.append((site / "pagefind" / "shards.json").is_file())
+        return real(self, *args, **kwargs)
+
+    with preview(project, site) as server:
+        for thread in threading.enumerate():
+            if thread.name == "newsdesk-search":
+                thread.join()
+        assert (site / "pagefind" / "shards.json").is_file()
+        monkeypatch.setattr(render.PageRenderer, "build", build)
+        config = project.root / "mkdocs.yml"  # what MkDocs reads: a full build
+        config.write_text(config.read_text().replace("Scratch newsroom", "Scratch newsdesk"))
+        server.builder()
+    assert seen == [True]

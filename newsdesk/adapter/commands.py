@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable
 from importlib import metadata
@@ -185,6 +186,7 @@ def serve(config_file: str, dev_addr: str) -> None:
         config.plugins.on_startup(command="serve", dirty=False)
         plugin = config.plugins["newsdesk"]
         assert isinstance(plugin, NewsdeskPlugin)
+        _port_free(host, port)  # before building, not after
         server = LiveReloadServer(
             builder=preview_builder(plugin, lambda: mkdocs_build(fresh(), serve_url=url)),
             host=host,
@@ -205,6 +207,8 @@ def serve(config_file: str, dev_addr: str) -> None:
                 server.serve()
             except KeyboardInterrupt:
                 pass
+            except OSError as exc:  # taken meanwhile
+                raise BuildStopped(_port_taken(host, port, exc)) from None
             finally:
                 server.shutdown()
         finally:
@@ -213,6 +217,23 @@ def serve(config_file: str, dev_addr: str) -> None:
         raise BuildStopped(str(exc)) from None
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _port_free(host: str, port: int) -> None:
+    """Stop with a clear message if the preview's address cannot be served on."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise BuildStopped(_port_taken(host, port, exc)) from None
+
+
+def _port_taken(host: str, port: int, exc: OSError) -> str:
+    return (
+        f"cannot serve the preview on {host}:{port}: "
+        f"{os.strerror(exc.errno) if exc.errno else exc}; stop the program "
+        f"that uses it, or choose another port: -a {host}:{port + 1}"
+    )
 
 
 def preview_builder(plugin: NewsdeskPlugin, full_build: Callable[[], None]) -> Callable[[], None]:

@@ -20,6 +20,7 @@ import gc
 import logging
 import pickle
 import posixpath
+import shutil
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -59,6 +60,7 @@ from newsdesk.build.keys import value_key
 from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.build.pipeline import Prepared
 from newsdesk.build.search import (
+    BUNDLE,
     SearchIndexError,
     ShardRecords,
 )
@@ -126,6 +128,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.replacing: Path | None = None
         """The site this build replaces (``build`` stages a new one beside it)."""
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
+        self._kept_index: tuple[Path, Path] | None = None
+        """While a full preview build runs: where the last search index waits, and where it
+        goes back."""
         """The last full build's configuration, site folder and own pages' fingerprints."""
 
     def on_startup(self, command: str, dirty: bool) -> None:
@@ -237,6 +242,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._sources = self._built = None
+        self._restore_index()
         self._release_lock()
 
     def _take_lock(self) -> None:
@@ -261,6 +267,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._roots = _sources_of(config)
             self._sources = snapshot(self._roots)
             self._built = None
+            self._keep_index(Path(config.site_dir))
         try:
             # While previewing, the views of items whose files are as they were carry over.
             views = self.prepared.presenter if self.serving and self.prepared else None
@@ -486,7 +493,31 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         except NewsletterConfigError as exc:
             raise NewsletterConfigError(f"mkdocs.yml: {exc}") from None
 
+    def _keep_index(self, site_dir: Path) -> None:
+        """While previewing, the search index the site has is moved out of MkDocs' way as
+        a full build begins (MkDocs empties the folder) and put back once it has, so that
+        search keeps working until the new one is ready."""
+        index = site_dir / BUNDLE
+        kept = site_dir.with_name(f"{site_dir.name}.{BUNDLE}-kept")
+        shutil.rmtree(kept, ignore_errors=True)
+        try:
+            index.rename(kept)
+        except OSError:  # none yet
+            return
+        self._kept_index = (kept, index)
+
+    def _restore_index(self) -> None:
+        if self._kept_index is not None:
+            kept, index = self._kept_index
+            self._kept_index = None
+            try:
+                index.parent.mkdir(parents=True, exist_ok=True)
+                kept.rename(index)
+            except OSError:  # a new index is there already
+                shutil.rmtree(kept, ignore_errors=True)
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self._restore_index()  # MkDocs has emptied the site by now
         assert self.prepared is not None
         catalog, plan = self.prepared.catalog, self.prepared.plan
         # Items are pages made from the catalog; nothing else in a collection folder is a

@@ -4,33 +4,41 @@ content/news/green-deal.md") rather than as a traceback."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 tracebacks = False
 """Whether a failure nobody foresaw shows its traceback too (``--debug``)."""
-_now = {"phase": "", "file": ""}
-"""One build runs in a process at a time; its threads (the search index's) only read."""
+_local = threading.local()
+"""Each thread's phase and file: the preview makes its search index in a thread of its own
+while the next edit may already be read in another."""
+
+
+def _state() -> dict[str, str]:
+    return _local.__dict__.setdefault("now", {"phase": "", "file": ""})
 
 
 @contextmanager
 def phase(name: str) -> Iterator[None]:
     """The build is ``name`` ("loading the content", "rendering the pages"…) meanwhile."""
-    before = dict(_now)
-    _now.update(phase=name, file="")
+    now = _state()
+    before = dict(now)
+    now.update(phase=name, file="")
     yield
-    _now.update(before)  # not on a failure: the report names where it happened
+    now.update(before)  # not on a failure: the report names where it happened
 
 
 def working_on(display_path: str) -> None:
     """The file the current phase works on now (``content/news/a.md``)."""
-    _now["file"] = display_path
+    _state()["file"] = display_path
 
 
 def described() -> str:
     """`` while rendering the pages, at content/news/a.md``, or '' outside any phase."""
-    doing = f" while {_now['phase']}" if _now["phase"] else ""
-    at = f" at {_now['file']}" if _now["file"] else ""
+    now = _state()
+    doing = f" while {now['phase']}" if now["phase"] else ""
+    at = f" at {now['file']}" if now["file"] else ""
     return f"{doing},{at}" if doing and at else doing or at
 
 
