@@ -65,6 +65,8 @@ def _load(config_file: str, today: str | None):
     try:
         return commands.load(config_file, today)
     except commands.BuildStopped as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
         raise click.ClickException(str(exc)) from None
 
 

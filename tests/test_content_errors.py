@@ -500,10 +500,10 @@ def test_bad_settings_are_a_clear_error(project: Project):
     config.write_text(config.read_text().replace("page_size: 20", "page_size: 0"))
     result = project.run("check")
     assert result.exit_code == 1
-    assert "page_size must be 1 or more" in result.output
+    assert "newsdesk.page_size: must be 1 or more, not 0" in result.output
     text = config.read_text().replace("page_size: 0", "page_size: 20")
     config.write_text(text.replace("search_shard_pages: 1000", "search_shard_pages: 0"))
-    assert "search_shard_pages must be 1 or more" in project.run("check").output
+    assert "newsdesk.search_shard_pages: must be 1 or more, not 0" in project.run("check").output
 
 
 PANORAMA = """\

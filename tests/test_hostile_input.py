@@ -503,3 +503,45 @@ def test_search_keeps_working_while_the_preview_builds_it_all_again(
         config.write_text(config.read_text().replace("Scratch newsroom", "Scratch newsdesk"))
         server.builder()
     assert seen == [True]
+
+
+def test_every_wrong_option_in_mkdocs_yml_is_told_at_once_on_its_line(project: Project):
+    config = project.root / "mkdocs.yml"
+    text = config.read_text().replace(
+        "      today: 2020-03-01\n",
+        "      today: 2020-13-45\n      timezone: Mars/Olympus\n      closing_soon_days: [1]\n"
+        "      newsletter_typo: 3\n      cache_max_mb: -5\n",
+    )
+    text = text.replace("page_size: 20", "page_size: ten").replace(
+        "        unsubscribe_email: leave@example.org\n",
+        "        unsubscribe_email: leave@example.org\n        smtp: {port: 99999, tls: maybe}\n"
+        "        social: [{label: X}]\n",
+    )
+    config.write_text(text)
+    lines = text.splitlines()
+
+    def line_of(start: str) -> int:
+        return next(
+            number for number, line in enumerate(lines, 1) if line.strip().startswith(start)
+        )
+
+    result = project.run("check")
+    assert result.exit_code == 1
+    told = [line for line in result.output.splitlines() if line.startswith("mkdocs.yml:")]
+    assert told == [
+        f"mkdocs.yml:{line_of('today')}: newsdesk.today: '2020-13-45' cannot be read as it is",
+        f"mkdocs.yml:{line_of('timezone')}: newsdesk.timezone: unknown timezone "
+        "'Mars/Olympus'; use a name like 'Europe/Brussels'",
+        f"mkdocs.yml:{line_of('closing_soon_days')}: newsdesk.closing_soon_days: expected a "
+        "whole number, got a list",
+        f"mkdocs.yml:{line_of('newsletter_typo')}: newsdesk: unknown option 'newsletter_typo'; "
+        "did you mean 'newsletter'?",
+        f"mkdocs.yml:{line_of('cache_max_mb')}: newsdesk.cache_max_mb: must be 0 or more, not -5",
+        f"mkdocs.yml:{line_of('page_size')}: newsdesk.page_size: expected a whole number, got text",
+        f"mkdocs.yml:{line_of('smtp')}: newsdesk.newsletter.smtp.port: must be from 1 to 65535, "
+        "not 99999",
+        f"mkdocs.yml:{line_of('smtp')}: newsdesk.newsletter.smtp.tls: expected one of "
+        "'starttls' or 'ssl' or 'none', got 'maybe'",
+        f"mkdocs.yml:{line_of('social')}: newsdesk.newsletter.social[0]: 'url' is missing; add it",
+    ]
+    assert "Error: 9 errors in mkdocs.yml; nothing was written" in result.output

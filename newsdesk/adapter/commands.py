@@ -36,12 +36,13 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from newsdesk.adapter import log_name
+from newsdesk.adapter.options import problems
 from newsdesk.adapter.plugin import NewsdeskPlugin
 from newsdesk.adapter.render import markdown_setup, site_key
 from newsdesk.build import stage
 from newsdesk.build.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.build.snapshot import snapshot
-from newsdesk.content.sources import UnreadableSource, read_text
+from newsdesk.content.errors import ContentError
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
 from newsdesk.settings import Settings
 
@@ -49,16 +50,21 @@ log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
 
 class BuildStopped(Exception):
-    """MkDocs or the plugin stopped with a message for the editor."""
+    """MkDocs or the plugin stopped with a message for the editor, after the ``path:line:
+    message`` lines of each problem it found, if any."""
+
+    def __init__(self, message: str, problems: tuple[ContentError, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlugin]:
     """The site's configuration, with ``--today`` handed to the plugin."""
     if os.path.lexists(config_file):  # else MkDocs says that it is missing
-        try:
-            read_text(Path(config_file), config_file)
-        except UnreadableSource as exc:
-            raise BuildStopped(str(exc.error)) from None
+        if found := problems(Path(config_file)):
+            count = f"{len(found)} error{'s' if len(found) != 1 else ''}"
+            where = Path(config_file).name
+            raise BuildStopped(f"{count} in {where}; nothing was written", tuple(found))
     try:
         config = load_config(config_file)
     except MkDocsException as exc:

@@ -3,13 +3,21 @@ schema reads them."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
+import yaml
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 
 from newsdesk.build.cache import MAX_BYTES
 from newsdesk.build.search import SHARD_PAGES
+from newsdesk.content.clock import MAX_DAYS, make_clock, timezone
+from newsdesk.content.errors import ContentError, did_you_mean
+from newsdesk.content.sources import UnreadableSource, read_text
 from newsdesk.newsletter.config import PLATFORMS, TLS_MODES
 
 
@@ -61,3 +69,157 @@ class NewsdeskConfig(Config):
     cache_max_mb = c.Type(int, default=MAX_BYTES // 1024**2)
     """The most ``.cache/`` may hold after a build; the least recently used entries go."""
     newsletter = c.SubConfig(NewsletterConfig)
+
+
+LIMITS = {
+    "page_size": (1, None),
+    "search_shard_pages": (1, None),
+    "cache_max_mb": (0, None),
+    "closing_soon_days": (0, MAX_DAYS),
+    "max_kb": (1, None),
+    "port": (1, 65535),
+}
+"""The numbers an option may be, from the least to the most (None: no most)."""
+MEANINGS: dict[str, Callable[[Any], object]] = {
+    "today": lambda value: make_clock(value, "UTC"),
+    "timezone": timezone,
+}
+"""Options whose value must mean something: read as they will be, raising ValueError."""
+_KINDS = {
+    "int": "a whole number",
+    "str": "text",
+    "bool": "true or false",
+    "float": "a number",
+    "list": "a list",
+    "dict": "a mapping",
+    "NoneType": "nothing",
+    "date": "a date",
+    "datetime": "a date and time",
+}
+
+
+class _Lines(yaml.SafeLoader):
+    """Reads mkdocs.yml for where its values are: MkDocs' own tags (``!ENV``, ``!!python/name``)
+    are left for MkDocs to read."""
+
+
+_Lines.add_multi_constructor("", lambda loader, suffix, node: None)
+_Lines.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def problems(config_file: Path) -> list[ContentError]:
+    """Every problem with Newsdesk's options in ``config_file``, each on its line, all at
+    once (MkDocs would stop at the first, without a line)."""
+    shown = config_file.name
+    try:
+        root = yaml.compose(read_text(config_file, shown), Loader=_Lines)
+    except UnreadableSource as exc:
+        return [exc.error]
+    except yaml.YAMLError:
+        return []  # MkDocs tells what is wrong with the YAML itself
+    options = _newsdesk_options(root)
+    if options is None:
+        return []
+    return sorted(_check(NewsdeskConfig, options, "newsdesk", shown))
+
+
+def _newsdesk_options(root: yaml.Node | None) -> yaml.Node | None:
+    """The node of ``plugins: - newsdesk: …`` (None when it has no options)."""
+    plugins = _value_of(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        if (found := _value_of(entry, "newsdesk")) is not None:
+            return found
+    return None
+
+
+def _value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+def _check(schema: type[Config], node: yaml.Node, where: str, shown: str) -> list[ContentError]:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return [ContentError(shown, line, f"{where}: expected options as 'name: value' lines")]
+    known = {
+        name: option
+        for name, option in vars(schema).items()
+        if isinstance(option, c.BaseConfigOption)
+    }
+    found = []
+    given = {str(key_node.value) for key_node, _ in node.value}
+    for name in sorted(known.keys() - given):  # what MkDocs would find missing
+        option = known[name]
+        if isinstance(option, (c.SubConfig, c.ListOfItems)):
+            continue
+        try:
+            option.validate(None)
+        except ValidationError:
+            found.append(ContentError(shown, line, f"{where}: '{name}' is missing; add it"))
+    for key_node, value_node in node.value:
+        name, line = str(key_node.value), key_node.start_mark.line + 1
+        option = known.get(name)
+        if option is None:
+            found.append(
+                ContentError(
+                    shown, line, f"{where}: unknown option '{name}'{did_you_mean(name, known)}"
+                )
+            )
+            continue
+        found += _check_value(option, value_node, f"{where}.{name}", shown, line)
+    return found
+
+
+def _check_value(
+    option: c.BaseConfigOption, node: yaml.Node, where: str, shown: str, line: int
+) -> list[ContentError]:
+    if isinstance(option, c.SubConfig):
+        return _check(option.config_class, node, where, shown)
+    if isinstance(option, c.ListOfItems) and isinstance(option.option_type, c.SubConfig):
+        if not isinstance(node, yaml.SequenceNode):
+            return [ContentError(shown, line, f"{where}: expected a list")]
+        return [
+            problem
+            for index, item in enumerate(node.value)
+            for problem in _check(option.option_type.config_class, item, f"{where}[{index}]", shown)
+        ]
+    try:
+        value = yaml.load(yaml.serialize(node), Loader=_Lines)  # noqa: S506 - a safe loader
+    except (ValueError, OverflowError, yaml.YAMLError):  # a date with a 13th month, say
+        shown_value = node.value if isinstance(node, yaml.ScalarNode) else "this value"
+        return [ContentError(shown, line, f"{where}: '{shown_value}' cannot be read as it is")]
+    try:
+        option.validate(value)
+    except ValidationError as exc:
+        return [ContentError(shown, line, f"{where}: {_plainly(str(exc))}")]
+    meaning = MEANINGS.get(where.rsplit(".", 1)[-1])
+    if meaning is not None and value is not None:
+        try:
+            meaning(value)
+        except ValueError as exc:
+            return [ContentError(shown, line, f"{where}: {exc}")]
+    limits = LIMITS.get(where.rsplit(".", 1)[-1])
+    if limits and isinstance(value, int) and not isinstance(value, bool):
+        least, most = limits
+        if value < least or (most is not None and value > most):
+            span = f"from {least} to {most}" if most is not None else f"{least} or more"
+            return [ContentError(shown, line, f"{where}: must be {span}, not {value}")]
+    return []
+
+
+def _plainly(message: str) -> str:
+    """MkDocs' ``Expected type: <class 'int'> but received: <class 'str'>``, in words."""
+
+    def kind(match: re.Match[str]) -> str:
+        return _KINDS.get(match.group(1), match.group(1))
+
+    message = re.sub(r"<class '(\w+)'>", kind, message)
+    message = re.sub(r"\(([^()]*)\)", lambda found: found.group(1).replace(", ", " or "), message)
+    message = message.replace("Expected one of: ", "expected one of ")
+    return message.replace("Expected type: ", "expected ").replace(" but received: ", ", got ")
