@@ -42,7 +42,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from newsdesk.adapter import log_name
-from newsdesk.adapter.options import NewsdeskConfig
+from newsdesk.adapter.options import NewsdeskConfig, problems
 from newsdesk.adapter.render import (
     OwnPage,
     PageRenderer,
@@ -68,7 +68,6 @@ from newsdesk.build.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
     Catalog,
 )
-from newsdesk.content.clock import MAX_DAYS
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS, Item
 from newsdesk.content.sources import problem_with
@@ -150,19 +149,14 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             clock = build_clock(self.config.today, self.config.timezone, self.today_override)
         except ValueError as exc:
             raise PluginError(f"newsdesk: {exc}") from None
-        for name in ("page_size", "search_shard_pages"):
-            if self.config[name] < 1:
-                raise PluginError(f"newsdesk: {name} must be 1 or more")
+        if config.config_file_path and (found := problems(Path(config.config_file_path))):
+            raise PluginError("\n".join(map(str, found)))  # `mkdocs build` says them too
         if not config.use_directory_urls:
             raise PluginError(
                 "newsdesk: use_directory_urls: false is not supported (every page of the "
                 "site is a folder with its index.html, as feeds, calendars and emails link "
                 "to it): remove it from mkdocs.yml"
             )
-        if self.config.cache_max_mb < 0:
-            raise PluginError("newsdesk: cache_max_mb must be 0 or more")
-        if not 0 <= self.config.closing_soon_days <= MAX_DAYS:
-            raise PluginError(f"newsdesk: closing_soon_days must be from 0 to {MAX_DAYS}")
         self.settings = Settings(
             docs_dir=Path(config.docs_dir),
             project_dir=Path(config.config_file_path or ".").resolve().parent,

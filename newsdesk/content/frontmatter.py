@@ -208,7 +208,7 @@ def _record_lines(
                 raise refuse("a key must be plain text, like 'title:'")
             if key_node.tag != f"{_YAML}str":
                 raise refuse(
-                    f"a key must be text, like 'title:'; '{_shown(key_node.value)}' is read "
+                    f"a key must be text, like 'title:'; '{shortened(key_node.value)}' is read "
                     "as a value: put it in quotes"
                 )
             key = key_node.value
@@ -240,12 +240,14 @@ def _check_number(node: yaml.ScalarNode, refuse: Callable[[str], FrontMatterErro
     except (ValueError, OverflowError, yaml.YAMLError):
         kind = "whole number" if node.tag.endswith("int") else "number"
         raise refuse(
-            f"'{_shown(node.value)}' is not a {kind} YAML can read; write it plainly or in quotes"
+            f"'{shortened(node.value)}' is not a {kind} YAML can read; write it plainly or in "
+            "quotes"
         ) from None
 
 
 _NUMBERS = yaml.constructor.SafeConstructor()
 
 
-def _shown(value: str, limit: int = 40) -> str:
+def shortened(value: str, limit: int = 40) -> str:
+    """``value`` as an error quotes it: its first ``limit`` characters."""
     return value if len(value) <= limit else f"{value[:limit]}…"

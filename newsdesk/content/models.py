@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, ValidationInfo
 
 from newsdesk.content.clock import MAX_DAYS, YEARS
-from newsdesk.content.frontmatter import KeyPath
+from newsdesk.content.frontmatter import KeyPath, shortened
 from newsdesk.content.vocabulary import EVENT_KIND_KEYS, KNOWLEDGE_KIND_KEYS, TAXONOMY_FACETS
 
 # -- field types -------------------------------------------------------------------------
@@ -132,13 +132,9 @@ def _amount(value: Any) -> float:
     except OverflowError:  # an integer no float can hold
         amount = math.inf
     if isinstance(value, bool) or not math.isfinite(amount) or amount <= 0:
-        shown = _shown(repr(value))
+        shown = shortened(repr(value))
         raise ValueError(f"expected a positive amount in euros like 25150000, got {shown}")
     return amount
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _stored_file(value: Any) -> str:
