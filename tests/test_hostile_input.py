@@ -12,6 +12,7 @@ import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import feedparser
@@ -545,3 +546,22 @@ def test_every_wrong_option_in_mkdocs_yml_is_told_at_once_on_its_line(project: P
         f"mkdocs.yml:{line_of('social')}: newsdesk.newsletter.social[0]: 'url' is missing; add it",
     ]
     assert "Error: 9 errors in mkdocs.yml; nothing was written" in result.output
+
+
+def test_an_address_an_email_cannot_read_is_left_out_not_printed(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from newsdesk.site.sanitize import clean_email_html
+
+    printed: list[object] = []  # what would be printed as "Exception ignored in: …"
+    monkeypatch.setattr(sys, "unraisablehook", printed.append)
+
+    def absolute(element: str, address: str) -> str:
+        urlsplit(address)  # raises for '//]', as the edition's link maker does
+        return address
+
+    cleaned = clean_email_html(
+        '<p><img src="//]" alt="Map"> <a href="//]">the map</a></p>', absolute
+    )
+    assert cleaned == '<p><img alt="Map"> <a>the map</a></p>'
+    assert printed == []

@@ -48,7 +48,10 @@ def clean_email_html(html: str, url: Callable[[str, str], str]) -> str:
 
     def rewrite(element: str, attribute: str, value: str) -> str | None:
         if (element, attribute) in (("a", "href"), ("img", "src")):
-            return url(element, value)
+            try:
+                return url(element, value)
+            except ValueError:  # an address that cannot be read (``//]``): left out
+                return None
         return value
 
     return nh3.clean(
