@@ -565,3 +565,47 @@ def test_an_address_an_email_cannot_read_is_left_out_not_printed(
     )
     assert cleaned == '<p><img alt="Map"> <a>the map</a></p>'
     assert printed == []
+
+
+def test_images_from_other_sites_are_found_however_they_are_written(project: Project):
+    project.write("news/images/logo.png", "a logo")
+    body = (
+        "Intro ![Map][m] and ![logo][] and <img\n  alt='x'\n"
+        '  src="https://tracker.example/p.png"> end.\n\n'
+        "[m]: https://other.example/map.png\n[logo]: images/logo.png\n"
+        "[site]: https://example.org/\n\n```\n"
+        '<img src="https://in.code/x.png">\n'
+        "```\n"
+    )
+    project.write("news/n.md", story().replace("Body.\n", body))
+    outside = (
+        "loads an image from another site; store the image in the content folder so readers' "
+        "browsers contact no one else"
+    )
+    assert error_lines(project.run("check")) == [
+        f"content/news/n.md:6: image 'https://tracker.example/p.png' {outside}",
+        f"content/news/n.md:10: image 'https://other.example/map.png' {outside}",
+    ]
+
+
+def test_a_build_under_a_locale_that_is_not_utf8_reads_and_writes_utf8(project: Project):
+    """Files are read and written as UTF-8 whatever the system's locale says (Windows'
+    cp1252, a server's C locale): Pagefind's own files hold the content's characters."""
+    project.write("news/n.md", story().replace("A mission.", "A mission to Zürich… and Łódź."))
+    ascii_locale = {
+        **os.environ,
+        "LC_ALL": "C",
+        "LANG": "C",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONUTF8": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--today", SAMPLE_TODAY],
+        cwd=project.root,
+        env=ascii_locale,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (project.site / "pagefind" / "shards.json").is_file()

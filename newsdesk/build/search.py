@@ -165,7 +165,7 @@ def index_site(
             {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
             for shard in shards
         ]
-        (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n")
+        (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n", encoding="utf-8")
         return indexed, records
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -245,7 +245,7 @@ def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> No
         "exclude_selectors": EXCLUDED,
         "quiet": True,
     }
-    (work / "pagefind.json").write_text(json.dumps(settings))
+    (work / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
     program = get_executable()
     if program is None:
         raise SearchIndexError("Pagefind's program is missing: pip install 'pagefind[bin]'")
@@ -253,7 +253,7 @@ def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> No
     if returncode != 0:
         last = said.strip().splitlines()[-3:]
         raise SearchIndexError(f"Pagefind could not index shard {shard.name}: {' '.join(last)}")
-    entry = json.loads((work / "index" / "pagefind-entry.json").read_text())
+    entry = json.loads((work / "index" / "pagefind-entry.json").read_text(encoding="utf-8"))
     indexed = sum(found["page_count"] for found in entry["languages"].values())
     if indexed != len(shard.pages):
         raise SearchIndexError(

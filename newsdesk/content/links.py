@@ -14,7 +14,10 @@ from newsdesk.content.frontmatter import Document
 
 _INLINE = re.compile(r"(!?)\[[^\]]*\]\(\s*(?:<([^>]*)>|((?:[^\s()]|\([^\s()]*\))+))")
 """An inline link or image; its address may hold a pair of brackets, as Markdown allows."""
-_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?:<([^>]*)>|(\S+))")
+_REFERENCE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(?:<([^>]*)>|(\S+))")
+_IMAGE_REFERENCE = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?(?!\()")
+"""``![alt][label]``, ``![label][]`` or ``![label]``: an image whose address is defined
+elsewhere."""
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
@@ -31,10 +34,35 @@ class Link:
 
 
 def links_in(document: Document) -> Iterator[Link]:
+    """Every link and image of the body, with its line: inline ones, reference-style ones
+    (an image's definition counts as an image), and HTML images, a tag over several lines
+    among them."""
+    visible = list(_visible_lines(document))
+    definitions: dict[str, Link] = {}
+    as_images: set[str] = set()
+    for line, text in visible:
+        for match in _INLINE.finditer(text):
+            yield Link(line, match.group(2) or match.group(3), match.group(1) == "!")
+        if match := _REFERENCE.match(text):
+            label = match.group(1).strip().lower()
+            definitions.setdefault(label, Link(line, match.group(2) or match.group(3), False))
+        for match in _IMAGE_REFERENCE.finditer(text):
+            as_images.add((match.group(2) or match.group(1)).strip().lower())
+    for label, link in definitions.items():
+        yield Link(link.line, link.target, label in as_images)
+    lines = [line for line, _ in visible]
+    joined = "\n".join(text for _, text in visible)
+    for match in _HTML_IMAGE.finditer(joined):
+        yield Link(lines[joined.count("\n", 0, match.start())], match.group(1), True)
+
+
+def _visible_lines(document: Document) -> Iterator[tuple[int, str]]:
+    """The body's lines as Markdown renders them into links: fenced code, code spans and
+    HTML comments taken out."""
     fence: str | None = None
-    in_comment = False
+    in_comment = in_tag = False
     for offset, text in enumerate(document.body.splitlines()):
-        if not in_comment and not _MARKUP.search(text):
+        if not (in_comment or in_tag) and not _MARKUP.search(text):
             continue
         line = document.body_line + offset
         opener = _FENCE.match(text)
@@ -52,9 +80,5 @@ def links_in(document: Document) -> Iterator[Link]:
         text = _COMMENT.sub("", _CODE_SPAN.sub("", text))
         if "<!--" in text:
             text, in_comment = text.split("<!--", 1)[0], True
-        for match in _INLINE.finditer(text):
-            yield Link(line, match.group(2) or match.group(3), match.group(1) == "!")
-        if match := _REFERENCE.match(text):
-            yield Link(line, match.group(1) or match.group(2), False)
-        for match in _HTML_IMAGE.finditer(text):
-            yield Link(line, match.group(1), True)
+        in_tag = text.rfind("<") > text.rfind(">") or (in_tag and ">" not in text)
+        yield line, text
