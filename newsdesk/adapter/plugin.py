@@ -522,8 +522,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 collection in MODELS and file.is_documentation_page()
             ):
                 files.remove(file)
-            elif file.abs_src_path and problem_with(Path(file.abs_src_path)):
-                files.remove(file)  # reported by the catalog; copying a pipe never ends
+            elif self.problems and file.abs_src_path and problem_with(Path(file.abs_src_path)):
+                # Content without errors has only regular files (the catalog checked each);
+                # while the preview shows the last good content despite errors, a pipe may
+                # be among them, and copying it would never end.
+                files.remove(file)
         # Pages in the navigation are MkDocs' own pages (Newsdesk renders them all the same);
         # the rest are only Newsdesk's (OwnPage). Without a nav in mkdocs.yml, MkDocs lists
         # the home page and section listings.
