@@ -183,7 +183,7 @@ def test_a_pipe_saved_into_the_content_never_freezes_the_preview(project: Projec
         rebuild.start()
         rebuild.join(timeout=120)
         assert not rebuild.is_alive(), "the preview's rebuild hangs on the pipe"
-    page = (site / "index.html").read_text(encoding="utf-8")
+    page = (Path(server.root) / "index.html").read_text(encoding="utf-8")
     assert "content/news/photo.jpg:1: is a pipe, not a file; remove it" in page
 
 
@@ -323,24 +323,33 @@ def test_an_unforeseen_failure_while_previewing_is_told_and_the_preview_goes_on(
     logger = logging.getLogger(f"{log_name()}.plugins.newsdesk")
     logger.addHandler(said)
     with preview(project, site) as server:
-        real = pipeline.plan_site
+        for thread in threading.enumerate():
+            if thread.name == "newsdesk-search":
+                thread.join()
+        real = render.markdown_key
 
-        def failing(*args, **kwargs):
-            raise RuntimeError("a fault nobody foresaw")
+        def failing(setup, src_uri, content):  # once MkDocs would have emptied the site
+            if src_uri == "news/n.md":
+                raise RuntimeError("a fault nobody foresaw")
+            return real(setup, src_uri, content)
 
-        monkeypatch.setattr(pipeline, "plan_site", failing)
+        monkeypatch.setattr(render, "markdown_key", failing)
         story_file.write_text(story().replace("Clusters meet", "Clusters met"))
         server.builder()  # returns: the server's loop goes on answering requests
         logger.removeHandler(said)
         assert said.lines[-1] == (
-            "error while planning the pages: RuntimeError: a fault nobody foresaw. Newsdesk "
-            "did not foresee this: run the command again with --debug and report what it "
-            "prints."
+            "error while rendering the pages, at content/news/n.md: RuntimeError: a fault "
+            "nobody foresaw. Newsdesk did not foresee this: run the command again with --debug "
+            "and report what it prints."
         )
-        monkeypatch.setattr(pipeline, "plan_site", real)
+        served = Path(server.root)  # the last good site, whole
+        assert "Clusters meet" in (served / "news/n/index.html").read_text(encoding="utf-8")
+        assert (served / "pagefind" / "shards.json").is_file()
+        assert [folder.name for folder in site.iterdir()] == [served.name]  # none half-made
+        monkeypatch.setattr(render, "markdown_key", real)
         story_file.write_text(story().replace("Body.", "Third body."))
         server.builder()
-    assert "Third body." in (site / "news/n/index.html").read_text(encoding="utf-8")
+    assert "Third body." in (Path(server.root) / "news/n/index.html").read_text(encoding="utf-8")
 
 
 class Tags(HTMLParser):
@@ -490,20 +499,30 @@ def test_search_keeps_working_while_the_preview_builds_it_all_again(
     seen: list[bool] = []
     real = render.PageRenderer.build
 
-    def build(self, *args, **kwargs):  # what a reader's search would find meanwhile
-        seen.append((site / "pagefind" / "shards.json").is_file())
+    def build(self, *args, **kwargs):  # what a reader would find meanwhile
+        served = Path(server.root)
+        seen.append(
+            (
+                (served / "pagefind" / "shards.json").is_file(),
+                "Scratch newsroom" in (served / "news/n/index.html").read_text(encoding="utf-8"),
+            )
+        )
         return real(self, *args, **kwargs)
 
     with preview(project, site) as server:
         for thread in threading.enumerate():
             if thread.name == "newsdesk-search":
                 thread.join()
-        assert (site / "pagefind" / "shards.json").is_file()
+        assert (Path(server.root) / "pagefind" / "shards.json").is_file()
         monkeypatch.setattr(render.PageRenderer, "build", build)
         config = project.root / "mkdocs.yml"  # what MkDocs reads: a full build
         config.write_text(config.read_text().replace("Scratch newsroom", "Scratch newsdesk"))
         server.builder()
-    assert seen == [True]
+        assert (Path(server.root) / "pagefind" / "shards.json").is_file()
+        assert "Scratch newsdesk" in (Path(server.root) / "news/n/index.html").read_text(
+            encoding="utf-8"
+        )
+    assert seen == [(True, True)]  # the last site, whole, search and all
 
 
 def test_every_wrong_option_in_mkdocs_yml_is_told_at_once_on_its_line(project: Project):
@@ -548,6 +567,53 @@ def test_every_wrong_option_in_mkdocs_yml_is_told_at_once_on_its_line(project: P
     assert "Error: 9 errors in mkdocs.yml; nothing was written" in result.output
 
 
+def test_options_that_become_headers_feeds_and_calendars_cannot_forge_or_break_them(
+    project: Project,
+):
+    config = project.root / "mkdocs.yml"
+    text = config.read_text().replace("site_name: Scratch newsroom", 'site_name: "Scratch\\0news"')
+    text = text.replace(
+        "sender: Scratch News <news@example.org>",
+        'sender: "Scratch News\\r\\nBcc: everyone <news@example.org>"\n'
+        '        reply_to: "Desk\\u2028Bcc: x <desk@example.org>"',
+    )
+    text = text.replace(
+        "unsubscribe_url: https://lists.example.org/unsubscribe",
+        "unsubscribe_url: javascript:alert(1)\n        send_time: 9 o'clock\n"
+        "        social: [{label: Follow, url: '[ ]://]'}]",
+    )
+    config.write_text(text)
+    lines = text.splitlines()
+
+    def line_of(start: str) -> int:
+        return next(
+            number for number, line in enumerate(lines, 1) if line.strip().startswith(start)
+        )
+
+    expected = [
+        "mkdocs.yml:1: site_name: contains the control character U+0000, which feeds, "
+        "calendars and emails cannot carry; remove it",
+        f"mkdocs.yml:{line_of('sender')}: newsdesk.newsletter.sender: must be one line; "
+        "remove the line break",
+        f"mkdocs.yml:{line_of('reply_to')}: newsdesk.newsletter.reply_to: must be one line; "
+        "remove the line break",
+        f"mkdocs.yml:{line_of('unsubscribe_url')}: newsdesk.newsletter.unsubscribe_url: give "
+        "the https address that unsubscribes a reader in one click (required by Gmail and "
+        "Yahoo for bulk mail)",
+        f"mkdocs.yml:{line_of('send_time')}: newsdesk.newsletter.send_time: expected HH:MM, "
+        "like 09:00",
+        f"mkdocs.yml:{line_of('social')}: newsdesk.newsletter.social[0].url: expected a web "
+        "address starting with https://, got '[ ]://]'",
+    ]
+    for command in (["check"], ["build", "--site-dir", str(project.site)]):
+        result = project.run(*command)
+        assert result.exit_code == 1
+        assert [line for line in result.output.splitlines() if line.startswith("mkdocs.yml:")] == (
+            expected
+        )
+    assert not project.site.exists()
+
+
 def test_an_address_an_email_cannot_read_is_left_out_not_printed(
     monkeypatch: pytest.MonkeyPatch,
 ):
@@ -575,7 +641,12 @@ def test_images_from_other_sites_are_found_however_they_are_written(project: Pro
         "[m]: https://other.example/map.png\n[logo]: images/logo.png\n"
         "[site]: https://example.org/\n\n```\n"
         '<img src="https://in.code/x.png">\n'
-        "```\n"
+        "```\n\n"
+        "<!-- kept out:\n\n![a](https://in.comment/x.png)\n\n-->\n\n"
+        "Text <!-- also out\n![a](https://in.comment/y.png) -->\n\n"
+        "Text <!-- never closed ![a](https://unclosed.example/1.png)\n\n"
+        "Text <!-- closed only after the paragraph\n\n![a](https://unclosed.example/2.png)\n"
+        "-->\n"
     )
     project.write("news/n.md", story().replace("Body.\n", body))
     outside = (
@@ -585,6 +656,8 @@ def test_images_from_other_sites_are_found_however_they_are_written(project: Pro
     assert error_lines(project.run("check")) == [
         f"content/news/n.md:6: image 'https://tracker.example/p.png' {outside}",
         f"content/news/n.md:10: image 'https://other.example/map.png' {outside}",
+        f"content/news/n.md:27: image 'https://unclosed.example/1.png' {outside}",
+        f"content/news/n.md:31: image 'https://unclosed.example/2.png' {outside}",
     ]
 
 

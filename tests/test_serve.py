@@ -21,7 +21,12 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEventHandler
 
-from newsdesk.adapter.commands import SavesObserver, notices_work, preview_builder
+from newsdesk.adapter.commands import (
+    PreviewFolders,
+    SavesObserver,
+    notices_work,
+    preview_builder,
+)
 from tests.conftest import REPO, Project, site_files
 from tests.test_incremental import EDITED, edit, sample_project
 from tests.test_incremental import build as build_site
@@ -103,24 +108,23 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
 
 
 @contextmanager
-def preview(project: Project, site: Path) -> Iterator[LiveReloadServer]:
-    """The preview as ``serve`` runs it, less its web server: a first build into ``site``,
-    then ``server.builder()`` for each round of edits, as the file watcher calls it."""
+def preview(project: Project, folder: Path) -> Iterator[LiveReloadServer]:
+    """The preview as ``serve`` runs it, less its web server: a first build into a folder
+    under ``folder``, then ``server.builder()`` for each round of edits, as the file
+    watcher calls it. What a reader sees is under ``Path(server.root)``."""
 
-    def config():
-        return load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    def full_build(site_dir: str) -> None:
+        build(load_config(str(project.root / "mkdocs.yml"), site_dir=site_dir))
 
-    first = config()
+    first = load_config(str(project.root / "mkdocs.yml"), site_dir=str(folder))
     first.plugins["newsdesk"].today_override = None  # not an earlier test's --today
     first.plugins.on_startup(command="serve", dirty=False)
-
-    def full_build() -> None:
-        build(config())
-
-    builder = preview_builder(first.plugins["newsdesk"], full_build)
-    server = LiveReloadServer(builder=builder, host="127.0.0.1", port=0, root=str(site))
+    folders = PreviewFolders(folder)
+    builder = preview_builder(first.plugins["newsdesk"], folders, full_build)
+    server = LiveReloadServer(builder=builder, host="127.0.0.1", port=0, root=str(folder))
+    folders.serve_with(first.plugins["newsdesk"], server)
     try:
-        build(first)
+        folders.build(full_build)
         yield first.plugins.on_serve(server, config=first, builder=builder)
     finally:
         server.server_close()
@@ -140,11 +144,10 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
     monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", True)  # the CLI's is off
     caplog.set_level(logging.INFO, logger="mkdocs")
     project = sample_project(tmp_path / "newsroom")
-    served = tmp_path / "preview"
     story = f"news/{Path(EDITED).stem}"
     event = "events/bulgarian-national-cluster-conference-2019"
-    with preview(project, served) as server:
-        listing = mtime(served, "news")
+    with preview(project, tmp_path / "preview") as server:
+        listing = mtime(Path(server.root), "news")
 
         edit(project, EDITED, "\n\n", "\n\nA sentence added while previewing.\n\n")
         edit(project, f"{event}.md", "\n\n", "\n\nThe venue moved to the second floor.\n\n")
@@ -153,9 +156,15 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         server.builder()
         assert f"({event}.md, {EDITED})" in caplog.text
         assert "Documentation built" not in caplog.text  # no full build
-        assert "A sentence added while previewing." in (served / story / "index.html").read_text()
-        assert "The venue moved to the second floor." in (served / event / "index.html").read_text()
-        assert mtime(served, "news") == listing  # nothing else was written
+        assert (
+            "A sentence added while previewing."
+            in (Path(server.root) / story / "index.html").read_text()
+        )
+        assert (
+            "The venue moved to the second floor."
+            in (Path(server.root) / event / "index.html").read_text()
+        )
+        assert mtime(Path(server.root), "news") == listing  # nothing else was written
 
         # Front matter: listings (MkDocs' pages and ours), tag pages, feeds, calendars and
         # the home page show it; an event that moves from past to upcoming.
@@ -176,12 +185,12 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
             "newsletters/2020-03/email.html",  # the edition it is in
             "newsletters/2020-03/index.html",
         ):
-            assert "Revised, " in (served / url).read_text(), url
+            assert "Revised, " in (Path(server.root) / url).read_text(), url
 
         # The same instant with a bare offset: its calendar is in UTC, not the site's zone.
         webinar = "events/eccp-launch-meet-the-expert-2021"
         edit(project, f"{webinar}.md", "start: 2021-02-26 12:30", "start: 2021-02-26T12:30+01:00")
-        edition = served / "newsletters/2020-03/email.html"
+        edition = Path(server.root) / "newsletters/2020-03/email.html"
         written = edition.stat().st_mtime_ns
         caplog.clear()
         server.builder()
@@ -194,16 +203,20 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         caplog.clear()
         server.builder()
         assert f"({call})" in caplog.text
-        assert "17:00 UTC+02:00" in (served / "newsletters/2020-03/email.txt").read_text()
-        ics = (served / webinar / "eccp-launch-meet-the-expert-2021.ics").read_text()
+        assert (
+            "17:00 UTC+02:00" in (Path(server.root) / "newsletters/2020-03/email.txt").read_text()
+        )
+        ics = (Path(server.root) / webinar / "eccp-launch-meet-the-expert-2021.ics").read_text()
         assert "DTSTART:20210226T113000Z" in ics
-        assert "Bulgarian" in (served / "events" / "index.html").read_text()  # upcoming now
+        assert (
+            "Bulgarian" in (Path(server.root) / "events" / "index.html").read_text()
+        )  # upcoming now
 
         caplog.clear()
         edit(project, f"{event}.md", "title: ", "draft: true\ntitle: ")
         server.builder()  # an item that is no longer published: its page goes
         assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
-        assert not (served / event).exists()
+        assert not (Path(server.root) / event).exists()
 
         # A new word in the vocabulary, a new item that uses it with an image of its own:
         # a new tag page, a new item page, its image copied. Then the item deleted.
@@ -222,34 +235,39 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         )
         server.builder()
         assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
-        tag_page = (served / "tags/blue-economy/index.html").read_text()
+        tag_page = (Path(server.root) / "tags/blue-economy/index.html").read_text()
         assert "Harbour clusters meet in Rotterdam" in tag_page
-        assert "Rotterdam" in (served / "news/harbour-clusters-meet/index.html").read_text()
-        assert (served / "news/images/harbour.png").read_bytes() == picture
-        assert "Harbour clusters meet" in (served / "news/feed.xml").read_text()
+        assert (
+            "Rotterdam" in (Path(server.root) / "news/harbour-clusters-meet/index.html").read_text()
+        )
+        assert (Path(server.root) / "news/images/harbour.png").read_bytes() == picture
+        assert "Harbour clusters meet" in (Path(server.root) / "news/feed.xml").read_text()
 
         # An edition's own file: its email and web version are made again.
         caplog.clear()
         edit(project, "newsletters/2020-03.md", "clusters at the heart", "clusters at the core")
         server.builder()
         assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
-        assert "clusters at the core" in (served / "newsletters/2020-03/email.html").read_text()
+        assert (
+            "clusters at the core"
+            in (Path(server.root) / "newsletters/2020-03/email.html").read_text()
+        )
 
         caplog.clear()
         (content / "news/harbour-clusters-meet.md").unlink()
         (content / "news/images/harbour.png").unlink()
         server.builder()
         assert "Documentation built" not in caplog.text and "Preview updated" in caplog.text
-        assert not (served / "news/harbour-clusters-meet").exists()
-        assert not (served / "tags/blue-economy").exists()
-        assert not (served / "news/images/harbour.png").exists()
-        assert "Harbour clusters meet" not in (served / "news/feed.xml").read_text()
+        assert not (Path(server.root) / "news/harbour-clusters-meet").exists()
+        assert not (Path(server.root) / "tags/blue-economy").exists()
+        assert not (Path(server.root) / "news/images/harbour.png").exists()
+        assert "Harbour clusters meet" not in (Path(server.root) / "news/feed.xml").read_text()
 
         caplog.clear()
         edit(project, EDITED, "A sentence added", "[A link to nowhere](nowhere.md) added")
         server.builder()  # an error in a body: a full build shows it, over the last good page
         assert "Documentation built" in caplog.text
-        page = (served / story / "index.html").read_text()
+        page = (Path(server.root) / story / "index.html").read_text()
         assert "1 error in the content" in page
         assert "A sentence added" in page, page
 
@@ -261,11 +279,11 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         edit(project, EDITED, "A sentence mended", "A sentence mended twice")
         server.builder()
         assert "Documentation built" not in caplog.text
-        assert "A sentence mended twice" in (served / story / "index.html").read_text()
+        assert "A sentence mended twice" in (Path(server.root) / story / "index.html").read_text()
 
     clean = tmp_path / "clean"
     build_site(project, clean)
-    previewed, fresh = site_files(served), site_files(clean)
+    previewed, fresh = site_files(Path(server.root)), site_files(clean)
     assert sorted(previewed) == sorted(fresh)
     assert [name for name in previewed if previewed[name] != fresh[name]] == []
 

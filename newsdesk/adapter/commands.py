@@ -6,12 +6,14 @@ place; ``mkdocs serve`` itself still works, with a full build for every round.""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
 import shutil
 import socket
 import tempfile
+import threading
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -41,6 +43,7 @@ from newsdesk.adapter.plugin import NewsdeskPlugin
 from newsdesk.adapter.render import markdown_setup, site_key
 from newsdesk.build import stage
 from newsdesk.build.cache import CACHE_DIR, BuildCache, digest, files_of
+from newsdesk.build.search import BUNDLE
 from newsdesk.build.snapshot import snapshot
 from newsdesk.content.errors import ContentError
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
@@ -170,41 +173,40 @@ def _requirements() -> list[str]:
 
 
 def serve(config_file: str, dev_addr: str) -> None:
-    """The live preview, until interrupted: MkDocs' live-reload server over a folder of its
-    own, each round of edits shown in place where the plugin can (``update_preview``), by
-    a full build where it cannot. MkDocs keeps one instance of a plugin that has
+    """The live preview, until interrupted: MkDocs' live-reload server over folders of its
+    own (``PreviewFolders``), each round of edits shown in place where the plugin can
+    (``update_preview``), by a full build into a new folder where it cannot. MkDocs keeps one instance of a plugin that has
     ``on_startup`` for every configuration it loads in a process, so the build date
     ``load`` gave the plugin holds for every rebuild."""
-    site_dir = tempfile.mkdtemp(prefix="newsdesk-preview-")
+    folders = PreviewFolders(Path(tempfile.mkdtemp(prefix="newsdesk-preview-")))
     try:
-        config = load_config(config_file, site_dir=site_dir, dev_addr=dev_addr)
+        config = load_config(config_file, site_dir=str(folders.root), dev_addr=dev_addr)
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path  # the site's path on its host
-        folders = mount_path.strip("/")
-        url = f"http://{host}:{port}/{folders}/" if folders else f"http://{host}:{port}/"
+        below = mount_path.strip("/")
+        url = f"http://{host}:{port}/{below}/" if below else f"http://{host}:{port}/"
 
-        def fresh() -> MkDocsConfig:
+        def full_build(site_dir: str) -> None:
             config = load_config(config_file, site_dir=site_dir, dev_addr=dev_addr)
             config.site_url = url
-            return config
+            mkdocs_build(config, serve_url=url)
 
-        config.site_url = url
         config.plugins.on_startup(command="serve", dirty=False)
         plugin = config.plugins["newsdesk"]
         assert isinstance(plugin, NewsdeskPlugin)
         _port_free(host, port)  # before building, not after
         server = LiveReloadServer(
-            builder=preview_builder(plugin, lambda: mkdocs_build(fresh(), serve_url=url)),
+            builder=preview_builder(plugin, folders, full_build),
             host=host,
             port=port,
-            root=site_dir,
+            root=str(folders.root),
             mount_path=mount_path,
         )
-        server.error_handler = lambda code: _error_page(Path(site_dir), code)
+        folders.serve_with(plugin, server)
         if notices_work(Path(config.docs_dir)):
             server.observer = SavesObserver()  # saves seen at once, and nothing polls
         try:
-            mkdocs_build(config, serve_url=url)
+            folders.build(full_build)
             for watched in (config.docs_dir, config.config_file_path, *config.watch):
                 if watched:
                     server.watch(watched)
@@ -222,7 +224,54 @@ def serve(config_file: str, dev_addr: str) -> None:
     except (Abort, MkDocsException) as exc:
         raise BuildStopped(str(exc)) from None
     finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(folders.root, ignore_errors=True)
+
+
+class PreviewFolders:
+    """The folders the preview is served from. Each full build writes a folder of its own;
+    the one before is served, search index and all, until the new one has every page and
+    file, and stays served if the build fails. The search index comes along with the
+    switch (until the new build's own, made in the background, replaces it), and the old
+    folder is then deleted in the background."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.shown: Path | None = None
+        self._numbers = itertools.count()
+        self._server: LiveReloadServer | None = None
+
+    def serve_with(self, plugin: NewsdeskPlugin, server: LiveReloadServer | None) -> None:
+        plugin.show = self.show
+        self._server = server
+        if server is not None:
+            server.error_handler = self._error_page
+
+    def build(self, full_build: Callable[[str], None]) -> None:
+        """``full_build`` into a new folder, deleted if the build fails."""
+        folder = self.root / f"site-{next(self._numbers)}"
+        try:
+            full_build(str(folder))
+        finally:
+            if self.shown != folder:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def show(self, folder: Path) -> None:
+        old, self.shown = self.shown, folder
+        if self._server is not None:
+            self._server.root = str(folder)
+        if old is None or old == folder:
+            return
+        try:
+            (old / BUNDLE).rename(folder / BUNDLE)
+        except OSError:  # none there, or the new one is there already
+            pass
+        threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+
+    def _error_page(self, code: int) -> bytes | None:
+        if self.shown is None or code not in (404, 500):
+            return None
+        page = self.shown / f"{code}.html"
+        return page.read_bytes() if page.is_file() else None
 
 
 def _port_free(host: str, port: int) -> None:
@@ -242,13 +291,16 @@ def _port_taken(host: str, port: int, exc: OSError) -> str:
     )
 
 
-def preview_builder(plugin: NewsdeskPlugin, full_build: Callable[[], None]) -> Callable[[], None]:
-    """What the preview does after each round of edits: update in place, else build."""
+def preview_builder(
+    plugin: NewsdeskPlugin, folders: PreviewFolders, full_build: Callable[[str], None]
+) -> Callable[[], None]:
+    """What the preview does after each round of edits: update in place, else build into
+    a new folder (``full_build`` of its path)."""
 
     def build() -> None:
         try:
             if not plugin.update_preview():
-                full_build()
+                folders.build(full_build)
         except (Abort, MkDocsException):
             raise  # MkDocs' own: it tells them
         except Exception as exc:  # noqa: BLE001 - told, and the preview goes on serving
@@ -297,8 +349,3 @@ def notices_work(folder: Path) -> bool:
             probe.stop()
             probe.join()
     return True
-
-
-def _error_page(site_dir: Path, code: int) -> bytes | None:
-    page = site_dir / f"{code}.html"
-    return page.read_bytes() if code in (404, 500) and page.is_file() else None

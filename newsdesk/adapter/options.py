@@ -17,8 +17,16 @@ from newsdesk.build.cache import MAX_BYTES
 from newsdesk.build.search import SHARD_PAGES
 from newsdesk.content.clock import MAX_DAYS, make_clock, timezone
 from newsdesk.content.errors import ContentError, did_you_mean
+from newsdesk.content.models import one_line, plain_text
 from newsdesk.content.sources import UnreadableSource, read_text
-from newsdesk.newsletter.config import PLATFORMS, TLS_MODES
+from newsdesk.newsletter.config import (
+    PLATFORMS,
+    TLS_MODES,
+    email_address,
+    send_time,
+    unsubscribe_address,
+    web_address,
+)
 
 
 class SocialLinkConfig(Config):
@@ -71,6 +79,8 @@ class NewsdeskConfig(Config):
     newsletter = c.SubConfig(NewsletterConfig)
 
 
+SITE_OPTIONS = {"site_name": c.Type(str), "site_description": c.Optional(c.Type(str))}
+"""MkDocs' options that Newsdesk's outputs carry."""
 LIMITS = {
     "page_size": (1, None),
     "search_shard_pages": (1, None),
@@ -81,10 +91,25 @@ LIMITS = {
 }
 """The numbers an option may be, from the least to the most (None: no most)."""
 MEANINGS: dict[str, Callable[[Any], object]] = {
-    "today": lambda value: make_clock(value, "UTC"),
-    "timezone": timezone,
+    "site_name": one_line,
+    "site_description": plain_text,
+    "newsdesk.today": lambda value: make_clock(value, "UTC"),
+    "newsdesk.timezone": timezone,
+    "newsdesk.newsletter.sender": email_address,
+    "newsdesk.newsletter.reply_to": email_address,
+    "newsdesk.newsletter.unsubscribe_email": email_address,
+    "newsdesk.newsletter.unsubscribe_url": unsubscribe_address,
+    "newsdesk.newsletter.send_time": send_time,
+    "newsdesk.newsletter.utm_source": lambda value: value and one_line(value),
+    "newsdesk.newsletter.utm_medium": lambda value: value and one_line(value),
+    "newsdesk.newsletter.postal_address": plain_text,
+    "newsdesk.newsletter.legal_notice": plain_text,
+    "newsdesk.newsletter.social.label": one_line,
+    "newsdesk.newsletter.social.url": web_address,
 }
-"""Options whose value must mean something: read as they will be, raising ValueError."""
+"""Options whose value must mean something (by where they are, lists' positions left out):
+read as they will be, raising ValueError. The site's name and description are MkDocs'
+options, checked here because feeds, calendars and emails carry them."""
 _KINDS = {
     "int": "a whole number",
     "str": "text",
@@ -117,10 +142,15 @@ def problems(config_file: Path) -> list[ContentError]:
         return [exc.error]
     except yaml.YAMLError:
         return []  # MkDocs tells what is wrong with the YAML itself
-    options = _newsdesk_options(root)
-    if options is None:
-        return []
-    return sorted(_check(NewsdeskConfig, options, "newsdesk", shown))
+    found = [
+        problem
+        for name in ("site_name", "site_description")
+        if (node := _value_of(root, name)) is not None
+        for problem in _check_value(SITE_OPTIONS[name], node, name, shown, node.start_mark.line + 1)
+    ]
+    if (options := _newsdesk_options(root)) is not None:
+        found += _check(NewsdeskConfig, options, "newsdesk", shown)
+    return sorted(found)
 
 
 def _newsdesk_options(root: yaml.Node | None) -> yaml.Node | None:
@@ -198,7 +228,7 @@ def _check_value(
         option.validate(value)
     except ValidationError as exc:
         return [ContentError(shown, line, f"{where}: {_plainly(str(exc))}")]
-    meaning = MEANINGS.get(where.rsplit(".", 1)[-1])
+    meaning = MEANINGS.get(re.sub(r"\[\d+\]", "", where))
     if meaning is not None and value is not None:
         try:
             meaning(value)

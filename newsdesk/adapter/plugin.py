@@ -20,7 +20,6 @@ import gc
 import logging
 import pickle
 import posixpath
-import shutil
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -60,7 +59,6 @@ from newsdesk.build.keys import value_key
 from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.build.pipeline import Prepared
 from newsdesk.build.search import (
-    BUNDLE,
     SearchIndexError,
     ShardRecords,
 )
@@ -127,10 +125,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self.replacing: Path | None = None
         """The site this build replaces (``build`` stages a new one beside it)."""
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
-        self._kept_index: tuple[Path, Path] | None = None
-        """While a full preview build runs: where the last search index waits, and where it
-        goes back."""
         """The last full build's configuration, site folder and own pages' fingerprints."""
+        self.show: Callable[[Path], None] | None = None
+        """While previewing: told a full build's folder once its pages and files are all
+        written, before its search index is made (the preview serves it from then on)."""
 
     def on_startup(self, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance, and its last good catalog, across
@@ -183,6 +181,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         own = self._render_pages(config, site_dir)
         pipeline.write(site_dir, self.prepared)  # the sitemap replaces MkDocs' own
         self._built = (config, site_dir, own)
+        if self.serving:
+            self._generation += 1  # the last site's index is not placed any more
+            if self.show is not None:
+                self.show(site_dir)
         self._index(site_dir, own)
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
         cache.prune(self.config.cache_max_mb * 1024 * 1024, used_since=self._started)
@@ -236,7 +238,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._sources = self._built = None
-        self._restore_index()
         self._release_lock()
 
     def _take_lock(self) -> None:
@@ -257,11 +258,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._started = time.time() - 2  # what this build uses, even on a coarse clock
         if self.serving:
             gc.unfreeze()  # the last build's objects, some of them garbage by now
-            self._generation += 1
             self._roots = _sources_of(config)
             self._sources = snapshot(self._roots)
             self._built = None
-            self._keep_index(Path(config.site_dir))
         try:
             # While previewing, the views of items whose files are as they were carry over.
             views = self.prepared.presenter if self.serving and self.prepared else None
@@ -371,6 +370,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         _, records = self._renderer(config).build(self._new_bodies(edited), site_dir)
         own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
         self._built = (config, site_dir, own)
+        if self.serving:
+            self._generation += 1  # the last site's index is not placed any more
+            if self.show is not None:
+                self.show(site_dir)
         self._index(site_dir, own)
 
     def _new_bodies(self, edited: Mapping[str, Item]) -> list[File]:
@@ -457,6 +460,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         own.update((dest_uri, record.fingerprint) for dest_uri, record in records.items())
         pipeline.write(site_dir, prepared, before)
         self._built = (config, site_dir, own)
+        if self.serving:
+            self._generation += 1  # the last site's index is not placed any more
+            if self.show is not None:
+                self.show(site_dir)
         self._index(site_dir, own)
         return True
 
@@ -487,31 +494,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         except NewsletterConfigError as exc:
             raise NewsletterConfigError(f"mkdocs.yml: {exc}") from None
 
-    def _keep_index(self, site_dir: Path) -> None:
-        """While previewing, the search index the site has is moved out of MkDocs' way as
-        a full build begins (MkDocs empties the folder) and put back once it has, so that
-        search keeps working until the new one is ready."""
-        index = site_dir / BUNDLE
-        kept = site_dir.with_name(f"{site_dir.name}.{BUNDLE}-kept")
-        shutil.rmtree(kept, ignore_errors=True)
-        try:
-            index.rename(kept)
-        except OSError:  # none yet
-            return
-        self._kept_index = (kept, index)
-
-    def _restore_index(self) -> None:
-        if self._kept_index is not None:
-            kept, index = self._kept_index
-            self._kept_index = None
-            try:
-                index.parent.mkdir(parents=True, exist_ok=True)
-                kept.rename(index)
-            except OSError:  # a new index is there already
-                shutil.rmtree(kept, ignore_errors=True)
-
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self._restore_index()  # MkDocs has emptied the site by now
         assert self.prepared is not None
         catalog, plan = self.prepared.catalog, self.prepared.plan
         # Items are pages made from the catalog; nothing else in a collection folder is a

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 
 from newsdesk.content.frontmatter import Document
 
@@ -21,7 +22,6 @@ elsewhere."""
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
-_COMMENT = re.compile(r"<!--.*?-->")
 _MARKUP = re.compile(r"[\[<`~]")
 """A line without any of these holds no link, image, fence, code span or comment."""
 
@@ -61,7 +61,8 @@ def _visible_lines(document: Document) -> Iterator[tuple[int, str]]:
     HTML comments taken out."""
     fence: str | None = None
     in_comment = in_tag = False
-    for offset, text in enumerate(document.body.splitlines()):
+    body = document.body.splitlines()
+    for offset, text in enumerate(body):
         if not (in_comment or in_tag) and not _MARKUP.search(text):
             continue
         line = document.body_line + offset
@@ -77,8 +78,31 @@ def _visible_lines(document: Document) -> Iterator[tuple[int, str]]:
             if "-->" not in text:
                 continue
             text, in_comment = text.split("-->", 1)[1], False
-        text = _COMMENT.sub("", _CODE_SPAN.sub("", text))
+        text = _CODE_SPAN.sub("", text)
         if "<!--" in text:
-            text, in_comment = text.split("<!--", 1)[0], True
+            text, in_comment = _outside_comments(text, body, offset)
         in_tag = text.rfind("<") > text.rfind(">") or (in_tag and ">" not in text)
         yield line, text
+
+
+def _outside_comments(text: str, body: list[str], offset: int) -> tuple[str, bool]:
+    """The line's text outside HTML comments, and whether a comment runs on past it.
+
+    A comment Markdown would not keep is text, as it renders it: one that begins a block
+    lasts until its ``-->`` however far on, one within a paragraph only until the
+    paragraph ends, and one never closed is no comment at all (its ``<!--`` is printed and
+    what follows is rendered, images included)."""
+    kept, start = "", 0
+    while (begins := text.find("<!--", start)) >= 0:
+        ends = text.find("-->", begins + 4)
+        if ends >= 0:
+            kept, start = kept + text[start:begins], ends + 3
+            continue
+        opens_block = not text[:begins].strip() and (offset == 0 or not body[offset - 1].strip())
+        rest = body[offset + 1 :]
+        if not opens_block:
+            rest = list(takewhile(str.strip, rest))
+        if any("-->" in line for line in rest):
+            return kept + text[start:begins], True
+        kept, start = kept + text[start : begins + 4], begins + 4
+    return kept + text[start:], False

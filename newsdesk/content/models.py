@@ -82,7 +82,7 @@ invisible on a page): control characters and code points that are not characters
 _BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 
 
-def _text(value: Any) -> str:
+def plain_text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {_describe(value)}; put it in quotes")
     value = value.strip()
@@ -96,17 +96,17 @@ def _text(value: Any) -> str:
     return value
 
 
-def _line(value: Any) -> str:
+def one_line(value: Any) -> str:
     """Text of one line: a title, a name, an email's subject (a line break in an email
     header or a calendar's line would start another)."""
-    text = _text(value)
+    text = plain_text(value)
     if _BREAK.search(text):
         raise ValueError("must be one line; remove the line break")
     return text
 
 
 def _web_url(value: Any) -> str:
-    text = _line(value)
+    text = one_line(value)
     try:
         parts = urlsplit(text)
     except ValueError:  # brackets that make no host, say
@@ -123,7 +123,7 @@ def _count(value: Any) -> str:
         or (isinstance(value, int) and value <= 0)
     ):
         raise ValueError(f"expected a number or a range like '5-6', got {_describe(value)}")
-    return _text(str(value))
+    return plain_text(str(value))
 
 
 def _amount(value: Any) -> float:
@@ -139,7 +139,7 @@ def _amount(value: Any) -> float:
 
 def _stored_file(value: Any) -> str:
     """A file kept in content/, given relative to the item's folder (``images/map.png``)."""
-    text = _line(value)
+    text = one_line(value)
     try:
         parts = urlsplit(text)
     except ValueError:
@@ -164,8 +164,8 @@ def _describe(value: Any) -> str:
     return names.get(type(value), repr(value))
 
 
-Text = Annotated[str, PlainValidator(_text)]
-Line = Annotated[str, PlainValidator(_line)]
+Text = Annotated[str, PlainValidator(plain_text)]
+Line = Annotated[str, PlainValidator(one_line)]
 Day = Annotated[date, PlainValidator(_day)]
 Moment = Annotated[date | datetime, PlainValidator(_moment)]
 WebUrl = Annotated[str, PlainValidator(_web_url)]

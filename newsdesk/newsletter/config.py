@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import getaddresses
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from newsdesk.content.frontmatter import shortened
+from newsdesk.content.models import one_line
 from newsdesk.settings import SiteInfo
 
 
@@ -41,6 +44,8 @@ PLATFORMS = {
     "listmonk": Platform("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}", _CURLY_TAG),
     "brevo": Platform("brevo", "{{ unsubscribe }}", "{{ mirror }}", _CURLY_TAG),
 }
+
+T = TypeVar("T")
 
 SMTP_ENV = "NEWSDESK_SMTP_"
 """NEWSDESK_SMTP_HOST, _PORT, _USER, _TLS override mkdocs.yml; _PASSWORD exists only there."""
@@ -94,22 +99,20 @@ def newsletter_settings(options: Any, site: SiteInfo) -> NewsletterSettings:
         )
     sender = _address(options.sender, f"{where} → sender")
     reply_to = _address(options.reply_to, f"{where} → reply_to") if options.reply_to else None
-    if not options.unsubscribe_url or not _is_web(options.unsubscribe_url, https=True):
-        raise NewsletterConfigError(
-            f"{where} → unsubscribe_url: give the https address that unsubscribes a reader "
-            "in one click (required by Gmail and Yahoo for bulk mail)"
-        )
+    unsubscribe_url = _checked(
+        unsubscribe_address, options.unsubscribe_url or "", f"{where} → unsubscribe_url"
+    )
     mailbox = _address(options.unsubscribe_email, f"{where} → unsubscribe_email")
     if options.max_kb < 1:
         raise NewsletterConfigError(f"{where} → max_kb: must be 1 or more")
-    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", options.send_time.strip())
-    if not match:
-        raise NewsletterConfigError(f"{where} → send_time: expected HH:MM, like 09:00")
-    social = []
-    for link in options.social:
-        if not _is_web(link.url):
-            raise NewsletterConfigError(f"{where} → social: '{link.url}' is not a web address")
-        social.append(SocialLink(link.label, link.url))
+    hour, minute = _checked(send_time, options.send_time, f"{where} → send_time")
+    social = tuple(
+        SocialLink(
+            _checked(one_line, link.label, f"{where} → social → label"),
+            _checked(web_address, link.url, f"{where} → social → url"),
+        )
+        for link in options.social
+    )
     utm = (("utm_source", options.utm_source), ("utm_medium", options.utm_medium))
     return NewsletterSettings(
         platform=PLATFORMS[options.platform],
@@ -117,16 +120,16 @@ def newsletter_settings(options: Any, site: SiteInfo) -> NewsletterSettings:
         site_name=site.name,
         sender=sender,
         reply_to=reply_to,
-        unsubscribe_url=options.unsubscribe_url,
+        unsubscribe_url=unsubscribe_url,
         unsubscribe_email=mailbox.addr_spec,
         utm=tuple((key, value) for key, value in utm if value),
         utm_external=options.utm_external,
         max_bytes=options.max_kb * 1024,
-        send_hour=int(match.group(1)),
-        send_minute=int(match.group(2)),
+        send_hour=hour,
+        send_minute=minute,
         postal_address=options.postal_address,
         legal_notice=options.legal_notice,
-        social=tuple(social),
+        social=social,
     )
 
 
@@ -175,14 +178,44 @@ def smtp_settings(options: Any, environ: os._Environ[str] | dict[str, str]) -> S
 
 
 def _is_web(url: str, https: bool = False) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # brackets that make no host, say
+        return False
     schemes = ("https",) if https else ("http", "https")
-    return parts.scheme in schemes and bool(parts.netloc) and not re.search(r"\s", url)
+    return parts.scheme in schemes and bool(parts.netloc) and url.isprintable() and " " not in url
 
 
-def _address(value: str | None, where: str) -> Address:
-    pairs = getaddresses([value or ""])
-    if value and len(pairs) == 1:
+def web_address(url: str) -> str:
+    """A link an email can carry; raises ValueError saying what is wrong."""
+    if not _is_web(url):
+        raise ValueError(f"expected a web address starting with https://, got '{shortened(url)}'")
+    return url
+
+
+def unsubscribe_address(url: str) -> str:
+    if not _is_web(url, https=True):
+        raise ValueError(
+            "give the https address that unsubscribes a reader in one click (required by "
+            "Gmail and Yahoo for bulk mail)"
+        )
+    return url
+
+
+def send_time(value: str) -> tuple[int, int]:
+    """``HH:MM`` as (hour, minute); raises ValueError."""
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise ValueError("expected HH:MM, like 09:00")
+    return int(match.group(1)), int(match.group(2))
+
+
+def email_address(value: str) -> Address:
+    """``Name <address>`` or a bare address, as an email header carries it; raises
+    ValueError saying what is wrong."""
+    one_line(value)  # a line break or control character would forge another header
+    pairs = getaddresses([value])
+    if len(pairs) == 1:
         name, addr = pairs[0]
         user, at, domain = addr.partition("@")
         if at and user and user.isascii() and "." in domain:
@@ -192,6 +225,15 @@ def _address(value: str | None, where: str) -> Address:
                 pass
             else:
                 return Address(display_name=name, username=user, domain=domain)
-    raise NewsletterConfigError(
-        f"{where}: expected an email address like 'Name <news@example.org>'"
-    )
+    raise ValueError("expected an email address like 'Name <news@example.org>'")
+
+
+def _address(value: str | None, where: str) -> Address:
+    return _checked(email_address, value or "", where)
+
+
+def _checked(read: Callable[[Any], T], value: Any, where: str) -> T:
+    try:
+        return read(value)
+    except ValueError as exc:
+        raise NewsletterConfigError(f"{where}: {exc}") from None
