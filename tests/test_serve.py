@@ -5,6 +5,7 @@ alone, in place, and the preview still ends in the bytes of a clean build."""
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -60,9 +61,11 @@ def wait_for(url: str, text: str, seconds: float = 20) -> str:
     raise AssertionError(f"{text!r} did not appear at {url} within {seconds} s")
 
 
-def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Project):
+def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Project, tmp_path: Path):
     story = project.write("news/green-deal.md", STORY.format(summary="First version."))
     port = free_port()
+    temporary = tmp_path / "temporary"  # where the preview keeps its folders
+    temporary.mkdir()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -76,6 +79,7 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
             "2020-02-15T09:00",
         ],
         cwd=project.root,
+        env={**os.environ, "TMPDIR": str(temporary), "TEMP": str(temporary)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -99,8 +103,9 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         story.write_text(STORY.format(summary="Fourth version."))
         wait_for(url, "Fourth version.")
     finally:
-        server.terminate()
+        server.terminate()  # as a task runner stops it
         output, _ = server.communicate(timeout=10)
+    assert list(temporary.iterdir()) == []  # the preview's folders went with it
     assert (
         "content/news/green-deal.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-30'"
         in output

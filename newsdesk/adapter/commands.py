@@ -11,10 +11,12 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -175,10 +177,15 @@ def _requirements() -> list[str]:
 def serve(config_file: str, dev_addr: str) -> None:
     """The live preview, until interrupted: MkDocs' live-reload server over folders of its
     own (``PreviewFolders``), each round of edits shown in place where the plugin can
-    (``update_preview``), by a full build into a new folder where it cannot. MkDocs keeps one instance of a plugin that has
-    ``on_startup`` for every configuration it loads in a process, so the build date
-    ``load`` gave the plugin holds for every rebuild."""
+    (``update_preview``), by a full build into a new folder where it cannot. MkDocs keeps
+    one instance of a plugin that has ``on_startup`` for every configuration it loads in a
+    process, so the build date ``load`` gave the plugin holds for every rebuild."""
     folders = PreviewFolders(Path(tempfile.mkdtemp(prefix="newsdesk-preview-")))
+    with _ended_as_by_ctrl_c():
+        _serve(config_file, dev_addr, folders)
+
+
+def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
     try:
         config = load_config(config_file, site_dir=str(folders.root), dev_addr=dev_addr)
         host, port = config.dev_addr
@@ -272,6 +279,24 @@ class PreviewFolders:
             return None
         page = self.shown / f"{code}.html"
         return page.read_bytes() if page.is_file() else None
+
+
+@contextmanager
+def _ended_as_by_ctrl_c() -> Iterator[None]:
+    """A request to end the program (SIGTERM: a task runner, a process manager, a test
+    stopping it) ends the preview as Ctrl-C does, its folders deleted on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _port_free(host: str, port: int) -> None:
