@@ -42,6 +42,11 @@ class Settings:
     sanitize_html: bool = True
     locale: str = "en_GB"
     site: SiteInfo = SiteInfo("https://example.org/", "Newsdesk")
+    merge_tags: str | None = None
+    """What the mailing platform's merge tags look like (a pattern), which editions' web
+    versions leave out; None where it has none."""
+    reader: str = "reader"
+    """What a web version says where an email greets a subscriber by name."""
 
     @property
     def display_prefix(self) -> str:

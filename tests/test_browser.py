@@ -137,10 +137,16 @@ def test_email_columns_sit_side_by_side_at_600_and_stack_on_a_phone(open_email, 
     page.screenshot(path=SCREENSHOTS / f"email-{edition}-{width}px.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     main, side = _box(page, ".column-main"), _box(page, ".column-side")
-    if width == 600:
+    side_first = page.evaluate(
+        """() => !!(document.querySelector('.column-side').compareDocumentPosition(
+            document.querySelector('.column-main')) & Node.DOCUMENT_POSITION_FOLLOWING)"""
+    )
+    assert side_first == (edition == "2020-03"), "2020-03 writes its sidebar first"
+    if width == 600:  # the sidebar on the right, whichever was written first
         assert side["x"] >= main["x"] + main["width"] - 1 and abs(side["y"] - main["y"]) < 1
     else:
-        assert side["y"] >= main["y"] + main["height"] - 1, "the sidebar goes under the main column"
+        upper, lower = (side, main) if side_first else (main, side)
+        assert lower["y"] >= upper["y"] + upper["height"] - 1, "they stack in the order written"
         assert side["width"] == main["width"] == pytest.approx(width, abs=1)
     images = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
     assert all(images)
@@ -150,16 +156,15 @@ def test_email_columns_sit_side_by_side_at_600_and_stack_on_a_phone(open_email, 
 def test_email_stacks_and_keeps_its_buttons_without_styles_or_images(open_email):
     """As a client that drops <style> (so no media queries) and blocks images shows it."""
     opener, _ = open_email
-    page = opener("2020-03", 375, images=False)
-    page.evaluate("document.querySelectorAll('style').forEach(s => s.remove())")
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    main, side = _box(page, ".column-main"), _box(page, ".column-side")
-    assert side["y"] >= main["y"] + main["height"] - 1
-    button = page.get_by_role("link", name="Read the full story")
+    for edition in ("2019-12", "2020-03"):  # the sidebar written after, and before
+        page = opener(edition, 375, images=False)
+        page.evaluate("document.querySelectorAll('style').forEach(s => s.remove())")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        main, side = _box(page, ".column-main"), _box(page, ".column-side")
+        upper, lower = (side, main) if edition == "2020-03" else (main, side)
+        assert lower["y"] >= upper["y"] + upper["height"] - 1
+    button = page.get_by_role("link", name="Visit our portal: www.clustercollaboration.eu")
     assert button.is_visible() and button.bounding_box()["height"] >= 20
-    assert page.get_by_role(
-        "link", name="Visit our portal: www.clustercollaboration.eu"
-    ).is_visible()
 
 
 def test_email_follows_a_dark_colour_scheme(open_email):
@@ -200,9 +205,10 @@ def test_an_email_without_a_sidebar_gives_the_main_column_the_whole_width(browse
     from tests.conftest import make_project
 
     project = make_project(tmp_path / "newsroom")
-    project.write(
-        "news/story.md", "---\ntitle: A story\ndate: 2020-02-20\nsummary: In brief.\n---\n"
-    )
+    for name in ("story", "another"):  # the newest leads; the other fills the section
+        project.write(
+            f"news/{name}.md", "---\ntitle: A story\ndate: 2020-02-20\nsummary: In brief.\n---\n"
+        )
     project.write(
         "newsletters/2020-03.md",
         "---\ntitle: March\ndate: 2020-03-01\nsubject: March\npreheader: The news.\n"
@@ -215,5 +221,38 @@ def test_an_email_without_a_sidebar_gives_the_main_column_the_whole_width(browse
     context.route("**/*", lambda route: route.abort())
     page = context.new_page()
     page.set_content(html)
-    assert page.locator(".column").bounding_box()["width"] == 600
+    assert page.locator(".band").bounding_box()["width"] == 600
+    context.close()
+
+
+def test_a_reader_subscribes_by_keyboard_and_no_other_site_is_asked_until_then(
+    open_page, browser, base_url
+):
+    opener, foreign = open_page
+    for url in ("", "newsletters/", "newsletters/2020-03/"):
+        page = opener(url, 375)
+        assert page.locator("form.nd-signup__form").count() == 1, url
+        footer = page.locator(".nd-signup-band a")
+        assert footer.evaluate("a => a.href") == f"{base_url}newsletters/#nd-signup-archive"
+    assert foreign == []  # a form asks nothing of the platform until it is sent
+    page = opener("newsletters/", 1280)
+    page.get_by_label("Email address").focus()
+    page.keyboard.type("reader@example.org")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Subscribe"
+    with page.expect_request(
+        lambda request: "lists.clustercollaboration.eu" in request.url
+    ) as sent:
+        page.keyboard.press("Enter")
+    assert sent.value.method == "POST"
+    assert sent.value.post_data == "email=reader%40example.org"
+    # without JavaScript, the same plain form
+    context = browser.new_context(java_script_enabled=False)
+    context.route("**/lists.clustercollaboration.eu/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(base_url + "newsletters/")
+    page.get_by_label("Email address").fill("reader@example.org")
+    with page.expect_request(lambda request: request.method == "POST") as sent:
+        page.get_by_role("button", name="Subscribe").click()
+    assert sent.value.url == "https://lists.clustercollaboration.eu/subscription/form"
     context.close()

@@ -19,7 +19,6 @@ import feedparser
 import pytest
 
 from newsdesk.adapter import log_name, render
-from newsdesk.build import pipeline
 from newsdesk.content import sources
 from tests.conftest import REPO, SAMPLE_TODAY, Project, error_lines
 from tests.test_serve import preview

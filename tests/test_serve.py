@@ -170,6 +170,8 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
             in (Path(server.root) / event / "index.html").read_text()
         )
         assert mtime(Path(server.root), "news") == listing  # nothing else was written
+        edition = (Path(server.root) / "newsletters/2020-03/email.html").read_text()
+        assert "A sentence added while previewing." in edition  # it shows the story in full
 
         # Front matter: listings (MkDocs' pages and ours), tag pages, feeds, calendars and
         # the home page show it; an event that moves from past to upcoming.
@@ -187,9 +189,8 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
             "news/index.html",
             "tags/green-transition/index.html",
             "news/feed.xml",
-            "newsletters/2020-03/email.html",  # the edition it is in
-            "newsletters/2020-03/index.html",
-        ):
+            "newsletters/2020-03/index.html",  # the edition it is in (whose email gives
+        ):  # the story a headline of its own)
             assert "Revised, " in (Path(server.root) / url).read_text(), url
 
         # The same instant with a bare offset: its calendar is in UTC, not the site's zone.

@@ -17,11 +17,12 @@ from newsdesk.build.cache import MAX_BYTES
 from newsdesk.build.search import SHARD_PAGES
 from newsdesk.content.clock import MAX_DAYS, make_clock, timezone
 from newsdesk.content.errors import ContentError, did_you_mean
-from newsdesk.content.models import one_line, plain_text
+from newsdesk.content.models import one_line, plain_text, stored_file
 from newsdesk.content.sources import UnreadableSource, read_text
 from newsdesk.newsletter.config import (
     PLATFORMS,
     TLS_MODES,
+    checked_labels,
     email_address,
     send_time,
     unsubscribe_address,
@@ -59,6 +60,19 @@ class NewsletterConfig(Config):
     """The ``Date`` of an edition's .eml: its date at this time, site time."""
     postal_address = c.Optional(c.Type(str))
     legal_notice = c.Optional(c.Type(str))
+    """Every edition's, unless it gives its own."""
+    logo = c.Optional(c.Type(str))
+    """An image in the content folder (``images/logo.png``) shown in every edition's
+    masthead, unless it gives its own."""
+    logo_alt = c.Optional(c.Type(str))
+    subscribe_url = c.Optional(c.Type(str))
+    """The platform's hosted signup page, linked from the site."""
+    subscribe_form = c.Optional(c.Type(str))
+    """The platform's subscription endpoint: the site gets a form that posts to it."""
+    subscribe_list = c.Optional(c.Type(str))
+    """listmonk: the UUID of the list a form subscribes to."""
+    labels = c.Type(dict, default={})
+    """Wording in place of the locale's: ``deadline: "Closes:"`` (see newsletter/labels.py)."""
     social = c.ListOfItems(c.SubConfig(SocialLinkConfig), default=[])
     smtp = c.SubConfig(SmtpConfig)
 
@@ -105,6 +119,12 @@ MEANINGS: dict[str, Callable[[Any], object]] = {
     "newsdesk.newsletter.postal_address": plain_text,
     "newsdesk.newsletter.legal_notice": plain_text,
     "newsdesk.newsletter.social.label": one_line,
+    "newsdesk.newsletter.logo": stored_file,
+    "newsdesk.newsletter.logo_alt": one_line,
+    "newsdesk.newsletter.labels": checked_labels,
+    "newsdesk.newsletter.subscribe_url": web_address,
+    "newsdesk.newsletter.subscribe_form": web_address,
+    "newsdesk.newsletter.subscribe_list": one_line,
     "newsdesk.newsletter.social.url": web_address,
 }
 """Options whose value must mean something (by where they are, lists' positions left out):

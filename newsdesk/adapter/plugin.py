@@ -70,11 +70,16 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS, Item
 from newsdesk.content.sources import problem_with
 from newsdesk.content.taxonomy import TAXONOMY_FILE
+from newsdesk.newsletter.body import for_the_web
 from newsdesk.newsletter.config import (
+    PLATFORMS,
     NewsletterConfigError,
     NewsletterSettings,
+    Subscribe,
     newsletter_settings,
+    subscribe_settings,
 )
+from newsdesk.newsletter.labels import labels_for
 from newsdesk.outputs.schedule import next_change
 from newsdesk.outputs.structured import HeadData, item_head, page_head
 from newsdesk.settings import Settings, SiteInfo, build_clock
@@ -126,6 +131,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The site this build replaces (``build`` stages a new one beside it)."""
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
         """The last full build's configuration, site folder and own pages' fingerprints."""
+        self.subscribe: Subscribe | None = None
+        """How readers subscribe to the newsletter (mkdocs.yml's ``newsletter``)."""
         self.show: Callable[[Path], None] | None = None
         """While previewing: told a full build's folder once its pages and files are all
         written, before its search index is made (the preview serves it from then on)."""
@@ -164,7 +171,13 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             sanitize_html=self.config.sanitize_html,
             locale=self.config.locale,
             site=_site_info(config, self.config.locale),
+            merge_tags=PLATFORMS[self.config.newsletter.platform].tag_pattern,
+            reader=labels_for(self.config.locale, self.config.newsletter.labels)["reader"],
         )
+        try:
+            self.subscribe = subscribe_settings(self.config.newsletter, self.config.locale)
+        except NewsletterConfigError as exc:
+            raise PluginError(str(exc)) from None
         return config
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -342,7 +355,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         named = [  # an item whose file was saved as it was is not named
             src for src in sorted(saved) if src not in before or before[src] != after.get(src)
         ]
-        if reread.bodies_only:
+        if reread.bodies_only and not self._in_an_edition(reread.catalog):
             self._show_bodies(reread.catalog)
         elif not self._show(reread.catalog, saved):
             return False
@@ -370,11 +383,19 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         _, records = self._renderer(config).build(self._new_bodies(edited), site_dir)
         own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
         self._built = (config, site_dir, own)
-        if self.serving:
-            self._generation += 1  # the last site's index is not placed any more
-            if self.show is not None:
-                self.show(site_dir)
         self._index(site_dir, own)
+
+    def _in_an_edition(self, catalog: Catalog) -> bool:
+        """Whether an item whose body ``catalog`` changes is shown by an edition (which
+        may print it in full)."""
+        assert self.prepared is not None
+        shown = {
+            item.src_uri
+            for content in self.prepared.chosen.values()
+            for item in (content.lead, *(i for s in content.sections for i in s.items))
+            if item is not None
+        }
+        return any(src_uri in shown for src_uri in update.edited(self.prepared, catalog))
 
     def _new_bodies(self, edited: Mapping[str, Item]) -> list[File]:
         """The pages of ``edited``, with their new bodies."""
@@ -383,7 +404,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         for src_uri, item in edited.items():
             file = self.files.get_file_from_path(src_uri)
             assert file is not None
-            file.content_string = item.body
+            file.content_string = self._page_text(item)
             pages.append(file)
         return pages
 
@@ -438,7 +459,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         gained = []
         for src_uri in difference.gained:
             item = prepared.items.get(src_uri)
-            file = self._generated(config, src_uri, item.body if item else "", in_nav)
+            file = self._generated(config, src_uri, self._page_text(item) if item else "", in_nav)
             gained.append(file)
         lost = [self.files.get_file_from_path(src_uri) for src_uri in difference.lost]
         if not all(isinstance(file, OwnPage) for file in (*gained, *lost)):
@@ -490,7 +511,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The newsletter options, checked; raises NewsletterConfigError naming what to set."""
         assert self.settings is not None
         try:
-            return newsletter_settings(self.config.newsletter, self.settings.site)
+            return newsletter_settings(
+                self.config.newsletter, self.settings.site, self.settings.locale
+            )
         except NewsletterConfigError as exc:
             raise NewsletterConfigError(f"mkdocs.yml: {exc}") from None
 
@@ -515,12 +538,19 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         # the home page and section listings.
         in_nav = set(_nav_paths(config.nav)) if config.nav else None
         for item in catalog.items():
-            files.append(self._generated(config, item.src_uri, item.body, in_nav))
+            files.append(self._generated(config, item.src_uri, self._page_text(item), in_nav))
         for spec in plan.pages.values():
             if spec.generated:
                 files.append(self._generated(config, spec.src_uri, "", in_nav))
         self.files = files
         return files
+
+    def _page_text(self, item: Item) -> str:
+        """The Markdown of an item's page: its body; an edition's as its web version reads
+        to a visitor (no merge tags)."""
+        settings = self.settings
+        assert settings is not None
+        return item.page_text(lambda text: for_the_web(text, settings.merge_tags, settings.reader))
 
     @staticmethod
     def _generated(
@@ -610,6 +640,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         theme = FileSystemLoader([d for d in config.theme.dirs if d != config.theme.custom_dir])
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"theme": theme})])
         env.globals["nd_memo"] = _no_memo  # pages without a context of ours (404.html)
+        env.globals["nd_subscribe"] = self.subscribe
         self.env = env
         # MkDocs has read its own pages; their titles label the navigation every page shows.
         self._nav_pages = [(file, file.inclusion) for file in files.documentation_pages()]

@@ -36,7 +36,6 @@ RESERVED_KNOWLEDGE_SLUGS = frozenset(segment(facet) for facet in KNOWLEDGE_FACET
 """Folders of the knowledge repository's pages per facet value (``/knowledge/kind/``)."""
 GENERATED_FOLDERS = frozenset({*MODELS, "tags", "search", "pagefind"})
 """Top-level folders whose pages the site generates; plain pages may not live there."""
-STORED_FILE_FIELDS = ("image", "photo", "file")
 _Item = TypeVar("_Item", bound=Item)
 
 
@@ -381,13 +380,14 @@ class _Loader:
 
     def _check_stored_files(self, item: Item, document: Document, static: set[str]) -> None:
         """Images and attachments named in front matter must be in the content folder."""
-        for name in STORED_FILE_FIELDS:
-            value = getattr(item, name, None)
-            if value and stored_file_uri(item, value) not in static:
+        for where, value in item.stored_files():
+            if stored_file_uri(item, value) not in static:
                 folder = f"{self.prefix}{item.collection}/"
+                name = ": ".join(str(part) for part in where[:-1] if isinstance(part, str))
+                name = f"{name}: {where[-1]}" if name else str(where[-1])
                 self.errors.append(
                     document.error(
-                        (name,), f"{name}: there is no file '{value}' in {folder}; add it there"
+                        where, f"{name}: there is no file '{value}' in {folder}; add it there"
                     )
                 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
@@ -137,7 +137,7 @@ def _amount(value: Any) -> float:
     return amount
 
 
-def _stored_file(value: Any) -> str:
+def stored_file(value: Any) -> str:
     """A file kept in content/, given relative to the item's folder (``images/map.png``)."""
     text = one_line(value)
     try:
@@ -169,7 +169,7 @@ Line = Annotated[str, PlainValidator(one_line)]
 Day = Annotated[date, PlainValidator(_day)]
 Moment = Annotated[date | datetime, PlainValidator(_moment)]
 WebUrl = Annotated[str, PlainValidator(_web_url)]
-StoredFile = Annotated[str, PlainValidator(_stored_file)]
+StoredFile = Annotated[str, PlainValidator(stored_file)]
 Terms = tuple[Text, ...]
 Flag = Annotated[bool, Strict()]
 
@@ -198,6 +198,8 @@ class Person(_Strict):
     organisation: Line
 
 
+STORED_FILE_FIELDS = ("image", "photo", "file")
+"""Fields of items that name a file in the content folder."""
 RULE_COLLECTIONS: dict[str, tuple[str, ...]] = {
     "since-previous": ("news", "interviews", "knowledge"),
     "upcoming": ("events",),
@@ -207,20 +209,61 @@ RULE_COLLECTIONS: dict[str, tuple[str, ...]] = {
 """Which collections each section rule can choose from."""
 
 
-class Section(_Strict):
-    """A section of an edition: items listed by slug, or chosen by a rule at the edition's date.
+Display = Literal["full", "teaser", "title"]
+"""How an edition shows a story: ``full`` (its whole body, images and links), ``teaser``
+(its summary and a button to the page), ``title`` (a line with its facts)."""
 
-    ``placement: sidebar`` puts it in the narrow column beside the main one (stacked under it
-    on phones); ``limit`` caps how many items a rule may choose.
+
+class Section(_Strict):
+    """A section of an edition: items listed by slug or chosen by a rule at the edition's
+    date, or a free ``block`` of Markdown the editor writes for this edition.
+
+    ``placement`` puts it across the whole ``full`` width, in the ``main`` column or in
+    the narrow ``sidebar`` beside it; sections written next to each other in the columns
+    sit side by side, and a full-width one after them returns to the whole width. On
+    phones every section comes in the order written. ``display`` says how its items show
+    (``teaser`` in the main column and across, ``title`` in the sidebar, unless given);
+    ``limit`` caps how many items a rule may choose.
     """
 
-    heading: Line
-    collection: Literal["news", "events", "calls", "interviews", "knowledge"]
+    heading: Line | None = None
+    collection: Literal["news", "events", "calls", "interviews", "knowledge"] | None = None
     items: tuple[Text, ...] | None = None
     rule: Literal["since-previous", "upcoming", "open", "recent"] | None = None
     days: int | None = Field(default=None, gt=0, le=MAX_DAYS)
     limit: int | None = Field(default=None, gt=0, le=1000)
-    placement: Literal["main", "sidebar"] = "main"
+    block: Text | None = None
+    placement: Literal["full", "main", "sidebar"] = "main"
+    display: Display | None = None
+
+    @property
+    def shows(self) -> Display:
+        """How the section's items show, unless an edition's override says otherwise."""
+        if self.display is not None:
+            return self.display
+        return "title" if self.placement == "sidebar" else "teaser"
+
+
+class Override(_Strict):
+    """What one edition shows of an item instead of the item's own (the item itself, and
+    its page, stay as they are)."""
+
+    headline: Line | None = None
+    teaser: Text | None = None
+    image: StoredFile | None = None
+    """Relative to the edition's folder (``images/map.png``)."""
+    image_alt: Line | None = None
+    caption: Line | None = None
+    display: Display | None = None
+
+
+class Masthead(_Strict):
+    """The top of an edition: a ``banner`` image across it, or a ``logo`` beside the
+    site's name (either relative to the edition's folder), with its alt text."""
+
+    logo: StoredFile | None = None
+    banner: StoredFile | None = None
+    alt: Line | None = None
 
 
 # -- items -------------------------------------------------------------------------------
@@ -295,6 +338,18 @@ class Item(_Strict):
         """The other items this one names in its front matter (an edition's lead and
         listed items)."""
         return ()
+
+    def page_text(self, for_visitors: Callable[[str], str]) -> str:
+        """The Markdown of the item's page: its body (an edition's is written for
+        subscribers, and ``for_visitors`` makes it read well to anyone)."""
+        return self.body
+
+    def stored_files(self) -> Iterator[tuple[KeyPath, str]]:
+        """Files in the content folder its front matter names (relative to its folder),
+        with where."""
+        for name in STORED_FILE_FIELDS:
+            if value := getattr(self, name, None):
+                yield (name,), value
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
         """Checks across fields, as (field path, message)."""
@@ -467,6 +522,23 @@ class Edition(Item):
     """Slug of the news story shown first, large, with its image; without one, the first
     item of the first main section leads if it is news."""
     sections: tuple[Section, ...] = Field(min_length=1)
+    overrides: dict[str, Override] = {}
+    """By ``collection/slug`` of an item the edition shows."""
+    masthead: Masthead | None = None
+    legal_notice: Text | None = None
+    """This edition's legal notice, in place of the site's (``newsletter.legal_notice``)."""
+
+    def page_text(self, for_visitors: Callable[[str], str]) -> str:
+        return for_visitors(self.body)
+
+    def stored_files(self) -> Iterator[tuple[KeyPath, str]]:
+        for key, override in self.overrides.items():
+            if override.image:
+                yield ("overrides", key, "image"), override.image
+        if self.masthead is not None:
+            for name in ("logo", "banner"):
+                if value := getattr(self.masthead, name):
+                    yield ("masthead", name), value
 
     @property
     def sort_date(self) -> date:
@@ -480,11 +552,47 @@ class Edition(Item):
                 found.append(
                     Reference(where, f"sections[{index}].items", f"{section.collection}/{slug}.md")
                 )
+        for key in self.overrides:
+            found.append(Reference(("overrides", key), f"overrides: {key}", f"{key}.md"))
         return tuple(found)
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:
+        for key, override in self.overrides.items():
+            if key.count("/") != 1 or key.split("/")[0] not in MODELS:
+                yield (
+                    ("overrides", key),
+                    f"overrides: '{key}' is not an item; write it as collection/slug, like "
+                    "news/green-deal",
+                )
+            if override.image and not override.image_alt:
+                yield (
+                    ("overrides", key, "image"),
+                    f"overrides: {key}: an image needs image_alt: describe it for readers who "
+                    "cannot see it",
+                )
+        if self.masthead is not None:
+            if (self.masthead.logo is None) == (self.masthead.banner is None):
+                yield ("masthead",), "masthead: give a logo or a banner (one of them)"
+            elif not self.masthead.alt:
+                yield ("masthead",), "masthead: give its alt text (alt), as the image shows it"
         for index, section in enumerate(self.sections):
             where, name = ("sections", index), f"sections[{index}]"
+            if section.block is not None:
+                extra = [
+                    field
+                    for field in ("collection", "items", "rule", "days", "limit", "display")
+                    if getattr(section, field) is not None
+                ]
+                if extra:
+                    yield (
+                        (*where, extra[0]),
+                        f"{name}.{extra[0]}: a block is the editor's own text; it has no "
+                        f"{extra[0]}",
+                    )
+                continue
+            if section.collection is None:
+                yield where, f"{name}: give a collection to choose from, or write a block"
+                continue
             if (section.items is None) == (section.rule is None):
                 yield where, f"{name}: list either items or a rule (one of them)"
             elif section.items is not None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.content.frontmatter import shortened
 from newsdesk.content.models import one_line
+from newsdesk.newsletter.labels import label_problem, labels_for
 from newsdesk.settings import SiteInfo
 
 
@@ -58,6 +59,46 @@ class NewsletterConfigError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Subscribe:
+    """How a reader of the site subscribes: a form that posts to the platform's own
+    subscription endpoint (``action``), or a link to its hosted signup page (``url``)."""
+
+    url: str | None
+    action: str | None
+    email_field: str = "email"
+    hidden: tuple[tuple[str, str], ...] = ()
+    """Fields the platform's endpoint wants beside the address (listmonk's list)."""
+
+
+SUBSCRIBE_FIELDS = {"generic": "email", "mailchimp": "EMAIL", "listmonk": "email", "brevo": "EMAIL"}
+"""The name each platform's subscription endpoint gives the address field."""
+
+
+def subscribe_settings(options: Any, locale: str = "en_GB") -> Subscribe | None:
+    """``newsletter.subscribe_form`` or ``subscribe_url``; raises NewsletterConfigError
+    for a form the platform cannot take."""
+    where = "mkdocs.yml, plugins → newsdesk → newsletter"
+    if not (options.subscribe_form or options.subscribe_url):
+        return None
+    hidden: list[tuple[str, str]] = []
+    if options.subscribe_form and options.platform == "listmonk":
+        if not options.subscribe_list:
+            raise NewsletterConfigError(
+                f"{where} → subscribe_list: listmonk's subscription form needs the list's "
+                "UUID (Lists → the list → its ID)"
+            )
+        hidden.append(("l", options.subscribe_list))
+    if options.subscribe_form and options.platform == "brevo":
+        hidden += [("email_address_check", ""), ("locale", locale.split("_")[0])]
+    return Subscribe(
+        url=options.subscribe_url,
+        action=options.subscribe_form,
+        email_field=SUBSCRIBE_FIELDS[options.platform],
+        hidden=tuple(hidden),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SocialLink:
     label: str
     url: str
@@ -81,6 +122,11 @@ class NewsletterSettings:
     postal_address: str | None
     legal_notice: str | None
     social: tuple[SocialLink, ...]
+    labels: dict[str, str]
+    """The locale's wording, with mkdocs.yml's changes."""
+    logo: str | None = None
+    """``src_uri`` of the masthead's logo, and its alt text."""
+    logo_alt: str | None = None
 
     @property
     def unsubscribe_link(self) -> str:
@@ -88,7 +134,7 @@ class NewsletterSettings:
         return self.platform.unsubscribe or self.unsubscribe_url
 
 
-def newsletter_settings(options: Any, site: SiteInfo) -> NewsletterSettings:
+def newsletter_settings(options: Any, site: SiteInfo, locale: str = "en_GB") -> NewsletterSettings:
     """Check the options an email needs (``newsletter:`` in mkdocs.yml, as the adapter's
     ``NewsletterConfig`` reads them); raise NewsletterConfigError naming what to set."""
     where = "mkdocs.yml, plugins → newsdesk → newsletter"
@@ -130,6 +176,9 @@ def newsletter_settings(options: Any, site: SiteInfo) -> NewsletterSettings:
         postal_address=options.postal_address,
         legal_notice=options.legal_notice,
         social=social,
+        labels=labels_for(locale, _checked(checked_labels, options.labels, f"{where} → labels")),
+        logo=options.logo,
+        logo_alt=options.logo_alt,
     )
 
 
@@ -208,6 +257,14 @@ def send_time(value: str) -> tuple[int, int]:
     if not match:
         raise ValueError("expected HH:MM, like 09:00")
     return int(match.group(1)), int(match.group(2))
+
+
+def checked_labels(value: dict[str, Any]) -> dict[str, str]:
+    """``newsletter.labels``; raises ValueError naming the first wrong one."""
+    for name, text in value.items():
+        if (problem := label_problem(str(name), text)) is not None:
+            raise ValueError(problem)
+    return value
 
 
 def email_address(value: str) -> Address:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from newsdesk.content.catalog import Catalog
 from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.frontmatter import Document
 from newsdesk.content.models import Edition, Item
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.gate import check_edition, produced_paths
@@ -89,8 +90,25 @@ def _render(
         )
         result = renderer.render(content)
         document = catalog.documents[edition.src_uri]
+        errors.extend(_unshown_overrides(content, document))
         errors.extend(check_edition(result, mail, produced, document))
         rendered.append(result)
     if errors:
         raise ContentErrors(errors)
     return tuple(rendered)
+
+
+def _unshown_overrides(content: EditionContent, document: Document) -> list[ContentError]:
+    """An override of an item the edition does not show has nothing to change: most likely
+    the item's slug is mistyped, or a rule no longer chooses it."""
+    shown = [content.lead, *(item for chosen in content.sections for item in chosen.items)]
+    keys = {f"{item.collection}/{item.slug}" for item in shown if item is not None}
+    return [
+        document.error(
+            ("overrides", key),
+            f"overrides: {key} is not shown in this edition; list it in a section, or remove "
+            "its override",
+        )
+        for key in content.edition.overrides
+        if key not in keys
+    ]

@@ -125,10 +125,11 @@ def _problems(
             (
                 f"email.html is {size / 1024:.1f} KB after inlining, over the "
                 f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
-                "and mailing platforms add their own markup): list fewer items or shorten the intro"
+                "and mailing platforms add their own markup); what takes the space: "
+                f"{_largest(rendered)}. Show fewer items, or show them as teasers or titles"
             ),
         )
-    if not rendered.view.lead and not rendered.view.sections:
+    if not rendered.view.has_items:
         yield (
             sections,
             (
@@ -180,6 +181,12 @@ def _problems(
                 "the footer of templates/email/edition.html must keep it"
             ),
         )
+
+
+def _largest(rendered: RenderedEdition) -> str:
+    """The parts of the email by the room they take, largest first."""
+    parts = sorted(rendered.sizes.items(), key=lambda part: part[1], reverse=True)
+    return ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in parts[:4])
 
 
 def _address_problems(

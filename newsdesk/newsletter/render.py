@@ -8,52 +8,65 @@ written, for the platform to fill in.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import singledispatch
+from typing import Any
 
 import css_inline
-import markdown
 from babel.dates import format_date
-from inscriptis import get_text
-from inscriptis.model.config import ParserConfig
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from newsdesk.content.catalog import Catalog, stored_file_uri
-from newsdesk.content.models import Call, Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.content.models import (
+    Call,
+    Display,
+    Edition,
+    Event,
+    Interview,
+    Item,
+    KnowledgeDoc,
+    News,
+    Override,
+    Section,
+)
 from newsdesk.content.states import CallState, call_status
+from newsdesk.newsletter.body import BodyRenderer, EmailBody, EmailImage
 from newsdesk.newsletter.config import NewsletterSettings, SocialLink
 from newsdesk.newsletter.links import Linker
-from newsdesk.newsletter.selection import EditionContent
+from newsdesk.newsletter.selection import ChosenSection, EditionContent
 from newsdesk.settings import Settings
 from newsdesk.site.formatting import day_text, moment_text, range_text
-from newsdesk.site.sanitize import clean_email_html
 from newsdesk.site.views import Presenter
 
 EMAIL_TEMPLATES = "templates/email"
-INTRO_EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")
-"""Markdown for an intro: no permalinks or footnotes, whose in-page links mean nothing in mail."""
-LEAD_IMAGE_WIDTH = 552
-"""The email's 600 px less its side paddings."""
+CONTAINER_WIDTH = 600
+FULL_WIDTH = 552
+"""The email's 600 px less its side paddings: what a full-width section has."""
+COLUMNS = {"full": FULL_WIDTH, "main": 322, "sidebar": 198}
+"""The width for text and images in each placement: the columns' 370 and 230 px less their
+paddings."""
+LOGO_WIDTH = 240
+SPLIT_SLACK = 1.15
+"""How much longer the main column may run than the sidebar beside it before its further
+items go on across the whole width."""
 TEXT_WIDTH = 72
 
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 MESSAGE_POLICY = policy.SMTP.clone(max_line_length=998)
-"""CRLF line ends; headers are not folded below RFC 5322's hard limit (Python's folder would
-move a subject that fits on a line of its own onto a continuation line)."""
-
-
-@dataclass(frozen=True, slots=True)
-class EmailImage:
-    url: str
-    alt: str
-    width: int
+"""How the .eml is written: CRLF line ends, and headers within RFC 5322's limit of 998
+characters, unfolded below it (``List-Unsubscribe`` stays one line, as the sender signs it
+with DKIM; Python's folder would move a subject that fits on a line of its own onto a
+continuation line, which some readers show with a leading space)."""
+BODY_POLICY = policy.SMTP.clone(max_line_length=76)
+"""How its parts are encoded: quoted-printable lines within RFC 2045's 76 characters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +77,34 @@ class EmailItem:
     lines: tuple[str, ...]
     """Date, place, deadline: short facts under the title."""
     summary: str
+    display: Display
     image: EmailImage | None = None
+    body: EmailBody | None = None
+    """The whole story, where it shows in full."""
 
 
 @dataclass(frozen=True, slots=True)
-class EmailSection:
-    heading: str
-    items: tuple[EmailItem, ...]
-    sidebar: bool
+class EmailBlock:
+    """A section of an edition as the email shows it: a heading (none where a section
+    continues), and its items or the editor's own text."""
+
+    heading: str | None
+    items: tuple[EmailItem, ...] = ()
+    body: EmailBody | None = None
+    """A free block's text."""
+    number: int = 0
+    """Which of the edition's sections it is (from 0), for telling its size."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmailRow:
+    """A band of the email: blocks across the whole width, or a main column with a sidebar
+    beside it. ``side_first`` puts the sidebar first on phones (where the columns stack),
+    as the editor wrote it first."""
+
+    main: tuple[EmailBlock, ...]
+    side: tuple[EmailBlock, ...] = ()
+    side_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,26 +116,25 @@ class EmailView:
     title: str
     """"Newsletter · March 2020"."""
     site_name: str
-    intro_html: Markup
-    intro_text: str
+    masthead: EmailImage | None
+    banner: bool
+    """Whether ``masthead`` is a banner across the top (else a logo beside the name)."""
+    intro: EmailBody
     lead: EmailItem | None
-    sections: tuple[EmailSection, ...]
-    """Every section with items, in the editor's order (the text version's order)."""
+    rows: tuple[EmailRow, ...]
+    blocks: tuple[EmailBlock, ...]
+    """Every block, in the editor's order (the text version's, and the phone's)."""
     home_url: str
-    home_label: str
     web_url: str
     unsubscribe_url: str
     social: tuple[SocialLink, ...]
     legal_notice: str | None
     postal_address: str | None
+    labels: dict[str, str]
 
     @property
-    def main(self) -> tuple[EmailSection, ...]:
-        return tuple(section for section in self.sections if not section.sidebar)
-
-    @property
-    def sidebar(self) -> tuple[EmailSection, ...]:
-        return tuple(section for section in self.sections if section.sidebar)
+    def has_items(self) -> bool:
+        return self.lead is not None or any(block.items for block in self.blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +147,8 @@ class RenderedEdition:
     html: str
     text: str
     eml: bytes
+    sizes: dict[str, int]
+    """About how many bytes of ``html`` each part of the edition takes, by its name."""
 
 
 class EditionRenderer:
@@ -137,7 +171,9 @@ class EditionRenderer:
 
     def render(self, content: EditionContent) -> RenderedEdition:
         view = self.view(content)
-        html = _INLINER.inline(self.env.get_template("edition.html").render(view=view))
+        template = self.env.get_template("edition.html")
+        laid_out = template.render(view=view)
+        html = _INLINER.inline(laid_out)
         text = self.env.get_template("edition.txt").render(view=view)
         edition = content.edition
         return RenderedEdition(
@@ -147,7 +183,8 @@ class EditionRenderer:
             view=view,
             html=html,
             text=text,
-            eml=self.message(content, view, html, text).as_bytes(),
+            eml=self.message(content, view, html, text).as_bytes(policy=MESSAGE_POLICY),
+            sizes=_sizes(view, template.make_module({"view": view}), len(html) / len(laid_out)),
         )
 
     # -- the view ------------------------------------------------------------------------
@@ -156,75 +193,107 @@ class EditionRenderer:
         edition = content.edition
         mail = self.mail
         locale = self.settings.locale
+        labels = mail.labels
         linker = Linker(mail, edition.slug)
-        intro = self._intro(edition.body, edition.src_uri, linker)
-        lead = self._item(content.lead, content, linker) if content.lead else None
-        sections = tuple(
-            EmailSection(
-                chosen.section.heading,
-                tuple(self._item(item, content, linker) for item in chosen.items),
-                chosen.section.placement == "sidebar",
-            )
-            for chosen in content.sections
-            if chosen.items
-        )
+        bodies = BodyRenderer(self.settings.docs_dir, linker)
+        lead = None
+        if content.lead is not None:
+            lead = self._item(content.lead, "teaser", content, bodies, FULL_WIDTH)
+        widths = _widths(content.sections)
+        shown = [
+            (chosen.section, self._block(number, chosen, content, bodies, widths[number]))
+            for number, chosen in enumerate(content.sections)
+        ]
+        shown = [(section, block) for section, block in shown if block.items or block.body]
+        masthead, banner = self._masthead(edition, bodies)
+        home = mail.site_url.split("://", 1)[1].rstrip("/")
         return EmailView(
             id=edition.slug,
             lang=locale.split("_")[0],
             subject=edition.subject,
             preheader=edition.preheader,
-            title=f"Newsletter · {format_date(edition.date, 'MMMM y', locale=locale)}",
+            title=f"{labels['newsletter']} · {format_date(edition.date, 'MMMM y', locale=locale)}",
             site_name=mail.site_name,
-            intro_html=Markup(intro),
-            intro_text=get_text(intro, ParserConfig(display_links=True)).strip() if intro else "",
+            masthead=masthead,
+            banner=banner,
+            intro=bodies.render(edition.body, edition.src_uri, FULL_WIDTH),
             lead=lead,
-            sections=sections,
+            rows=tuple(_rows(shown)),
+            blocks=tuple(block for _, block in shown),
             home_url=linker.page(""),
-            home_label=mail.site_url.split("://", 1)[1].rstrip("/"),
             web_url=mail.platform.web_version or linker.page(edition.page_url),
             unsubscribe_url=mail.unsubscribe_link,
-            social=tuple(SocialLink(link.label, linker.tag(link.url)) for link in mail.social),
-            legal_notice=mail.legal_notice,
+            social=tuple(
+                SocialLink(labels["follow_us"].format(network=link.label), linker.tag(link.url))
+                for link in mail.social
+            ),
+            legal_notice=edition.legal_notice or mail.legal_notice,
             postal_address=mail.postal_address,
+            labels={
+                **labels,
+                "visit_portal": labels["visit_portal"].format(site=home),
+                "subscribed": labels["subscribed"].format(site=home),
+            },
         )
 
-    def _intro(self, body: str, src_uri: str, linker: Linker) -> str:
-        """The body as email HTML: cleaned, every address absolute, and the platform's merge
-        tags (``*|FNAME|*``) kept as written, away from Markdown and link handling."""
-        if not body.strip():
-            return ""
-        platform = self.mail.platform
-        tags: list[str] = []
+    def _masthead(self, edition: Edition, bodies: BodyRenderer) -> tuple[EmailImage | None, bool]:
+        masthead = edition.masthead
+        if masthead is not None and masthead.banner:
+            path = stored_file_uri(edition, masthead.banner)
+            return bodies.image(path, masthead.alt or "", CONTAINER_WIDTH), True
+        if masthead is not None and masthead.logo:
+            path = stored_file_uri(edition, masthead.logo)
+            return bodies.image(path, masthead.alt or "", LOGO_WIDTH), False
+        if self.mail.logo:
+            return bodies.image(self.mail.logo, self.mail.logo_alt or "", LOGO_WIDTH), False
+        return None, False
 
-        def stash(match: re.Match[str]) -> str:
-            tags.append(match.group(0))
-            return f"ndmergetag{len(tags) - 1}x"
+    def _block(
+        self,
+        number: int,
+        chosen: ChosenSection,
+        content: EditionContent,
+        bodies: BodyRenderer,
+        column: int,
+    ) -> EmailBlock:
+        section = chosen.section
+        if section.block is not None:
+            body = bodies.render(section.block, content.edition.src_uri, column)
+            return EmailBlock(section.heading, body=body, number=number)
+        items = tuple(
+            self._item(item, section.shows, content, bodies, column) for item in chosen.items
+        )
+        return EmailBlock(section.heading, items, number=number)
 
-        if platform.tag_pattern:
-            body = re.sub(platform.tag_pattern, stash, body)
-
-        def address(element: str, url: str) -> str:
-            if re.fullmatch(r"ndmergetag\d+x", url):
-                return url
-            return linker.resolve(url, src_uri, image=element == "img")
-
-        html = markdown.markdown(body, extensions=list(INTRO_EXTENSIONS))
-        html = clean_email_html(html, address)
-        return re.sub(r"ndmergetag(\d+)x", lambda m: tags[int(m.group(1))], html)
-
-    def _item(self, item: Item, content: EditionContent, linker: Linker) -> EmailItem:
+    def _item(
+        self,
+        item: Item,
+        display: Display,
+        content: EditionContent,
+        bodies: BodyRenderer,
+        column: int,
+    ) -> EmailItem:
+        override = content.edition.overrides.get(f"{item.collection}/{item.slug}", Override())
+        display = override.display or display
         image = None
-        if (picture := _email_picture(item)) is not None:
-            path, alt = picture
-            url = linker.asset(stored_file_uri(item, path))
-            image = EmailImage(url, alt or "", LEAD_IMAGE_WIDTH)
+        if display != "title":
+            if override.image:
+                path = stored_file_uri(content.edition, override.image)
+                image = bodies.image(path, override.image_alt or "", column, override.caption or "")
+            elif (picture := _email_picture(item)) is not None:
+                stored, alt = picture
+                path = stored_file_uri(item, stored)
+                image = bodies.image(path, alt or "", column, override.caption or "")
+        body = bodies.render(item.body, item.src_uri, column) if display == "full" else None
         return EmailItem(
-            title=item.title,
-            url=linker.page(item.page_url),
+            title=override.headline or item.title,
+            url=bodies.linker.page(item.page_url),
             kind=self.presenter.kind_label(item),
             lines=tuple(_facts(item, self, content)),
-            summary=item.summary or "",
+            summary=override.teaser or item.summary or "",
+            display=display,
             image=image,
+            body=body,
         )
 
     # -- the message ---------------------------------------------------------------------
@@ -236,7 +305,7 @@ class EditionRenderer:
         line is longer than 76 octets), with the headers bulk senders must send."""
         mail = self.mail
         edition = content.edition
-        message = EmailMessage(policy=MESSAGE_POLICY)
+        message = EmailMessage(policy=BODY_POLICY)
         message["Subject"] = edition.subject
         message["From"] = mail.sender
         if mail.reply_to:
@@ -256,6 +325,128 @@ class EditionRenderer:
         # A boundary from the content, not a random one: the same edition, the same bytes.
         message.set_boundary(f"=_newsdesk_{digest[16:48]}")
         return message
+
+
+def _sizes(view: EmailView, macros: Any, inlined: float) -> dict[str, int]:
+    """Each part's bytes as laid out by ``macros`` (the template's), times how much
+    inlining the styles adds."""
+    sizes: dict[str, int] = {}
+    if view.intro.html:
+        sizes["the intro"] = len(view.intro.html.encode())
+    if view.lead is not None:
+        sizes["the lead story"] = len(str(macros.story(view.lead)).encode())
+    for block in view.blocks:
+        name = block.heading or f"sections[{block.number}]"
+        sizes[name] = sizes.get(name, 0) + len(str(macros.block(block)).encode())
+    return {name: round(size * inlined) for name, size in sizes.items()}
+
+
+def _widths(sections: tuple[ChosenSection, ...]) -> list[int]:
+    """Each section's width for text and images: a column's where a run of sections has
+    both columns, the whole width's where it has one (as ``_columns`` lays them out)."""
+    shows = [bool(chosen.items) or chosen.section.block is not None for chosen in sections]
+    widths = [FULL_WIDTH] * len(sections)
+    run: list[int] = []
+    for number, chosen in enumerate([*sections, None]):
+        if chosen is not None and chosen.section.placement != "full":
+            run.append(number)
+            continue
+        placements = {sections[n].section.placement for n in run if shows[n]}
+        if placements == {"main", "sidebar"}:
+            for n in run:
+                widths[n] = COLUMNS[sections[n].section.placement]
+        run = []
+    return widths
+
+
+def _rows(shown: list[tuple[Section, EmailBlock]]) -> Iterator[EmailRow]:
+    """The email's bands, in the editor's order: each full-width section a band of its
+    own, and each run of column sections one band with the main column beside the
+    sidebar."""
+    run: list[tuple[Section, EmailBlock]] = []
+    for section, block in shown:
+        if section.placement == "full":
+            yield from _columns(run)
+            run = []
+            yield EmailRow((block,))
+        else:
+            run.append((section, block))
+    yield from _columns(run)
+
+
+def _columns(run: list[tuple[Section, EmailBlock]]) -> Iterator[EmailRow]:
+    """A run of main and sidebar sections: side by side for as long as the sidebar lasts,
+    then the main column's further items across the whole width, so no column runs on
+    beside an empty one. A run of one kind takes the whole width."""
+    if not run:
+        return
+    main = [block for section, block in run if section.placement == "main"]
+    side = [block for section, block in run if section.placement == "sidebar"]
+    if not main or not side:
+        yield EmailRow(tuple(main or side))
+        return
+    beside: list[EmailBlock] = []
+    after: list[EmailBlock] = []
+    room = sum(_height(block, COLUMNS["sidebar"]) for block in side) * SPLIT_SLACK
+    used = 0.0
+    for block in main:
+        if after:  # the main column has gone across: the rest follows it
+            after.append(block)
+            continue
+        if block.body is not None:
+            height = _height(block, COLUMNS["main"])
+            if beside and used + height / 2 > room:
+                after.append(block)
+            else:
+                beside.append(block)
+                used += height
+            continue
+        taken: list[EmailItem] = []
+        for item in block.items:
+            height = _item_height(item, COLUMNS["main"])
+            if (beside or taken) and used + height / 2 > room:  # under half would sit beside
+                break
+            taken.append(item)
+            used += height
+        if taken:
+            beside.append(EmailBlock(block.heading, tuple(taken), number=block.number))
+        if rest := block.items[len(taken) :]:
+            heading = None if taken else block.heading
+            after.append(EmailBlock(heading, rest, number=block.number))
+    yield EmailRow(tuple(beside), tuple(side), side_first=run[0][0].placement == "sidebar")
+    if after:
+        yield EmailRow(tuple(after))
+
+
+def _height(block: EmailBlock, width: int) -> float:
+    """About how many pixels ``block`` takes in a column ``width`` pixels wide."""
+    height = 44.0 if block.heading else 0.0
+    if block.body is not None:
+        height += _body_height(block.body, width)
+    return height + sum(_item_height(item, width) for item in block.items)
+
+
+def _item_height(item: EmailItem, width: int) -> float:
+    if item.display == "title":
+        return _text_height(item.title, width, 15, 21) + 19 * len(item.lines) + 14
+    height = _text_height(item.title, width, 18, 24) + 20 * len(item.lines) + 28
+    if item.image is not None:
+        height += item.image.height or item.image.width / 2
+    if item.body is not None:
+        return height + _body_height(item.body, width)
+    return height + _text_height(item.summary, width, 16, 24) + 44
+
+
+def _body_height(body: EmailBody, width: int) -> float:
+    images = sum(int(found) for found in re.findall(r'<img [^>]*height="(\d+)"', body.html))
+    return _text_height(body.text, width, 16, 24) + images
+
+
+def _text_height(text: str, width: int, size: int, line: int) -> float:
+    """Lines of ``text`` at ``size`` px (an average character is half as wide), by height."""
+    per_line = max(1, width // (size // 2))
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n") if part)
+    return lines * line + 12 * text.count("\n\n")
 
 
 def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "") -> str:
@@ -301,13 +492,13 @@ def _(item: Event, renderer: EditionRenderer, content: EditionContent) -> list[s
 
 @_facts.register
 def _(item: Call, renderer: EditionRenderer, content: EditionContent) -> list[str]:
-    settings = renderer.settings
+    settings, labels = renderer.settings, renderer.mail.labels
     status = call_status(item, content.clock, settings.closing_soon_days)
     lines = []
     if status.state is CallState.FORTHCOMING and item.opens is not None:
-        lines.append(f"Opens: {moment_text(item.opens, settings.locale)}")
+        lines.append(f"{labels['launch']} {moment_text(item.opens, settings.locale)}")
     shown = status.next or item.deadlines[-1]
-    lines.append(f"Deadline: {moment_text(shown.date, settings.locale)}")
+    lines.append(f"{labels['deadline']} {moment_text(shown.date, settings.locale)}")
     return lines
 
 

@@ -104,7 +104,9 @@ def choose(
     previous = previous_edition(edition, catalog)
     chosen = []
     for section in edition.sections:
-        if section.items is not None:
+        if section.block is not None:  # the editor's own text: no items
+            items = []
+        elif section.items is not None:
             items = list(_listed(section, catalog))
         else:
             items = [
@@ -140,13 +142,17 @@ def _version(item: Item | None, catalog: Catalog) -> str:
 def _lead(
     edition: Edition, catalog: Catalog, chosen: list[tuple[Section, list[Item]]]
 ) -> Item | None:
-    """The edition's ``lead``, else the first item of its first main section if news."""
+    """The edition's ``lead``, else the first item of its first section with items, if
+    that section is in the main column, shows teasers, and the item is news. An edition
+    that opens otherwise (across the whole width, with the sidebar, with stories in full)
+    is laid out as written, with no lead it did not name."""
     if edition.lead is not None:
         by_slug = {item.slug: item for item in catalog.collection("news")}
         return by_slug.get(edition.lead) or catalog.unpublished[f"news/{edition.lead}.md"]
     for section, items in chosen:
-        if section.placement == "main" and items:
-            return items[0] if items[0].collection == "news" else None
+        if items:
+            classic = section.placement == "main" and section.shows == "teaser"
+            return items[0] if classic and items[0].collection == "news" else None
     return None
 
 

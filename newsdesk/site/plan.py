@@ -6,21 +6,26 @@ is O(items it shows). Items never enter the navigation: sections lead to listing
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import singledispatch
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
-from newsdesk.content.catalog import Catalog
+import markdown
+
+from newsdesk.content.catalog import MARKDOWN_SUFFIXES, Catalog, page_url
 from newsdesk.content.models import Edition, Event, Item, News
 from newsdesk.content.states import CallState, deadline_moment
 from newsdesk.content.vocabulary import SECTION_TITLES, segment
+from newsdesk.newsletter.body import EXTENSIONS, for_the_web
 from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.outputs.calendars import calendar_paths, event_ics_path, google_calendar_link
 from newsdesk.outputs.feeds import feed_links
 from newsdesk.settings import Settings
 from newsdesk.site import facets
+from newsdesk.site.sanitize import BUTTON, clean_email_html
 from newsdesk.site.views import (
     CardGroup,
     HomeSection,
@@ -146,21 +151,47 @@ def _(item: Event, catalog: Catalog, settings: Settings, presenter: Presenter) -
 def _web_version(
     view: ItemView, edition: Edition, content: EditionContent, presenter: Presenter
 ) -> ItemView:
-    """An edition's page: its intro (the body), its sections as cards, its email files."""
-    sections = tuple(
-        CardGroup(chosen.section.heading, presenter.cards(chosen.items))
-        for chosen in content.sections
-        if chosen.items
-    )
+    """An edition's page: its intro (the body), then its sections in the editor's order,
+    items as cards and free blocks as text, as a visitor reads them (no merge tags), with
+    the email's HTML and text versions."""
+    settings = presenter.settings
+    sections = []
+    for chosen in content.sections:
+        section = chosen.section
+        if section.block is not None:
+            html = _web_block(section.block, edition, settings)
+            sections.append(CardGroup(section.heading or "", (), html))
+        elif chosen.items:
+            sections.append(CardGroup(section.heading or "", presenter.cards(chosen.items)))
     if content.lead is not None:
-        sections = (CardGroup("Top story", (presenter.card(content.lead),)), *sections)
+        sections.insert(0, CardGroup("Top story", (presenter.card(content.lead),)))
     base = edition.page_url
     downloads = (
         Link("Email version (HTML)", f"{base}email.html"),
         Link("Plain-text version", f"{base}email.txt"),
-        Link(f"Message file ({edition.slug}.eml)", f"{base}{edition.slug}.eml"),
     )
-    return replace(view, sections=sections, downloads=downloads)
+    return replace(view, sections=tuple(sections), downloads=downloads)
+
+
+def _web_block(text: str, edition: Edition, settings: Settings) -> str:
+    """A free block of an edition as HTML on its web version: cleaned as page bodies are,
+    its links to other content files made links to their pages."""
+    text = for_the_web(text, settings.merge_tags, settings.reader)
+    html = markdown.markdown(text, extensions=list(EXTENSIONS))
+
+    def address(element: str, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path:
+            return url
+        folder = posixpath.dirname(edition.src_uri)
+        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        if path.lower().endswith(MARKDOWN_SUFFIXES):
+            path = page_url(path)
+        relative = posixpath.relpath(path, edition.page_url.rstrip("/"))
+        relative += "/" if path.endswith("/") else ""
+        return urlunsplit(("", "", quote(relative, safe="/"), parts.query, parts.fragment))
+
+    return clean_email_html(html, address).replace(f'class="{BUTTON}"', 'class="md-button"')
 
 
 # -- listings ----------------------------------------------------------------------------

@@ -42,9 +42,15 @@ def clean_html(html: str) -> str:
 EMAIL_TAGS = frozenset(ALLOWED_TAGS - {"input", "label", "details", "summary", "tfoot"})
 
 
+BUTTON = "button"
+"""The class that makes a link a button in an email (``[Register](…){.button}``)."""
+
+
 def clean_email_html(html: str, url: Callable[[str, str], str]) -> str:
-    """An edition's intro, cleaned like a page body; each link and image address is passed
-    through ``url(element, address)`` so the email gets absolute ones."""
+    """Markdown an edition carries (its intro, a block, a story shown in full), cleaned
+    like a page body; each link and image address is passed through ``url(element,
+    address)`` so the email gets absolute ones. Of classes, only a link's ``button``
+    stays."""
 
     def rewrite(element: str, attribute: str, value: str) -> str | None:
         if (element, attribute) in (("a", "href"), ("img", "src")):
@@ -52,14 +58,18 @@ def clean_email_html(html: str, url: Callable[[str, str], str]) -> str:
                 return url(element, value)
             except ValueError:  # an address that cannot be read (``//]``): left out
                 return None
+        if attribute == "class":
+            return BUTTON if BUTTON in value.split() else None
         return value
 
+    attributes = {
+        tag: attrs - {"class", "id", "loading"} for tag, attrs in ALLOWED_ATTRIBUTES.items()
+    }
+    attributes["a"] = attributes["a"] | {"class"}
     return nh3.clean(
         html,
         tags=set(EMAIL_TAGS),
-        attributes={
-            tag: attrs - {"class", "id", "loading"} for tag, attrs in ALLOWED_ATTRIBUTES.items()
-        },
+        attributes=attributes,
         attribute_filter=rewrite,
         url_schemes=set(URL_SCHEMES),
         filter_style_properties={"text-align"},

@@ -117,6 +117,8 @@ class SearchData:
 class CardGroup:
     heading: str
     cards: tuple[Card, ...]
+    html: str = ""
+    """Text of the page's own, in place of cards (an edition's free block), as HTML."""
 
 
 @dataclass(frozen=True, slots=True)
