@@ -223,14 +223,23 @@ def test_images_are_sized_from_their_files_and_never_stretched(tmp_path: Path):
         "  - heading: In full\n    collection: news\n    items: [green-deal]\n    display: full\n"
         "  - heading: Teasers\n    collection: news\n    items: [alliance]\n"
     )
+    sections += "  - heading: Interviews\n    collection: interviews\n    items: [manager]\n"
     options = "        logo: newsletters/images/logo.png\n        logo_alt: Scratch newsroom\n"
     project = newsroom(tmp_path / "newsroom", sections, options=options)
     picture(project.root / "content/newsletters/images/logo.png", 320, 120)
+    picture(project.root / "content/interviews/images/portrait.png", 300, 400)
+    project.write(
+        "interviews/manager.md",
+        "---\ntitle: A cluster manager\ndate: 2020-02-10\nsummary: On growth.\n"
+        "interviewee: {name: Ana Pop, role: Manager, organisation: A cluster}\n"
+        "photo: images/portrait.png\nphoto_alt: Ana Pop in her office\n---\nQ and A.\n",
+    )
     email, _ = built(project)
     sizes = {(i["src"] or "").rsplit("/", 1)[-1]: (i["width"], i["height"]) for i in email.images}
     # 1200 × 600 in the main column (322 px, with no sidebar across 552), at its proportions
     assert sizes["map.png"] == ("552", "276")
     assert sizes["small.png"] == ("200", "100")  # smaller than the column: as it is
+    assert sizes["portrait.png"] == ("300", "400")  # an interviewee's photo, any story's
     assert "Green-tech clusters, December 2019" in squeezed(email.text)  # the caption
     assert sizes["logo.png"] == ("240", "90")  # fitted to the masthead
     logo = next(i for i in email.images if (i["src"] or "").endswith("logo.png"))
@@ -384,3 +393,19 @@ def test_each_platform_gets_the_signup_form_its_endpoint_takes(tmp_path: Path):
     result = project.build()
     assert result.exit_code == 1
     assert "subscribe_list: listmonk's subscription form needs the list's UUID" in result.output
+
+
+def test_an_edition_can_open_with_a_banner_of_its_own(tmp_path: Path):
+    sections = "  - heading: Latest news\n    collection: news\n    items: [alliance, winter]\n"
+    extra = "masthead:\n  banner: images/spring.png\n  alt: Spring 2020 at the platform\n"
+    project = newsroom(tmp_path / "newsroom", sections, extra=extra)
+    picture(project.root / "content/newsletters/images/spring.png", 1200, 300)
+    email, _ = built(project)
+    (banner,) = [i for i in email.images if (i["src"] or "").endswith("spring.png")]
+    assert (banner["width"], banner["height"], banner["alt"]) == (
+        "600",
+        "150",
+        "Spring 2020 at the platform",
+    )  # across the whole email, above the title
+    html = (project.site / "newsletters/2020-03/email.html").read_text()
+    assert html.index("spring.png") < html.index("Newsletter · March 2020")

@@ -342,12 +342,18 @@ def test_an_unforeseen_failure_while_previewing_is_told_and_the_preview_goes_on(
             "and report what it prints."
         )
         served = Path(server.root)  # the last good site, whole
-        assert "Clusters meet" in (served / "news/n/index.html").read_text(encoding="utf-8")
+        page = (served / "news/n/index.html").read_text(encoding="utf-8")
+        assert "Clusters meet" in page
+        # Its pages say why, at the top (the script reads what the preview wrote).
+        assert '<meta name="nd-preview-failure" content="../../preview-failure.txt">' in page
+        told = (served / "preview-failure.txt").read_text(encoding="utf-8")
+        assert told == said.lines[-1]
         assert (served / "pagefind" / "shards.json").is_file()
         assert [folder.name for folder in site.iterdir()] == [served.name]  # none half-made
         monkeypatch.setattr(render, "markdown_key", real)
         story_file.write_text(story().replace("Body.", "Third body."))
         server.builder()
+        assert (Path(server.root) / "preview-failure.txt").read_text(encoding="utf-8") == ""
     assert "Third body." in (Path(server.root) / "news/n/index.html").read_text(encoding="utf-8")
 
 

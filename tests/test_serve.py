@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -290,6 +291,13 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
     clean = tmp_path / "clean"
     build_site(project, clean)
     previewed, fresh = site_files(Path(server.root)), site_files(clean)
+    # The preview's own: where it would say that a build failed (none did), and each
+    # page's pointer to it.
+    assert previewed.pop("preview-failure.txt") == b""
+    hook = re.compile(rb'<meta name="nd-preview-failure" content="[^"]*">\n')
+    pages = [name for name in previewed if name.endswith("index.html")]
+    assert [name for name in pages if not hook.search(previewed[name])] == []
+    previewed = {name: hook.sub(b"", content) for name, content in previewed.items()}
     assert sorted(previewed) == sorted(fresh)
     assert [name for name in previewed if previewed[name] != fresh[name]] == []
 

@@ -234,6 +234,10 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
         shutil.rmtree(folders.root, ignore_errors=True)
 
 
+PREVIEW_FAILURE = "preview-failure.txt"
+"""Beside the preview's site: why the last build failed, for its pages to show."""
+
+
 class PreviewFolders:
     """The folders the preview is served from. Each full build writes a folder of its own;
     the one before is served, search index and all, until the new one has every page and
@@ -264,6 +268,7 @@ class PreviewFolders:
 
     def show(self, folder: Path) -> None:
         old, self.shown = self.shown, folder
+        self.tell(None)  # (empty: pages ask for it, and a reader's console shows no 404)
         if self._server is not None:
             self._server.root = str(folder)
         if old is None or old == folder:
@@ -273,6 +278,13 @@ class PreviewFolders:
         except OSError:  # none there, or the new one is there already
             pass
         threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+
+    def tell(self, failure: str | None) -> None:
+        """Have the pages of the site shown say that the last build failed, and why (or,
+        with None, no longer)."""
+        if self.shown is None:
+            return
+        (self.shown / PREVIEW_FAILURE).write_text(failure or "", encoding="utf-8")
 
     def _error_page(self, code: int) -> bytes | None:
         if self.shown is None or code not in (404, 500):
@@ -331,6 +343,9 @@ def preview_builder(
         except Exception as exc:  # noqa: BLE001 - told, and the preview goes on serving
             told = stage.unforeseen(exc, "--debug").replace("The site is as it was. ", "")
             log.error(told, exc_info=stage.tracebacks)
+            folders.tell(told)
+        else:
+            folders.tell(None)
 
     return build
 

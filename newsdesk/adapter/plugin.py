@@ -632,6 +632,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             value_key(spec, head),
             "\n".join(str(error) for error in self.problems),
             self.problems_summary,
+            "preview" if self.serving else "",
         )
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -681,6 +682,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         )
         context["content_errors"] = self.problems
         context["content_errors_summary"] = self.problems_summary
+        context["nd_serving"] = self.serving
         return context
 
     def _head(

@@ -16,8 +16,9 @@ from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.render import RenderedEdition
 
 GMAIL_CLIP_KB = 102
-CONTENT_WIDTH = 552
-"""Pixels between the email's side paddings: no image may be wider."""
+CONTENT_WIDTH = 600
+"""The email's width: no image may be wider (a banner takes all of it; the renderer fits
+every other image to the column it sits in)."""
 
 
 @dataclass

@@ -33,7 +33,6 @@ from newsdesk.content.models import (
     Interview,
     Item,
     KnowledgeDoc,
-    News,
     Override,
     Section,
 )
@@ -280,7 +279,7 @@ class EditionRenderer:
             if override.image:
                 path = stored_file_uri(content.edition, override.image)
                 image = bodies.image(path, override.image_alt or "", column, override.caption or "")
-            elif (picture := _email_picture(item)) is not None:
+            elif (picture := item.picture) is not None:  # a story's image, a portrait
                 stored, alt = picture
                 path = stored_file_uri(item, stored)
                 image = bodies.image(path, alt or "", column, override.caption or "")
@@ -465,17 +464,6 @@ def _wrap(value: str, width: int = TEXT_WIDTH, indent: str = "") -> str:
         else ""
         for paragraph in paragraphs
     )
-
-
-@singledispatch
-def _email_picture(item: Item) -> tuple[str, str | None] | None:
-    """The image an email shows with an item, and its alt text: a story's."""
-    return None
-
-
-@_email_picture.register
-def _(item: News) -> tuple[str, str | None] | None:
-    return item.picture
 
 
 @singledispatch

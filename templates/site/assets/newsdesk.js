@@ -327,6 +327,22 @@ function card(data) {
   );
 }
 
+// The preview: a build that failed in a way nobody foresaw left the last good site in
+// place, and says why in a file beside it; the page shows it at the top.
+async function showPreviewFailure(hook) {
+  const response = await fetch(hook.content, { cache: "no-store" });
+  const told = response.ok ? (await response.text()).trim() : "";
+  if (!told) return;
+  const banner = element(
+    "div",
+    { class: "nd-content-errors", role: "alert" },
+    element("p", {}, element("strong", {}, "The preview shows the last good site: the last build failed")),
+    element("ul", {}, element("li", {}, element("code", {}, told))),
+  );
+  document.querySelector(".md-main__inner, main, body").prepend(banner);
+}
+
+document.querySelectorAll('meta[name="nd-preview-failure"]').forEach(showPreviewFailure);
 document.querySelectorAll("[data-nd-search]").forEach(setUpSearchBox);
 document.querySelectorAll("[data-nd-search-page]").forEach(setUpSearchPage);
 document.querySelectorAll("[data-nd-facets]").forEach(setUpFacets);
