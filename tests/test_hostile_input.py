@@ -530,6 +530,12 @@ def test_search_keeps_working_while_the_preview_builds_it_all_again(
     assert seen == [(True, True)]  # the last site, whole, search and all
 
 
+def line_starting(text: str, start: str) -> int:
+    """The number of the first line of ``text`` that starts with ``start`` (indent aside)."""
+    lines = text.splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.strip().startswith(start))
+
+
 def test_every_wrong_option_in_mkdocs_yml_is_told_at_once_on_its_line(project: Project):
     config = project.root / "mkdocs.yml"
     text = config.read_text().replace(
@@ -543,12 +549,9 @@ def test_every_wrong_option_in_mkdocs_yml_is_told_at_once_on_its_line(project: P
         "        social: [{label: X}]\n",
     )
     config.write_text(text)
-    lines = text.splitlines()
 
     def line_of(start: str) -> int:
-        return next(
-            number for number, line in enumerate(lines, 1) if line.strip().startswith(start)
-        )
+        return line_starting(text, start)
 
     result = project.run("check")
     assert result.exit_code == 1
@@ -588,12 +591,9 @@ def test_options_that_become_headers_feeds_and_calendars_cannot_forge_or_break_t
         "        social: [{label: Follow, url: '[ ]://]'}]",
     )
     config.write_text(text)
-    lines = text.splitlines()
 
     def line_of(start: str) -> int:
-        return next(
-            number for number, line in enumerate(lines, 1) if line.strip().startswith(start)
-        )
+        return line_starting(text, start)
 
     expected = [
         "mkdocs.yml:1: site_name: contains the control character U+0000, which feeds, "
