@@ -47,6 +47,8 @@ def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site
         expected = [SITE + item.page_url for item in items[:50]]
         assert [entry.link for entry in parsed.entries] == expected, name
         assert [entry.id for entry in parsed.entries] == expected, name
+        if name.endswith("atom.xml"):  # RFC 4287: a feed without authors on every entry has one
+            assert parsed.feed.author_detail.name == "European Cluster Collaboration Platform"
         first = parsed.entries[0]
         summary = items[0].summary or getattr(items[0], "preheader", None)
         assert first.title == items[0].title and first.summary == summary
@@ -134,9 +136,10 @@ def test_the_upcoming_events_calendar_matches_the_catalog(sample_site: Path):
     seoul = events["eu-korea-matchmaking-seoul-2020"]
     assert seoul["DTSTART"].dt == datetime.fromisoformat("2020-05-27T00:00:00+00:00")
     listing = (sample_site / "events/index.html").read_text()
-    for kind in EVENT_KINDS:  # every kind has its calendar, even with nothing coming up
+    for kind in EVENT_KINDS:  # every kind has its calendar; offered if something is coming
         url = f"webcal://www.clustercollaboration.eu/calendars/events-{kind}.ics"
-        assert f'href="{url}"' in listing
+        coming = any(e.kind == kind for e in catalog.upcoming_events)
+        assert (f'href="{url}"' in listing) == coming
         per_kind = Calendar.from_ical((sample_site / f"calendars/events-{kind}.ics").read_bytes())
         slugs = {str(e["UID"]).split("@")[0] for e in per_kind.walk("VEVENT")}
         assert slugs == {e.slug for e in catalog.upcoming_events if e.kind == kind}
@@ -386,3 +389,14 @@ def test_a_timed_event_without_an_end_is_shown_at_its_start(project: Project):
     assert data["startDate"] == "2020-03-10T10:00:00+01:00" and "endDate" not in data
     google = re.search(r"dates=([0-9TZ]+)%2F([0-9TZ]+)", project.page("events/talk"))
     assert google.groups() == ("20200310T090000Z", "20200310T100000Z")  # an hour, for Google
+
+
+def test_the_events_page_offers_only_calendars_with_something_in_them(sample_site: Path):
+    page = (sample_site / "events" / "index.html").read_text()
+    offered = set(re.findall(r"calendars/(events[-a-z]*\.ics|deadlines\.ics)", page))
+    for path in (sample_site / "calendars").glob("*.ics"):
+        calendar = Calendar.from_ical(path.read_bytes())
+        events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+        assert (path.name in offered) == bool(events), path.name
+        assert calendar.subcomponents, f"{path.name}: RFC 5545 wants one component at least"
+    assert "events-workshop.ics" not in offered  # no workshop is coming up on the sample date

@@ -519,3 +519,16 @@ file: documents/panorama.pdf
 
 def news_with(extra: str, body: str = "A story.") -> str:
     return f"---\ntitle: N\ndate: 2020-01-01\nsummary: S\n{extra}---\n{textwrap.dedent(body)}"
+
+
+def test_links_to_an_item_with_errors_say_so_once(project: Project):
+    broken = "---\ntitle: Broken\ndate: 2020-02-30\nsummary: A bad date.\n---\nBody.\n"
+    project.write("news/broken.md", broken)
+    linking = "---\ntitle: {title}\ndate: 2020-02-01\nsummary: Links.\n---\nSee [it](broken.md).\n"
+    project.write("news/first.md", linking.format(title="First"))
+    project.write("news/second.md", linking.format(title="Second"))
+    assert error_lines(project.run("check")) == [
+        "content/news/broken.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-30'",
+        "content/news/first.md:6: link 'broken.md' points at content/news/broken.md, which has "
+        "errors of its own",
+    ]

@@ -104,3 +104,16 @@ def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
 def test_sample_site_is_byte_identical_when_built_again(sample_site: Path, tmp_path: Path):
     again = build_sample(tmp_path / "again")
     assert site_files(again) == site_files(sample_site)
+
+
+def test_every_page_has_one_h1_and_every_form_an_address(sample_site: Path):
+    """One heading names each page, the home page's too; a form with an empty action is
+    invalid HTML (the W3C validator says so) and would submit to wherever it was opened."""
+    headings = {
+        page.relative_to(sample_site).as_posix(): len(re.findall(r"<h1[\s>]", page.read_text()))
+        for page in sample_site.rglob("index.html")
+    }
+    assert {page: count for page, count in headings.items() if count != 1} == {}
+    assert headings["index.html"] == 1
+    for page in sample_site.rglob("*.html"):
+        assert 'action=""' not in page.read_text(), page

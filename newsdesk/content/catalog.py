@@ -179,6 +179,10 @@ class _Loader:
         self.prefix = settings.display_prefix
         self.errors: list[ContentError] = []
         self.context = {"tz": settings.clock.tz}
+        self.faulty: set[str] = set()
+        """Items of the content whose files have errors (by ``src_uri``)."""
+        self.told: set[str] = set()
+        """Those of them a link or reference has been told to point at."""
 
     def load(self) -> Catalog:
         taxonomy, errors = load_taxonomy(self.docs_dir, self.prefix)
@@ -204,6 +208,8 @@ class _Loader:
         self._check_static(static, items, pages)
         published = {item.src_uri: item for item, _ in items if self._is_published(item)}
         known = set(markdown)
+        # Items whose own errors are told above: a link to one says so, once.
+        self.faulty = {src for src in markdown if is_item(src)} - {i.src_uri for i, _ in items}
         for document in documents:
             public = document.src_uri in published or not is_item(document.src_uri)
             self._check_links(document, known, static, published, public)
@@ -493,6 +499,11 @@ class _Loader:
                     problem = "points outside the content folder"
                 elif is_markdown and resolved not in known or link.image and resolved not in static:
                     problem = f"points at nothing: there is no {self.prefix}{resolved}"
+                elif is_markdown and resolved in self.faulty:
+                    if resolved in self.told:
+                        continue
+                    self.told.add(resolved)
+                    problem = f"points at {self.prefix}{resolved}, which has errors of its own"
                 elif is_markdown and public and is_item(resolved) and resolved not in published:
                     problem = "points at an item that is a draft or not yet published"
                 else:
@@ -510,7 +521,12 @@ class _Loader:
         for reference in references:
             if reference.src_uri in allowed:
                 continue
-            if reference.src_uri in known:
+            if reference.src_uri in self.faulty:
+                if reference.src_uri in self.told:
+                    continue
+                self.told.add(reference.src_uri)
+                reason = f"has errors of its own ({self.prefix}{reference.src_uri})"
+            elif reference.src_uri in known:
                 reason = "is a draft or not yet published"
             else:
                 reason = f"does not exist: there is no {self.prefix}{reference.src_uri}"

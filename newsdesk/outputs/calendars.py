@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from newsdesk.content.catalog import Catalog
@@ -34,13 +34,20 @@ def event_ics_path(event: Event) -> str:
     return f"{event.page_url}{event.slug}.ics"
 
 
-def calendar_paths() -> list[tuple[str, str]]:
-    """(title, site-relative path) of each calendar to subscribe to; every kind has one,
-    empty or not, so a subscription never breaks."""
+def calendar_paths(catalog: Catalog) -> list[tuple[str, str]]:
+    """(title, site-relative path) of each calendar offered to subscribe to: those with
+    something in them. Every kind's file is written all the same (valid, with no events
+    when it has none), so a subscription made earlier never breaks."""
+    kinds = {event.kind for event in catalog.upcoming_events}
+    calls = any(catalog.status(c).state is not CallState.CLOSED for c in catalog.of(Call))
     return [
         ("All upcoming events", "calendars/events.ics"),
-        *((kind.plural, f"calendars/events-{kind.key}.ics") for kind in EVENT_KINDS),
-        ("Deadlines of open calls", "calendars/deadlines.ics"),
+        *(
+            (kind.plural, f"calendars/events-{kind.key}.ics")
+            for kind in EVENT_KINDS
+            if kind.key in kinds
+        ),
+        *((("Deadlines of open calls", "calendars/deadlines.ics"),) if calls else ()),
     ]
 
 
@@ -49,11 +56,12 @@ def calendars(
 ) -> Iterator[tuple[str, bytes]]:
     """(site-relative path, bytes) of every calendar file."""
     stamp = catalog.clock.now.astimezone(UTC)
+    tz = catalog.clock.tz
     events = catalog.of(Event)
 
     def own(event: Event) -> bytes:
         place = presenter.place(event)
-        return _calendar(event.title, [_event(event, site, stamp, place)], site)
+        return _calendar(event.title, [_event(event, site, stamp, place)], site, tz)
 
     for event in events:  # made once per version of the event's file
         yield event_ics_path(event), presenter.once("calendar", event, own)
@@ -64,6 +72,7 @@ def calendars(
             f"{site.name}: upcoming events",
             (_event(e, site, stamp, presenter.place(e)) for e in upcoming),
             site,
+            tz,
         ),
     )
     for kind in EVENT_KINDS:
@@ -77,6 +86,7 @@ def calendars(
                     if e.kind == kind.key
                 ),
                 site,
+                tz,
             ),
         )
     calls = [c for c in catalog.of(Call) if catalog.status(c).state is not CallState.CLOSED]
@@ -86,11 +96,12 @@ def calendars(
             f"{site.name}: deadlines of open calls",
             (entry for call in calls for entry in _deadlines(call, site, stamp)),
             site,
+            tz,
         ),
     )
 
 
-def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo) -> bytes:
+def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo, tz: ZoneInfo) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", f"-//Newsdesk//{site.host}//EN")
     calendar.add("version", "2.0")
@@ -100,6 +111,8 @@ def _calendar(name: str, events: Iterable[VEvent], site: SiteInfo) -> bytes:
     for event in events:
         calendar.add_component(event)
     calendar.add_missing_timezones()
+    if not calendar.subcomponents:  # RFC 5545 wants one component: the site's time zone
+        calendar.add_component(Timezone.from_tzid(tz.key))
     return calendar.to_ical()
 
 

@@ -62,6 +62,7 @@ def _pair(
     generator.subtitle(site.description or title)
     generator.language(site.language)
     generator.generator("Newsdesk")
+    generator.author({"name": site.name, "uri": site.url})  # Atom requires one (RFC 4287)
     # The newest item's date, not the build time: the same content gives the same feed.
     newest = (
         published_moment(items[0], catalog.clock)

@@ -242,7 +242,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         ),
         "No events are coming up. See the past events.",
         _panel(catalog, settings, "events", upcoming, timing=("upcoming",)),
-        tuple(Link(title, _webcal(settings, path)) for title, path in calendar_paths()),
+        tuple(Link(title, _webcal(settings, path)) for title, path in calendar_paths(catalog)),
     )
     yield from _paginate(
         "events/past",
