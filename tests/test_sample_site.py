@@ -117,3 +117,23 @@ def test_every_page_has_one_h1_and_every_form_an_address(sample_site: Path):
     assert headings["index.html"] == 1
     for page in sample_site.rglob("*.html"):
         assert 'action=""' not in page.read_text(), page
+
+
+def test_every_page_s_footer_links_its_legal_notice_privacy_accessibility_and_contact(
+    sample_site: Path,
+):
+    expected = [
+        ("https://commission.europa.eu/legal-notice_en", "Legal notice"),
+        (
+            "https://commission.europa.eu/privacy-policy-websites-managed-european-commission_en",
+            "Privacy",
+        ),
+        ("https://commission.europa.eu/accessibility-statement_en", "Accessibility"),
+        ("mailto:contact@clustercollaboration.eu", "Contact"),
+    ]  # as mkdocs.yml's extra.footer_links lists them
+    for page in sample_site.rglob("index.html"):
+        html = page.read_text()
+        footer = html[html.index('<nav class="nd-footer-links"') :]
+        footer = footer[: footer.index("</nav>")]
+        assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer) == expected, page
+        assert "Made with" not in html, page
