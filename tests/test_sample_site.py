@@ -137,3 +137,18 @@ def test_every_page_s_footer_links_its_legal_notice_privacy_accessibility_and_co
         footer = footer[: footer.index("</nav>")]
         assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer) == expected, page
         assert "Made with" not in html, page
+
+
+def test_cards_and_badges_say_one_thing_and_only_what_the_page_does_not(sample_site: Path):
+    def badges(url: str) -> Counter[str]:
+        html = (sample_site / url / "index.html").read_text()
+        return Counter(re.findall(r'class="nd-badge nd-badge--([a-z-]+)"', html))
+
+    assert badges("events")["upcoming"] == 0 and badges("")["upcoming"] > 0
+    assert badges("events/past")["past"] == 0
+    assert badges("calls")["open"] == 0 and badges("calls")["closing-soon"] > 0
+    assert badges("calls/closed")["closed"] == 0
+    closed = (sample_site / "calls/closed/index.html").read_text()
+    assert 'nd-card__kind">Call</p>' in closed and 'nd-card__kind">Open call' not in closed
+    online = (sample_site / "events/eu-japan-centre-webinars-march-2020/index.html").read_text()
+    assert "Format" not in online  # its place says "Online" already

@@ -419,7 +419,8 @@ class Event(Item):
 
 class Call(Item):
     collection = "calls"
-    label = "Open call"
+    label = "Call"
+    """Its state (open, closing soon, forthcoming, closed) is its badge's to say."""
     programme: Text
     deadlines: tuple[Deadline, ...] = Field(min_length=1)
     date: Day | None = None

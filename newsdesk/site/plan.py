@@ -243,6 +243,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         "No events are coming up. See the past events.",
         _panel(catalog, settings, "events", upcoming, timing=("upcoming",)),
         tuple(Link(title, _webcal(settings, path)) for title, path in calendar_paths(catalog)),
+        implied=("upcoming",),
     )
     yield from _paginate(
         "events/past",
@@ -254,6 +255,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         (Link("Upcoming events", "events/"),),
         "No past events yet.",
         _panel(catalog, settings, "events", past, timing=("past",)),
+        implied=("past",),
     )
     current = _by_next_deadline(catalog, lambda state: state is not CallState.CLOSED)
     closed = [
@@ -276,6 +278,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         ),
         "No calls are open right now.",
         _panel(catalog, settings, "calls", current, state=not_closed),
+        implied=(CallState.OPEN.value,),
     )
     yield from _paginate(
         "calls/closed",
@@ -287,6 +290,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         (Link("Open calls", "calls/"),),
         "No closed calls yet.",
         _panel(catalog, settings, "calls", closed, state=(CallState.CLOSED.value,)),
+        implied=(CallState.CLOSED.value,),
     )
     for name, intro in (
         ("news", "News from the cluster community, newest first."),
@@ -340,6 +344,7 @@ def _paginate(
     empty: str,
     panel: facets.FacetPanel | None = None,
     calendars: tuple[Link, ...] = (),
+    implied: tuple[str, ...] = (),
 ) -> Iterator[PageSpec]:
     """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page, which
     carries the filter ``panel``."""
@@ -368,6 +373,7 @@ def _paginate(
             empty,
             panel if index == 0 else None,
             calendars if index == 0 else (),
+            implied,
         )
         yield PageSpec(
             f"{urls[index]}index.md", page_title, "newsdesk/listing.html", view, description=intro

@@ -142,6 +142,9 @@ class ListingView:
     facets: FacetPanel | None = None
     calendars: tuple[Link, ...] = ()
     """Calendars to subscribe to (webcal:// addresses)."""
+    implied: tuple[str, ...] = ()
+    """Badges (by tone) every card of the listing would carry, as its title already says
+    ("Upcoming" on the upcoming events): the cards leave them out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,11 +448,7 @@ def _(item: Event, p: Presenter) -> list[Fact]:
     facts = [Fact("When", p.when(item))]
     if item.dates_note:
         facts.append(Fact("Dates", range_text(item.start, item.end, p.locale)))
-    facts.append(Fact("Where", p.place(item) or "To be announced"))
-    if item.online:
-        facts.append(Fact("Format", "In person and online" if item.location else "Online"))
-    else:
-        facts.append(Fact("Format", "In person"))
+    facts.append(Fact("Where", p.place(item) or "To be announced"))  # "… and online" too
     if item.organiser:
         facts.append(Fact("Organiser", item.organiser))
     if item.url:
