@@ -256,3 +256,17 @@ def test_a_reader_subscribes_by_keyboard_and_no_other_site_is_asked_until_then(
         page.get_by_role("button", name="Subscribe").click()
     assert sent.value.url == "https://lists.clustercollaboration.eu/subscription/form"
     context.close()
+
+
+def test_no_page_asks_for_anything_that_is_not_there(browser, base_url):
+    """Every request a page makes (Material's script asks for a sitemap.xml beside each
+    feed link, say) is answered; nothing ends in the console as an error."""
+    failed, errors = [], []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for url in ACCESSIBILITY_PAGES:
+        page.goto(base_url + url, wait_until="networkidle")
+    context.close()
+    assert failed == [] and errors == []

@@ -400,3 +400,11 @@ def test_the_events_page_offers_only_calendars_with_something_in_them(sample_sit
         assert (path.name in offered) == bool(events), path.name
         assert calendar.subcomponents, f"{path.name}: RFC 5545 wants one component at least"
     assert "events-workshop.ics" not in offered  # no workshop is coming up on the sample date
+
+
+def test_each_collection_folder_has_a_sitemap_of_its_own_pages(sample_site: Path):
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    for collection in MODELS:
+        tree = ElementTree.parse(sample_site / collection / "sitemap.xml")
+        locs = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", namespace)]
+        assert locs and all(loc.startswith(f"{SITE}{collection}/") for loc in locs), collection

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.content.catalog import Catalog, page_url
+from newsdesk.content.models import MODELS
 from newsdesk.outputs.calendars import calendars
 from newsdesk.outputs.feeds import feeds
 from newsdesk.outputs.schedule import build_record, next_change
@@ -24,8 +25,14 @@ def channel_files(
     pages += [
         (page_url(page.src_uri), None) for page in catalog.pages if page.src_uri not in plan.pages
     ]
-    xml, compressed = sitemap(pages, last_changes(catalog, presenter), site)
+    changes = last_changes(catalog, presenter)
+    xml, compressed = sitemap(pages, changes, site)
     files["sitemap.xml"], files["sitemap.xml.gz"] = xml, compressed
+    # Material's script asks for a sitemap.xml beside every <link rel="alternate">, which
+    # a collection's feed is: each collection's folder has one of its own pages.
+    for collection in MODELS:
+        own = [(url, view) for url, view in pages if url.startswith(f"{collection}/")]
+        files[f"{collection}/sitemap.xml"], _ = sitemap(own, changes, site)
     files["robots.txt"] = robots(site)
     files["build.json"] = build_record(catalog, next_change(catalog, settings.closing_soon_days))
     return files
