@@ -409,3 +409,19 @@ def test_an_edition_can_open_with_a_banner_of_its_own(tmp_path: Path):
     )  # across the whole email, above the title
     html = (project.site / "newsletters/2020-03/email.html").read_text()
     assert html.index("spring.png") < html.index("Newsletter · March 2020")
+
+
+def test_a_section_that_chooses_nothing_leaves_the_columns_as_if_it_were_not_there(
+    tmp_path: Path,
+):
+    sections = (
+        "  - heading: In full\n    collection: news\n    items: [green-deal]\n    display: full\n"
+        "  - heading: Nothing this week\n    collection: events\n    rule: recent\n    days: 1\n"
+        "    placement: full\n"
+        "  - heading: Upcoming events\n    collection: events\n    rule: upcoming\n"
+        "    placement: sidebar\n"
+    )
+    email, _ = built(newsroom(tmp_path / "newsroom", sections))
+    (story_map,) = [i for i in email.images if (i["src"] or "").endswith("map.png")]
+    assert (story_map["width"], story_map["height"]) == ("322", "161")  # in the main column
+    assert "Nothing this week" not in email.text

@@ -251,11 +251,10 @@ class PreviewFolders:
         self._numbers = itertools.count()
         self._server: LiveReloadServer | None = None
 
-    def serve_with(self, plugin: NewsdeskPlugin, server: LiveReloadServer | None) -> None:
+    def serve_with(self, plugin: NewsdeskPlugin, server: LiveReloadServer) -> None:
         plugin.show = self.show
         self._server = server
-        if server is not None:
-            server.error_handler = self._error_page
+        server.error_handler = self._error_page
 
     def build(self, full_build: Callable[[str], None]) -> None:
         """``full_build`` into a new folder, deleted if the build fails."""

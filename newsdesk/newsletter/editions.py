@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from newsdesk.content.catalog import Catalog
 from newsdesk.content.errors import ContentError, ContentErrors
@@ -91,7 +92,8 @@ def _render(
         result = renderer.render(content)
         document = catalog.documents[edition.src_uri]
         errors.extend(_unshown_overrides(content, document))
-        errors.extend(check_edition(result, mail, produced, document))
+        measure = partial(renderer.sizes, result.view)
+        errors.extend(check_edition(result, mail, produced, document, measure))
         rendered.append(result)
     if errors:
         raise ContentErrors(errors)

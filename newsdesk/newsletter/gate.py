@@ -3,7 +3,7 @@ preheader and the unsubscribe link, judged on the final HTML (after inlining).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -90,11 +90,13 @@ def check_edition(
     mail: NewsletterSettings,
     produced: frozenset[str],
     document: Document,
+    sizes: Callable[[], dict[str, int]],
 ) -> list[ContentError]:
-    """Every problem of the email, at the line of the edition's file it comes from."""
+    """Every problem of the email, at the line of the edition's file it comes from;
+    ``sizes`` measures its parts, should it be too long."""
     return [
         ContentError(document.display_path, _line(document, where), message)
-        for where, message in _problems(rendered, mail, produced)
+        for where, message in _problems(rendered, mail, produced, sizes)
     ]
 
 
@@ -115,7 +117,10 @@ def _line(document: Document, where: Where) -> int:
 
 
 def _problems(
-    rendered: RenderedEdition, mail: NewsletterSettings, produced: frozenset[str]
+    rendered: RenderedEdition,
+    mail: NewsletterSettings,
+    produced: frozenset[str],
+    sizes: Callable[[], dict[str, int]],
 ) -> Iterator[tuple[Where, str]]:
     sections: KeyPath = ("sections",)
     html = rendered.html
@@ -127,7 +132,7 @@ def _problems(
                 f"email.html is {size / 1024:.1f} KB after inlining, over the "
                 f"{mail.max_bytes // 1024} KB limit (Gmail clips messages over {GMAIL_CLIP_KB} KB, "
                 "and mailing platforms add their own markup); what takes the space: "
-                f"{_largest(rendered)}. Show fewer items, or show them as teasers or titles"
+                f"{_largest(sizes())}. Show fewer items, or show them as teasers or titles"
             ),
         )
     if not rendered.view.has_items:
@@ -184,9 +189,9 @@ def _problems(
         )
 
 
-def _largest(rendered: RenderedEdition) -> str:
+def _largest(sizes: dict[str, int]) -> str:
     """The parts of the email by the room they take, largest first."""
-    parts = sorted(rendered.sizes.items(), key=lambda part: part[1], reverse=True)
+    parts = sorted(sizes.items(), key=lambda part: part[1], reverse=True)
     return ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in parts[:4])
 
 

@@ -18,7 +18,6 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import singledispatch
-from typing import Any
 
 import css_inline
 from babel.dates import format_date
@@ -146,8 +145,6 @@ class RenderedEdition:
     html: str
     text: str
     eml: bytes
-    sizes: dict[str, int]
-    """About how many bytes of ``html`` each part of the edition takes, by its name."""
 
 
 class EditionRenderer:
@@ -170,9 +167,7 @@ class EditionRenderer:
 
     def render(self, content: EditionContent) -> RenderedEdition:
         view = self.view(content)
-        template = self.env.get_template("edition.html")
-        laid_out = template.render(view=view)
-        html = _INLINER.inline(laid_out)
+        html = _INLINER.inline(self.env.get_template("edition.html").render(view=view))
         text = self.env.get_template("edition.txt").render(view=view)
         edition = content.edition
         return RenderedEdition(
@@ -183,8 +178,24 @@ class EditionRenderer:
             html=html,
             text=text,
             eml=self.message(content, view, html, text).as_bytes(policy=MESSAGE_POLICY),
-            sizes=_sizes(view, template.make_module({"view": view}), len(html) / len(laid_out)),
         )
+
+    def sizes(self, view: EmailView) -> dict[str, int]:
+        """About how many bytes of the email each part of the edition takes, by its name:
+        each as the template lays it out, times how much inlining the styles adds."""
+        template = self.env.get_template("edition.html")
+        laid_out = template.render(view=view)
+        inlined = len(_INLINER.inline(laid_out)) / len(laid_out)
+        macros = template.make_module({"view": view})
+        sizes: dict[str, int] = {}
+        if view.intro.html:
+            sizes["the intro"] = len(view.intro.html.encode())
+        if view.lead is not None:
+            sizes["the lead story"] = len(str(macros.story(view.lead)).encode())
+        for block in view.blocks:
+            name = block.heading or f"sections[{block.number}]"
+            sizes[name] = sizes.get(name, 0) + len(str(macros.block(block)).encode())
+        return {name: round(size * inlined) for name, size in sizes.items()}
 
     # -- the view ------------------------------------------------------------------------
 
@@ -198,12 +209,16 @@ class EditionRenderer:
         lead = None
         if content.lead is not None:
             lead = self._item(content.lead, "teaser", content, bodies, FULL_WIDTH)
-        widths = _widths(content.sections)
-        shown = [
-            (chosen.section, self._block(number, chosen, content, bodies, widths[number]))
+        showing = [
+            (number, chosen)
             for number, chosen in enumerate(content.sections)
+            if chosen.items or chosen.section.block is not None
         ]
-        shown = [(section, block) for section, block in shown if block.items or block.body]
+        widths = _widths([chosen.section for _, chosen in showing])
+        shown = [
+            (chosen.section, self._block(number, chosen, content, bodies, width))
+            for (number, chosen), width in zip(showing, widths, strict=True)
+        ]
         masthead, banner = self._masthead(edition, bodies)
         home = mail.site_url.split("://", 1)[1].rstrip("/")
         return EmailView(
@@ -326,35 +341,30 @@ class EditionRenderer:
         return message
 
 
-def _sizes(view: EmailView, macros: Any, inlined: float) -> dict[str, int]:
-    """Each part's bytes as laid out by ``macros`` (the template's), times how much
-    inlining the styles adds."""
-    sizes: dict[str, int] = {}
-    if view.intro.html:
-        sizes["the intro"] = len(view.intro.html.encode())
-    if view.lead is not None:
-        sizes["the lead story"] = len(str(macros.story(view.lead)).encode())
-    for block in view.blocks:
-        name = block.heading or f"sections[{block.number}]"
-        sizes[name] = sizes.get(name, 0) + len(str(macros.block(block)).encode())
-    return {name: round(size * inlined) for name, size in sizes.items()}
-
-
-def _widths(sections: tuple[ChosenSection, ...]) -> list[int]:
-    """Each section's width for text and images: a column's where a run of sections has
-    both columns, the whole width's where it has one (as ``_columns`` lays them out)."""
-    shows = [bool(chosen.items) or chosen.section.block is not None for chosen in sections]
-    widths = [FULL_WIDTH] * len(sections)
+def _runs(sections: list[Section]) -> Iterator[list[int]]:
+    """The positions of ``sections`` as the email lays them out: each full-width one a band
+    of its own, each run of main and sidebar ones a band together."""
     run: list[int] = []
-    for number, chosen in enumerate([*sections, None]):
-        if chosen is not None and chosen.section.placement != "full":
+    for number, section in enumerate(sections):
+        if section.placement != "full":
             run.append(number)
             continue
-        placements = {sections[n].section.placement for n in run if shows[n]}
-        if placements == {"main", "sidebar"}:
+        if run:
+            yield run
+            run = []
+        yield [number]
+    if run:
+        yield run
+
+
+def _widths(sections: list[Section]) -> list[int]:
+    """Each section's width for text and images: a column's in a band with both columns,
+    the whole width's in any other (as ``_columns`` lays them out)."""
+    widths = [FULL_WIDTH] * len(sections)
+    for run in _runs(sections):
+        if {sections[n].placement for n in run} == {"main", "sidebar"}:
             for n in run:
-                widths[n] = COLUMNS[sections[n].section.placement]
-        run = []
+                widths[n] = COLUMNS[sections[n].placement]
     return widths
 
 
@@ -362,27 +372,19 @@ def _rows(shown: list[tuple[Section, EmailBlock]]) -> Iterator[EmailRow]:
     """The email's bands, in the editor's order: each full-width section a band of its
     own, and each run of column sections one band with the main column beside the
     sidebar."""
-    run: list[tuple[Section, EmailBlock]] = []
-    for section, block in shown:
-        if section.placement == "full":
-            yield from _columns(run)
-            run = []
-            yield EmailRow((block,))
-        else:
-            run.append((section, block))
-    yield from _columns(run)
+    for run in _runs([section for section, _ in shown]):
+        yield from _columns([shown[n] for n in run])
 
 
 def _columns(run: list[tuple[Section, EmailBlock]]) -> Iterator[EmailRow]:
     """A run of main and sidebar sections: side by side for as long as the sidebar lasts,
     then the main column's further items across the whole width, so no column runs on
-    beside an empty one. A run of one kind takes the whole width."""
-    if not run:
-        return
+    beside an empty one. A run of one kind (a full-width section among them) takes the
+    whole width."""
     main = [block for section, block in run if section.placement == "main"]
     side = [block for section, block in run if section.placement == "sidebar"]
     if not main or not side:
-        yield EmailRow(tuple(main or side))
+        yield EmailRow(tuple(block for _, block in run))
         return
     beside: list[EmailBlock] = []
     after: list[EmailBlock] = []
