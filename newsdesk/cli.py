@@ -24,7 +24,7 @@ from newsdesk.content.scaffold import ScaffoldError, write_scaffold
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
-from newsdesk.outputs.schedule import next_change
+from newsdesk.outputs.schedule import next_change, scheduled
 from newsdesk.settings import Settings
 from newsdesk.site.plan import plan_site
 
@@ -222,6 +222,21 @@ def check(config_file: str, today: str | None) -> None:
         f"content is valid: {published} published items, "
         f"{len(catalog.unpublished)} drafts or scheduled, {len(catalog.pages)} pages"
     )
+    content = settings.display_prefix
+    if due := scheduled(catalog):
+        click.echo("scheduled, not on the site until then:")
+        for item, moment in due:
+            click.echo(f"  {_when(moment)}  {content}{item.src_uri}  “{item.title}”")
+    if catalog.archived:
+        click.echo("archived (past expires: the page stays, no listing, feed or search has it):")
+        for item in catalog.archived.values():
+            assert item.expires is not None
+            moment = catalog.clock.moment(item.expires)
+            click.echo(f"  {_when(moment)}  {content}{item.src_uri}  “{item.title}”")
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 @main.command()
@@ -310,8 +325,9 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
 )
 def next_change_command(config_file: str, today: str | None, due: bool) -> None:
     """Print when the site next needs rebuilding, and why: the first moment after the build
-    date at which an event starts or ends, a call opens, nears or passes a deadline, or a
-    scheduled item goes live."""
+    date at which an event starts or ends, a call opens, nears or passes a deadline, a
+    scheduled or future-dated item goes live, or an item expires; and how many items are
+    still to be published or archived."""
     _setup_logging(logging.WARNING)
     config, plugin = _load(config_file, today)
     if due:
@@ -334,6 +350,18 @@ def next_change_command(config_file: str, today: str | None, due: bool) -> None:
     click.echo(change.moment.isoformat())
     for reason in change.details:
         click.echo(f"  {reason}")
+    waiting = scheduled(catalog)
+    expiring = sum(
+        1 for item in (*catalog.listed(), *(i for i, _ in waiting)) if item.expires is not None
+    )
+    click.echo(
+        f"later: {_count(len(waiting), 'item')} to be published, {_count(expiring, 'item')} "
+        "to be archived"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 if __name__ == "__main__":  # pragma: no cover

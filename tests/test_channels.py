@@ -17,7 +17,7 @@ from icalendar import Calendar
 from newsdesk.content.models import MODELS, Call, Event
 from newsdesk.content.states import CallState
 from newsdesk.content.vocabulary import EVENT_KIND_KEYS as EVENT_KINDS
-from tests.conftest import Project, build_sample, sample_catalog
+from tests.conftest import Project, build_sample, error_lines, sample_catalog
 
 SITE = "https://www.clustercollaboration.eu/"
 FEEDS = ["feed.xml", "atom.xml"] + [f"{c}/{n}" for c in MODELS for n in ("feed.xml", "atom.xml")]
@@ -42,7 +42,7 @@ def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site
         parsed = feedparser.parse((sample_site / name).read_bytes())
         assert not parsed.bozo, f"{name}: {parsed.get('bozo_exception')}"
         collection = name.split("/")[0] if "/" in name else None
-        items = [i for i in catalog.items() if collection in (None, i.collection)]
+        items = [i for i in catalog.listed() if collection in (None, i.collection)]
         items.sort(key=lambda i: (_content_moment(i, catalog.clock), i.src_uri), reverse=True)
         expected = [SITE + item.page_url for item in items[:50]]
         assert [entry.link for entry in parsed.entries] == expected, name
@@ -145,10 +145,14 @@ def test_the_upcoming_events_calendar_matches_the_catalog(sample_site: Path):
         assert slugs == {e.slug for e in catalog.upcoming_events if e.kind == kind}
 
 
-def test_a_timed_event_in_the_site_zone_carries_its_tzid(sample_site: Path):
-    raw = (
-        sample_site / "events/eccp-launch-meet-the-expert-2021/eccp-launch-meet-the-expert-2021.ics"
+def test_a_timed_event_in_the_site_zone_carries_its_tzid(project: Project):
+    project.write(
+        "events/meet-the-expert.md",
+        "---\ntitle: Meet the expert\nsummary: A webinar.\nkind: webinar\n"
+        "start: 2020-03-26 12:30\nend: 2020-03-26 13:30\nonline: true\n---\n",
     )
+    assert project.build().exit_code == 0
+    raw = project.site / "events/meet-the-expert/meet-the-expert.ics"
     calendar = Calendar.from_ical(raw.read_bytes())
     (event,) = calendar.walk("VEVENT")
     assert event["DTSTART"].params["TZID"] == "Europe/Brussels"
@@ -229,8 +233,9 @@ def test_news_and_knowledge_pages_describe_their_articles(sample_site: Path):
     assert news["datePublished"] == "2020-02-24T00:00:00+01:00"
     assert news["image"] == [SITE + "news/images/green-tech-clusters.png"]
     assert news["publisher"]["name"] == "European Cluster Collaboration Platform"
-    doc = _json_ld((sample_site / "knowledge/policy-toolkit/index.html").read_text())
-    assert doc["@type"] == "Article" and doc["headline"].startswith("Policy Toolkit")
+    page = sample_site / "knowledge/european-panorama-clusters-industrial-change-2019/index.html"
+    doc = _json_ld(page.read_text())
+    assert doc["@type"] == "Article" and doc["headline"].startswith("European Panorama")
 
 
 def test_every_page_has_sharing_tags_a_canonical_url_and_a_description(sample_site: Path):
@@ -351,7 +356,9 @@ def test_next_change_and_the_pages_follow_the_build_date(
     else:
         public = "a scheduled item is published" if "Launch" in reason else reason
         assert record["reasons"] == [public], "a scheduled item is not named before it is out"
-        assert printed == f"{next_change}\n  {reason}\n"
+        waiting = int(datetime.fromisoformat(today) < datetime(2020, 3, 15, 10))
+        later = f"later: {waiting} item{'' if waiting == 1 else 's'} to be published, 0 items"
+        assert printed == f"{next_change}\n  {reason}\n{later} to be archived\n"
     for url, shown in pages.items():
         assert shown in project.page(url), (url, shown)
     if today < "2020-03-15T10:00":
@@ -408,3 +415,75 @@ def test_each_collection_folder_has_a_sitemap_of_its_own_pages(sample_site: Path
         tree = ElementTree.parse(sample_site / collection / "sitemap.xml")
         locs = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", namespace)]
         assert locs and all(loc.startswith(f"{SITE}{collection}/") for loc in locs), collection
+
+
+# -- time: items dated later, items that expire -----------------------------------------
+
+
+TIMED_CONTENT = {
+    "news/dated-later.md": (
+        "---\ntitle: Dated later\ndate: 2020-03-05\nsummary: Out on its day.\n"
+        "tags: [matchmaking]\n---\nA story for the fifth.\n"
+    ),
+    "news/short-lived.md": (
+        "---\ntitle: Short lived\ndate: 2020-02-20\nsummary: Until the third.\n"
+        "tags: [matchmaking]\nexpires: 2020-03-03\n---\nA story for a fortnight.\n"
+    ),
+    "news/linking.md": (
+        "---\ntitle: Linking\ndate: 2020-02-21\nsummary: Links to the short-lived story.\n"
+        "---\nSee [the story](short-lived.md).\n"
+    ),
+}
+
+
+def _listed(project: Project, url: str) -> list[str]:
+    return re.findall(r'class="nd-card__title"><a href="[^"]*">([^<]*)</a>', project.page(url))
+
+
+def test_an_item_dated_later_waits_for_its_day_and_one_that_expires_is_archived(
+    project: Project,
+):
+    for src_uri, text in TIMED_CONTENT.items():
+        project.write(src_uri, text)
+
+    checked = project.run("check", "--today", "2020-03-01").output
+    assert "  2020-03-05 00:00  content/news/dated-later.md  “Dated later”" in checked
+    printed = project.run("next-change", "--today", "2020-03-01").output.splitlines()
+    assert printed[:2] == ["2020-03-03T00:00:00+01:00", "  “Short lived” is archived"]
+    assert printed[-1] == "later: 1 item to be published, 1 item to be archived"
+
+    assert project.build("--today", "2020-03-01").exit_code == 0
+    assert not (project.site / "news/dated-later").exists()
+    assert "Dated later" not in (project.site / "feed.xml").read_text()
+    assert "Short lived" in _listed(project, "news") and "Short lived" in _listed(
+        project, "tags/matchmaking"
+    )
+
+    assert project.build("--today", "2020-03-05").exit_code == 0
+    assert _listed(project, "news")[0] == "Dated later"  # out on its day, newest first
+    assert "Short lived" not in _listed(project, "news")
+    assert "Short lived" not in _listed(project, "tags/matchmaking")
+    feed = feedparser.parse((project.site / "news/feed.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Dated later", "Linking"]
+    page = project.page("news/short-lived")  # still there for the links to it
+    assert "This page was archived on 3 March 2020." in page
+    assert "data-pagefind-body" not in page
+    assert 'href="../short-lived/"' in project.page("news/linking")
+    record = json.loads((project.site / "build.json").read_text())
+    assert record["next_change"] is None
+    checked = project.run("check", "--today", "2020-03-05").output
+    assert "  2020-03-03 00:00  content/news/short-lived.md  “Short lived”" in checked
+
+
+def test_an_item_that_would_expire_before_it_goes_live_is_an_error(project: Project):
+    project.write(
+        "news/never.md",
+        "---\ntitle: Never seen\ndate: 2020-02-20\nsummary: Gone before it came.\n"
+        "publish: 2020-02-25 09:00\nexpires: 2020-02-25\n---\nText.\n",
+    )
+    result = project.build("--today", "2020-03-01")
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "content/news/never.md:6: expires 2020-02-25 is not after the item is published "
+        "(publish 2020-02-25 09:00); give a later moment or remove expires"
+    ]

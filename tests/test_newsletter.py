@@ -513,7 +513,7 @@ def test_an_edition_with_nothing_in_it_fails(tmp_path: Path):
         Also [on the web](http://news.example.org/events/none/).
         """,
     )
-    result = project.build()
+    result = project.build("--today", "2020-06-01")
     assert result.exit_code == 1
     assert error_lines(result) == [
         "content/newsletters/2020-06.md:6: the email lists no items: every section came out "

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsdesk.content.models import Call, Event, KnowledgeDoc
 from newsdesk.content.states import CallState, call_status, is_upcoming
+from newsdesk.outputs.schedule import scheduled
 from tests.conftest import build_sample, sample_catalog, site_files
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
@@ -18,11 +19,15 @@ def test_sample_content_covers_every_kind_of_item():
     sample = sample_catalog()
     counts = {name: len(items) for name, items in sample.collections.items()}
     assert counts["news"] >= 12 and counts["events"] >= 12 and counts["calls"] >= 8
-    assert counts["interviews"] >= 3 and counts["knowledge"] >= 8
-    assert set(sample.unpublished) == {
-        "news/european-cluster-conference-2020-berlin.md",
-        "news/european-climate-pact-consultation.md",
-    }
+    assert counts["interviews"] >= 2 and counts["knowledge"] >= 7
+    assert sample.unpublished["news/european-cluster-conference-2020-berlin.md"].draft
+    waiting = {item.src_uri: item for item, _ in scheduled(sample)}
+    assert waiting["news/european-climate-pact-consultation.md"].publish  # by its publish
+    assert waiting["interviews/christophe-guichard-eu-cluster-policy.md"].publish is None
+    assert set(waiting) | {"news/european-cluster-conference-2020-berlin.md"} == set(
+        sample.unpublished
+    )
+    assert set(sample.archived) == {"news/cosme-cluster-excellence-call-last-chance.md"}
 
     events: list[Event] = list(sample.collection("events"))  # type: ignore[arg-type]
     assert {"conference", "matchmaking", "webinar", "mission"} <= {e.kind for e in events}

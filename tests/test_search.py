@@ -205,12 +205,12 @@ def test_repository_filters_combine_or_within_and_across_and_survive_a_reload(op
     titles, counts = _expected("knowledge", {})
     assert _shown_counts(page) == counts
     page.check("#nd-facet-strategic_challenges-green-transition")
-    page.check("#nd-facet-strategic_challenges-digital-transition")
-    page.check("#nd-facet-territorial_validity-regional")
+    page.check("#nd-facet-strategic_challenges-skills")
+    page.check("#nd-facet-territorial_validity-international")
     _settle(page)
     selection = {
-        "strategic_challenges": ["green-transition", "digital-transition"],
-        "territorial_validity": ["regional"],
+        "strategic_challenges": ["green-transition", "skills"],
+        "territorial_validity": ["international"],
     }
     titles, counts = _expected("knowledge", selection)
     assert 0 < len(titles) < len(sample_catalog().collection("knowledge"))
@@ -226,7 +226,7 @@ def test_repository_filters_combine_or_within_and_across_and_survive_a_reload(op
 
     page = opener(shared.split("/", 3)[3])
     _settle(page)
-    assert page.is_checked("#nd-facet-territorial_validity-regional")
+    assert page.is_checked("#nd-facet-territorial_validity-international")
     assert _shown_titles(page) == titles
     assert _shown_counts(page) == counts
     page.get_by_role("button", name="Clear filters").click()
@@ -283,18 +283,21 @@ def test_repository_filters_are_links_to_a_page_per_value(sample_site: Path):
 
 
 def test_attachments_are_published_with_their_type_and_size(sample_site: Path):
-    page = (sample_site / "knowledge/policy-toolkit/index.html").read_text()
-    pdf = sample_site / "knowledge/documents/policy-toolkit.pdf"
+    name = "smart-guide-european-strategic-cluster-partnerships"
+    page = (sample_site / f"knowledge/{name}/index.html").read_text()
+    pdf = sample_site / f"knowledge/documents/{name}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     size = round(pdf.stat().st_size / 1024)
-    assert f'href="../documents/policy-toolkit.pdf">policy-toolkit.pdf (PDF, {size} KB)</a>' in page
+    assert f'href="../documents/{name}.pdf">{name}.pdf (PDF, {size} KB)</a>' in page
 
 
 def test_item_pages_carry_their_filters_for_the_index(sample_site: Path):
-    page = (sample_site / "knowledge/policy-toolkit/index.html").read_text()
-    found = re.findall(r'data-pagefind-filter="(\w+)\[data-value\]" data-value="([^"]+)"', page)
-    assert ("collection", "knowledge") in found and ("kind", "toolkit") in found
-    assert ("strategic_challenges", "green-transition") in found and ("year", "2021") in found
+    page = sample_site / "knowledge/smart-guide-european-strategic-cluster-partnerships/index.html"
+    found = re.findall(
+        r'data-pagefind-filter="(\w+)\[data-value\]" data-value="([^"]+)"', page.read_text()
+    )
+    assert ("collection", "knowledge") in found and ("kind", "guide") in found
+    assert ("strategic_challenges", "internationalisation") in found and ("year", "2019") in found
     shards = json.loads((sample_site / "pagefind/shards.json").read_text())["shards"]
     indexed = sum(
         json.loads((sample_site / "pagefind" / shard["path"] / "pagefind-entry.json").read_text())[
@@ -302,7 +305,7 @@ def test_item_pages_carry_their_filters_for_the_index(sample_site: Path):
         ]["en"]["page_count"]
         for shard in shards
     )
-    pages = sum(1 for _ in sample_catalog().items()) + len(sample_catalog().pages) - 1
+    pages = sum(1 for _ in sample_catalog().listed()) + len(sample_catalog().pages) - 1
     assert indexed == pages  # items and plain pages, not the home
 
 

@@ -152,6 +152,8 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
     project = sample_project(tmp_path / "newsroom")
     story = f"news/{Path(EDITED).stem}"
     event = "events/bulgarian-national-cluster-conference-2019"
+    webinar = "events/eccp-launch-meet-the-expert-2021"
+    edit(project, f"{webinar}.md", "date: 2021-01-12", "date: 2020-02-20")  # announced early
     with preview(project, tmp_path / "preview") as server:
         listing = mtime(Path(server.root), "news")
 
@@ -195,7 +197,6 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
             assert "Revised, " in (Path(server.root) / url).read_text(), url
 
         # The same instant with a bare offset: its calendar is in UTC, not the site's zone.
-        webinar = "events/eccp-launch-meet-the-expert-2021"
         edit(project, f"{webinar}.md", "start: 2021-02-26 12:30", "start: 2021-02-26T12:30+01:00")
         edition = Path(server.root) / "newsletters/2020-03/email.html"
         written = edition.stat().st_mtime_ns
@@ -233,7 +234,7 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         picture = (content / "news/images/green-tech-clusters.png").read_bytes()
         (content / "news/images/harbour.png").write_bytes(picture)
         (content / "news/harbour-clusters-meet.md").write_text(
-            "---\ntitle: Harbour clusters meet in Rotterdam\ndate: 2020-03-10\n"
+            "---\ntitle: Harbour clusters meet in Rotterdam\ndate: 2020-02-27\n"
             "summary: Port and maritime clusters from six countries met to plan shared work.\n"
             "tags: [blue-economy]\nimage: images/harbour.png\n"
             "image_alt: Cranes over a container terminal at dusk\n---\n"

@@ -176,7 +176,12 @@ def index(
     item each item page shows; ``previous`` the site this one replaces, with what the last
     build put in its index. Returns how many shards were indexed, of how many, and what
     was put in the site."""
-    items = {dest_uri: prepared.items[src_uri] for dest_uri, src_uri in item_pages.items()}
+    archived = prepared.catalog.archived  # their pages stay, out of the index
+    items = {
+        dest_uri: prepared.items[src_uri]
+        for dest_uri, src_uri in item_pages.items()
+        if src_uri not in archived
+    }
     with stage.phase("making the search index"):
         shards = plan_shards(indexed_pages(site_dir, pages, items), shard_pages)
         language = settings.locale.split("_")[0]

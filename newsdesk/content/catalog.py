@@ -58,6 +58,10 @@ class Catalog:
     clock: Clock
     taxonomy: Taxonomy
     collections: Mapping[str, tuple[Item, ...]]
+    """The items listings, feeds, calendars and search show, by collection."""
+    archived: Mapping[str, Item]
+    """Published items past their ``expires``, by ``src_uri``: their pages stay, marked
+    archived, and nothing lists them."""
     pages: tuple[Document, ...]
     unpublished: Mapping[str, Item]
     """Items kept out of every output (drafts, scheduled), by ``src_uri``; an edition can
@@ -79,8 +83,20 @@ class Catalog:
     the same for as long as its version is."""
 
     def items(self) -> Iterator[Item]:
+        """Every published item, each with a page: the listed ones, then the archived."""
+        yield from self.listed()
+        yield from self.archived.values()
+
+    def listed(self) -> Iterator[Item]:
+        """The published items not archived: what listings, feeds and search show."""
         for items in self.collections.values():
             yield from items
+
+    def every(self, name: str) -> Iterator[Item]:
+        """Every published item of a collection, listed or archived: what an edition may
+        name."""
+        yield from self.collection(name)
+        yield from (item for item in self.archived.values() if item.collection == name)
 
     def collection(self, name: str) -> tuple[Item, ...]:
         return self.collections.get(name, ())
@@ -112,6 +128,7 @@ def with_bodies(
     return replace(
         catalog,
         collections={name: swap(items) for name, items in catalog.collections.items()},
+        archived={uri: changed.get(uri, item) for uri, item in catalog.archived.items()},
         by_tag={tag: swap(items) for tag, items in catalog.by_tag.items()},
         upcoming_events=swap(catalog.upcoming_events),
         past_events=swap(catalog.past_events),
@@ -565,13 +582,13 @@ def _assemble(
     clock = settings.clock
     grouped: dict[str, list[Item]] = defaultdict(list)
     tagged: dict[str, list[Item]] = defaultdict(list)
+    archived = {uri: item for uri, item in sorted(published.items()) if is_expired(item, clock)}
     for _, item in sorted(published.items()):  # ties keep one order, however it was loaded
+        if item.src_uri in archived:
+            continue
         grouped[item.collection].append(item)
         for tag in item.tags:
             tagged[tag].append(item)
-
-    def newest_first(found: list[Item]) -> tuple[Item, ...]:
-        return tuple(sorted(found, key=lambda item: (item.sort_date, item.slug), reverse=True))
 
     collections = {name: newest_first(grouped[name]) for name in MODELS}
     events = _of(collections, Event)
@@ -583,6 +600,7 @@ def _assemble(
         clock=clock,
         taxonomy=taxonomy,
         collections=collections,
+        archived=archived,
         pages=pages,
         unpublished=unpublished,
         files=files,
@@ -595,13 +613,25 @@ def _assemble(
     )
 
 
+def newest_first(found: Iterable[_Item]) -> tuple[_Item, ...]:
+    """Items newest first, as every collection is held (ties by slug, last first)."""
+    return tuple(sorted(found, key=lambda item: (item.sort_date, item.slug), reverse=True))
+
+
 def _of(collections: Mapping[str, tuple[Item, ...]], model: type[_Item]) -> tuple[_Item, ...]:
     return cast(tuple[_Item, ...], collections.get(model.collection, ()))
 
 
 def is_published(item: Item, clock: Clock) -> bool:
-    """Neither a draft nor scheduled for later than the build date."""
-    return not item.draft and (item.publish is None or clock.moment(item.publish) <= clock.now)
+    """Neither a draft nor due later than the build date (by its ``publish`` moment, else
+    its ``date``)."""
+    live = item.goes_live
+    return not item.draft and (live is None or clock.moment(live) <= clock.now)
+
+
+def is_expired(item: Item, clock: Clock) -> bool:
+    """Past its ``expires`` moment (a date expires at the start of that day)."""
+    return item.expires is not None and clock.moment(item.expires) <= clock.now
 
 
 def page_url(src_uri: str) -> str:

@@ -296,6 +296,27 @@ class Item(_Strict):
     tags: Terms = ()
     draft: Flag = False
     publish: Moment | None = None
+    """When the item goes live, if not on its ``date``."""
+    expires: Moment | None = None
+    """When the item leaves listings, feeds and search; its page stays, marked archived."""
+
+    @property
+    def goes_live(self) -> Moment | None:
+        """When the item is published: its ``publish`` moment, else the day it says it was
+        announced (its ``date``), else as soon as it is not a draft."""
+        return self.publish if self.publish is not None else self.announced
+
+    def timing_problems(self) -> Iterator[tuple[KeyPath, str]]:
+        """An item that would expire before it is published is never seen."""
+        if self.expires is None or (live := self.goes_live) is None:
+            return
+        if _order(self.expires, opens=True) <= _order(live, opens=True):
+            field = "publish" if self.publish is not None else "date"
+            yield (
+                ("expires",),
+                f"expires {_show(self.expires)} is not after the item is published "
+                f"({field} {_show(live)}); give a later moment or remove expires",
+            )
 
     @property
     def page_url(self) -> str:

@@ -33,7 +33,10 @@ def validate_item(
     data = {**fields, "slug": slug, "src_uri": document.src_uri, "body": document.body}
     item, problems = _validate(model, document, data, context)
     if item is not None:
-        problems.extend(document.error(path, message) for path, message in item.problems())
+        problems.extend(
+            document.error(path, message)
+            for path, message in (*item.problems(), *item.timing_problems())
+        )
     return item, errors + problems
 
 

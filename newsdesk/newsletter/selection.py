@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
-from newsdesk.content.catalog import Catalog
+from newsdesk.content.catalog import Catalog, is_expired, newest_first
 from newsdesk.content.clock import Clock
 from newsdesk.content.models import Call, Edition, Event, Item, Section
 from newsdesk.content.states import CallState, call_status, deadline_moment, event_end, event_start
@@ -78,7 +79,7 @@ class _Dates:
     def public(self, collection: str) -> list[tuple[date, Item]]:
         """Each item's first public day, and the item, in the catalog's order."""
         if collection not in self._public:
-            items = self.catalog.collection(collection)
+            items = newest_first(self.catalog.every(collection))
             self._public[collection] = [(first_public_day(item), item) for item in items]
         return self._public[collection]
 
@@ -87,7 +88,8 @@ class _Dates:
         if self._spans is None:
             clock = self.catalog.clock
             self._spans = [
-                (event_start(e, clock), event_end(e, clock), e) for e in self.catalog.of(Event)
+                (event_start(e, clock), event_end(e, clock), e)
+                for e in cast(Iterable[Event], self.catalog.every("events"))
             ]
         return self._spans
 
@@ -112,7 +114,7 @@ def choose(
             items = [
                 item
                 for item in _ruled(section, catalog, dates, clock, previous, closing_soon_days)
-                if _published_on(item, edition.date)
+                if _published_on(item, edition.date) and not is_expired(item, clock)
             ]
         chosen.append((section, items))
     lead = _lead(edition, catalog, chosen)
@@ -147,7 +149,7 @@ def _lead(
     that opens otherwise (across the whole width, with the sidebar, with stories in full)
     is laid out as written, with no lead it did not name."""
     if edition.lead is not None:
-        by_slug = {item.slug: item for item in catalog.collection("news")}
+        by_slug = {item.slug: item for item in catalog.every("news")}
         return by_slug.get(edition.lead) or catalog.unpublished[f"news/{edition.lead}.md"]
     for section, items in chosen:
         if items:
@@ -159,7 +161,7 @@ def _lead(
 def _published_on(item: Item, day: date) -> bool:
     """Whether the item was public on ``day``: an item published later is not shown by an
     earlier edition, however often the site is rebuilt."""
-    return item.publish is None or _day_of(item.publish) <= day
+    return item.goes_live is None or _day_of(item.goes_live) <= day
 
 
 def first_public_day(item: Item) -> date:
@@ -175,7 +177,7 @@ def _day_of(moment: date | datetime) -> date:
 
 def _listed(section: Section, catalog: Catalog) -> Iterable[Item]:
     """Items by slug; a draft edition may list drafts meant to be published with it."""
-    by_slug = {item.slug: item for item in catalog.collection(section.collection)}
+    by_slug = {item.slug: item for item in catalog.every(section.collection)}
     for slug in section.items or ():
         found = by_slug.get(slug) or catalog.unpublished.get(f"{section.collection}/{slug}.md")
         assert found is not None  # the catalog has checked every reference
@@ -214,7 +216,7 @@ def _ruled(
         return [e for *_, e in sorted(recent, reverse=True)]
     # "open": calls taking applications, or about to, with a deadline within the window
     found = []
-    for call in catalog.of(Call):
+    for call in cast(Iterable[Call], catalog.every("calls")):
         status = call_status(call, clock, closing_soon_days)
         if status.state is CallState.CLOSED or status.next is None:
             continue

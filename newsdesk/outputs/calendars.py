@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,7 @@ def calendars(
     """(site-relative path, bytes) of every calendar file."""
     stamp = catalog.clock.now.astimezone(UTC)
     tz = catalog.clock.tz
-    events = catalog.of(Event)
+    events = cast(Iterable[Event], catalog.every("events"))  # an archived event's page too
 
     def own(event: Event) -> bytes:
         place = presenter.place(event)

@@ -37,7 +37,9 @@ def feed_links(collection: str | None = None) -> FeedLink:
 def feeds(catalog: Catalog, site: SiteInfo) -> Iterator[tuple[str, bytes]]:
     """(site-relative path, bytes) of every feed file."""
     everything = sorted(
-        catalog.items(), key=lambda i: (published_moment(i, catalog.clock), i.src_uri), reverse=True
+        catalog.listed(),
+        key=lambda i: (published_moment(i, catalog.clock), i.src_uri),
+        reverse=True,
     )
     yield from _pair(feed_links(), everything, catalog, site)
     collections: dict[str, list[Item]] = {collection: [] for collection in MODELS}

@@ -1,6 +1,6 @@
 """When the site next needs rebuilding: the first moment after the build date at which
 anything it shows changes state (an event starts or ends, a call opens, nears or passes a
-deadline, a scheduled item goes live)."""
+deadline, a scheduled or future-dated item goes live, an item expires)."""
 
 from __future__ import annotations
 
@@ -56,17 +56,15 @@ def _(item: Call, catalog: Catalog, closing_soon_days: int) -> Iterator[tuple[da
 def next_change(catalog: Catalog, closing_soon_days: int) -> Change | None:
     now = catalog.clock.now
     found: dict[datetime, list[tuple[str, str]]] = defaultdict(list)
-    for item in catalog.items():
+    for item in catalog.listed():
         for moment, reason in state_changes(item, catalog, closing_soon_days):
             if moment > now:
                 found[moment].append((reason, reason))
-    for item in catalog.unpublished.values():
-        if not item.draft and item.publish is not None:
-            moment = catalog.clock.moment(item.publish)
-            if moment > now:
-                found[moment].append(
-                    ("a scheduled item is published", f"“{item.title}” is published")
-                )
+        if item.expires is not None:  # not yet: the catalog has archived those past it
+            reason = f"“{item.title}” is archived"
+            found[catalog.clock.moment(item.expires)].append((reason, reason))
+    for item, moment in scheduled(catalog):
+        found[moment].append(("a scheduled item is published", f"“{item.title}” is published"))
     if not found:
         return None
     first = min(found)
@@ -75,6 +73,17 @@ def next_change(catalog: Catalog, closing_soon_days: int) -> Change | None:
         tuple(sorted({public for public, _ in found[first]})),
         tuple(sorted({detail for _, detail in found[first]})),
     )
+
+
+def scheduled(catalog: Catalog) -> list[tuple[Item, datetime]]:
+    """Items that are not drafts and not yet published, with when they will be (by their
+    ``publish`` moment, else their ``date``), soonest first."""
+    found = [
+        (item, catalog.clock.moment(item.goes_live))
+        for item in catalog.unpublished.values()
+        if not item.draft and item.goes_live is not None
+    ]
+    return sorted(found, key=lambda pair: (pair[1], pair[0].src_uri))
 
 
 def build_record(catalog: Catalog, change: Change | None) -> bytes:

@@ -98,6 +98,9 @@ class ItemView:
     search: SearchData | None = None
     calendar: tuple[Link, ...] = ()
     """An event's "Add to calendar" links."""
+    archived: str | None = None
+    """Why the page is no longer listed (its ``expires`` has passed); such a page is left
+    out of the search index."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +240,12 @@ class Presenter:
         return self.once("item", item, self._item_view)
 
     def _item_view(self, item: Item) -> ItemView:
+        archived = None
+        if item.src_uri in self.catalog.archived and item.expires is not None:
+            archived = (
+                f"This page was archived on {moment_text(item.expires, self.locale)}. It is "
+                "no longer listed, and what it says may be out of date."
+            )
         image = None
         if item.picture is not None:
             stored, alt = item.picture
@@ -248,11 +257,18 @@ class Presenter:
             summary=item.summary or "",
             badges=self.badges(item),
             facts=tuple(_facts(item, self)),
-            tags=tuple(Link(self.catalog.taxonomy.label("tags", t), tag_url(t)) for t in item.tags),
+            tags=tuple(
+                Link(self.catalog.taxonomy.label("tags", t), tag_url(t))
+                for t in item.tags
+                if t in self.catalog.by_tag  # a tag only archived items carry has no page
+            ),
             back=Link(f"All {SECTION_TITLES[item.collection].lower()}", f"{item.collection}/"),
             deadlines=_deadline_rows(item, self),
             image=image,
-            search=SearchData(
+            archived=archived,
+            search=None
+            if archived
+            else SearchData(
                 filters=search_filters(item, self.catalog),
                 meta=(
                     ("collection", SECTION_TITLES[item.collection]),
