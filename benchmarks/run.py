@@ -358,7 +358,10 @@ def main() -> None:
     speed_after = machine_speed()
     text = table(rows)
     print(text)
-    (HERE / "RESULTS.md").write_text(
+    results = HERE / "RESULTS.md"
+    # Sections written by other scripts (scripts/lighthouse) stay as they are.
+    others = results.read_text(encoding="utf-8").partition("\n## ")[2] if results.exists() else ""
+    results.write_text(
         "# Benchmark results\n\n"
         f"Measured by `python benchmarks/run.py --sizes {' '.join(map(str, args.sizes))}` on "
         f"{time.strftime('%Y-%m-%d')}.\n\n"
@@ -389,6 +392,8 @@ def main() -> None:
         "after the reload, in the background. "
         "To reproduce:\n\n"
         "```sh\npip install -e . && python benchmarks/run.py\n```\n"
+        + (f"\n## {others}" if others else ""),
+        encoding="utf-8",
     )
 
 
