@@ -395,3 +395,81 @@ def test_a_shard_key_changes_with_any_page():
     edited = [*pages[:2], IndexedPage(pages[2].path, "knowledge", 2019, "edited")]
     assert plan_shards(edited)[0].key("en") != shard.key("en")
     assert shard.key("fr") != shard.key("en")
+
+
+# -- filtered listings show the static listing's cards, in its order -----------------------
+
+CARD = """cards => cards.map(card => ({
+    text: card.innerText,
+    links: [...card.querySelectorAll("[href]")].map(link => link.href),
+    badges: [...card.querySelectorAll(".nd-badge")].map(badge => badge.className),
+}))"""
+
+
+@pytest.mark.parametrize(
+    ("url", "facet"),
+    [
+        ("events/", "kind"),  # upcoming: soonest first
+        ("events/past/", "kind"),  # latest first
+        ("calls/", "state"),  # open and forthcoming: nearest deadline first
+        ("calls/closed/", "state"),
+        ("news/", "year"),  # newest first
+    ],
+)
+def test_a_filter_that_keeps_everything_shows_the_listing_s_own_cards(open_page, url, facet):
+    opener, foreign = open_page
+    page = opener(url)
+    _settle(page)
+    static = page.locator("[data-nd-listing] .nd-card").evaluate_all(CARD)
+    assert static and all(card["text"] for card in static)
+    for box in page.locator(f"fieldset[data-facet={facet}] input").all():
+        box.check()  # every value: every item of the listing matches
+    _settle(page)
+    page.wait_for_selector("[data-nd-filtered]:not([hidden])")
+    filtered = page.locator(".nd-filtered__results .nd-card").evaluate_all(CARD)
+    assert filtered == static
+    assert foreign == []
+
+
+def test_search_results_are_the_items_cards_with_what_matched(open_page):
+    opener, _ = open_page
+    listing = opener("events/")
+    static = listing.locator("[data-nd-listing] .nd-card").first
+    title = static.locator(".nd-card__title").inner_text()
+    page = opener(f"search/?q={title.split(':')[0]}")
+    result = page.locator(".nd-search-page__results .nd-result", has_text=title).first
+    result.wait_for()
+    card = result.locator(".nd-card")
+    for part in (".nd-card__kind", ".nd-card__when", ".nd-card__summary"):
+        assert card.locator(part).inner_text() == static.locator(part).inner_text(), part
+    badges = static.locator(".nd-badge").all_inner_texts()
+    # Search results come from everywhere: they say what the upcoming listing's title did.
+    assert card.locator(".nd-badge").all_inner_texts() in (["Upcoming", *badges], badges)
+    assert card.locator(".nd-badge--upcoming, .nd-badge--ongoing").count() == 1
+    assert card.locator(".nd-result__excerpt").count() == 1
+
+
+def test_filtered_results_from_several_shards_keep_the_listing_s_order(browser, tmp_path):
+    project = make_project(tmp_path / "newsroom", shard_pages=2)
+    starts = ["2019-06-03", "2019-11-12", "2020-05-04", "2020-09-14", "2021-01-18", "2021-03-08"]
+    for number, start in enumerate(starts):
+        project.write(
+            f"events/event-{number}.md",
+            f"---\ntitle: Event {number}\nsummary: A conference.\nkind: conference\n"
+            f"start: {start}\n---\n",
+        )
+    assert project.build().exit_code == 0
+    shards = json.loads((project.site / "pagefind/shards.json").read_text())["shards"]
+    assert len([s for s in shards if s["collection"] == "events"]) == 3
+    with serving(project.site) as address:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for url, expected in (("events/", [2, 3, 4, 5]), ("events/past/", [1, 0])):
+            page.goto(address + url, wait_until="networkidle")
+            _settle(page)
+            page.check("#nd-facet-kind-conference")
+            _settle(page)
+            page.wait_for_selector("[data-nd-filtered]:not([hidden])")
+            titles = page.locator(".nd-filtered__results .nd-card__title").all_inner_texts()
+            assert titles == [f"Event {number}" for number in expected], url
+        context.close()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import singledispatch
 
 from newsdesk.content.catalog import Catalog
-from newsdesk.content.models import Event, Item
-from newsdesk.content.states import CallState, is_upcoming
+from newsdesk.content.models import Call, Event, Item
+from newsdesk.content.states import CallState, deadline_moment, event_start, is_upcoming
 from newsdesk.content.vocabulary import (
     COLLECTION_FACETS,
     FACET_TITLES,
@@ -50,6 +51,9 @@ class FacetPanel:
     """The word every page of the listing's collection is indexed with."""
     page_size: int = 20
     """Results shown at once, as on the listing's own pages."""
+    sort: tuple[str, str] = ("latest", "desc")
+    """The sort key (of ``search_sorts``) and direction that put the results in the
+    listing's own order."""
 
 
 def values(item: Item, facet: str, catalog: Catalog) -> tuple[str, ...]:
@@ -90,6 +94,34 @@ def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def search_sorts(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """The Pagefind sort keys of an item's page, each ordering results as a listing does,
+    ties by slug as there: ``latest`` (its date, for newest first), ``soonest`` (an
+    event's start, for soonest first) and ``deadline`` (a call's next deadline, else its
+    last, for nearest first)."""
+    return (("latest", f"{item.sort_date.isoformat()} {item.slug}"), *_sorts(item, catalog))
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+
+
+@singledispatch
+def _sorts(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    return ()
+
+
+@_sorts.register
+def _(item: Event, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    return (("soonest", f"{_instant(event_start(item, catalog.clock))} {item.slug}"),)
+
+
+@_sorts.register
+def _(item: Call, catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    deadline = catalog.status(item).next or item.deadlines[-1]
+    return (("deadline", f"{_instant(deadline_moment(deadline, catalog.clock))} {item.slug}"),)
+
+
 @singledispatch
 def _standing(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
     """Filters for where an item stands on the build date, for collections with one."""
@@ -107,6 +139,7 @@ def panel(
     catalog: Catalog,
     fixed: tuple[tuple[str, tuple[str, ...]], ...],
     page_size: int = 20,
+    sort: tuple[str, str] = ("latest", "desc"),
 ) -> FacetPanel:
     """The filter panel of a listing of ``items``, with each value's count among them."""
     items = list(items)
@@ -132,7 +165,7 @@ def panel(
         )
         if facet_values:
             facets.append(Facet(name, FACET_TITLES[name], facet_values))
-    return FacetPanel(fixed, tuple(facets), every_word(collection), page_size)
+    return FacetPanel(fixed, tuple(facets), every_word(collection), page_size, sort)
 
 
 def static_url(facet: str, key: str) -> str:

@@ -216,10 +216,12 @@ def _panel(
     settings: Settings,
     collection: str,
     items: Sequence[Item],
+    sort: tuple[str, str] = ("latest", "desc"),
     **fixed: tuple[str, ...],
 ) -> facets.FacetPanel:
+    """The filter panel of a listing; ``sort`` puts filtered results in its order."""
     limits = (("collection", (collection,)), *fixed.items())
-    return facets.panel(collection, items, catalog, limits, settings.page_size)
+    return facets.panel(collection, items, catalog, limits, settings.page_size, sort)
 
 
 def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Iterator[PageSpec]:
@@ -241,7 +243,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
             *_feed_links("events"),
         ),
         "No events are coming up. See the past events.",
-        _panel(catalog, settings, "events", upcoming, timing=("upcoming",)),
+        _panel(catalog, settings, "events", upcoming, ("soonest", "asc"), timing=("upcoming",)),
         tuple(Link(title, _webcal(settings, path)) for title, path in calendar_paths(catalog)),
         implied=("upcoming",),
     )
@@ -277,7 +279,7 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
             *_feed_links("calls"),
         ),
         "No calls are open right now.",
-        _panel(catalog, settings, "calls", current, state=not_closed),
+        _panel(catalog, settings, "calls", current, ("deadline", "asc"), state=not_closed),
         implied=(CallState.OPEN.value,),
     )
     yield from _paginate(

@@ -29,6 +29,7 @@ from newsdesk.site.facets import (
     FacetPanel,
     every_word,
     search_filters,
+    search_sorts,
 )
 from newsdesk.site.formatting import amount_text, day_text, file_text, moment_text, range_text
 
@@ -98,6 +99,9 @@ class ItemView:
     search: SearchData | None = None
     calendar: tuple[Link, ...] = ()
     """An event's "Add to calendar" links."""
+    card: Card | None = None
+    """The item's card: the search index keeps it, so filtered listings and search results
+    show the very card the static listings do."""
     archived: str | None = None
     """Why the page is no longer listed (its ``expires`` has passed); such a page is left
     out of the search index."""
@@ -110,6 +114,8 @@ class SearchData:
     filters: tuple[tuple[str, str], ...]
     meta: tuple[tuple[str, str], ...]
     sort_date: str
+    sorts: tuple[tuple[str, str], ...]
+    """Sort keys that put filtered results in each listing's order (``search_sorts``)."""
     every: str
     """A word every page of the collection is indexed with, so a filter panel can ask for
     "every page of this collection" as a search that loads one small part of the index
@@ -240,6 +246,7 @@ class Presenter:
         return self.once("item", item, self._item_view)
 
     def _item_view(self, item: Item) -> ItemView:
+        sorts = search_sorts(item, self.catalog)
         archived = None
         if item.src_uri in self.catalog.archived and item.expires is not None:
             archived = (
@@ -266,6 +273,7 @@ class Presenter:
             deadlines=_deadline_rows(item, self),
             image=image,
             archived=archived,
+            card=self.card(item),
             search=None
             if archived
             else SearchData(
@@ -274,8 +282,10 @@ class Presenter:
                     ("collection", SECTION_TITLES[item.collection]),
                     ("kind", self.kind_label(item)),
                     ("date", self.when(item)),
+                    *((f"sort_{key}", value) for key, value in sorts),
                 ),
                 sort_date=item.sort_date.isoformat(),
+                sorts=sorts,
                 every=every_word(item.collection),
             ),
         )

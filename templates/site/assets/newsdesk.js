@@ -68,6 +68,14 @@ function resultItem(data) {
   );
 }
 
+// A result on the search page: the item's card, with the excerpt that matched.
+function resultCard(data) {
+  const node = card(data);
+  node.querySelector(".nd-card__title a")?.classList.add("nd-result__title");
+  if (data.excerpt) node.append(excerpt(data.excerpt));
+  return element("li", { class: "nd-result" }, node);
+}
+
 // -- the header box ----------------------------------------------------------------------
 
 function setUpSearchBox(box) {
@@ -159,7 +167,7 @@ async function setUpSearchPage(page) {
     const next = search.results.slice(shown, shown + PAGE_SIZE);
     shown += next.length;
     button.disabled = true;
-    const items = (await Promise.all(next.map((result) => result.data()))).map(resultItem);
+    const items = (await Promise.all(next.map((result) => result.data()))).map(resultCard);
     list.append(...items);
     button.disabled = false;
     more.hidden = shown >= search.results.length;
@@ -168,7 +176,7 @@ async function setUpSearchPage(page) {
   await showMore();
   button.addEventListener("click", async () => {
     const first = await showMore();
-    first?.querySelector("a").focus(); // on to what was added, not back to the page's top
+    first?.querySelector(".nd-result__title").focus(); // on to what was added, not the top
   });
   status.textContent = search.results.length
     ? `${plural(search.results.length, "result")} for “${query}”`
@@ -187,6 +195,8 @@ function setUpFacets(section) {
   const filtered = document.querySelector("[data-nd-filtered]");
   const status = document.querySelector("[data-nd-filtered-status]");
   const pageSize = Number(section.dataset.ndPageSize) || PAGE_SIZE;
+  const [sortKey, direction] = (section.dataset.ndSort || "latest desc").split(" ");
+  const implied = (filtered.dataset.ndImplied || "").split(" ").filter(Boolean);
   const results = filtered.querySelector(".nd-filtered__results");
   const more = filtered.querySelector(".nd-filtered__more");
   const clear = section.querySelector(".nd-facets__clear");
@@ -257,15 +267,16 @@ function setUpFacets(section) {
     }
     const pf = await pagefind();
     await pf.filters(); // loads every filter, so that each search counts them all
-    // Pagefind sorts by date within a shard only: ask the collection's shards one at a time,
-    // newest first, each by its years, and put their results one after another.
+    // Pagefind sorts within a shard only: ask the collection's shards one at a time, each
+    // by its years, in the listing's order, and merge what they find.
     const runs = pf.shards.filter((shard) => shard.collection === fixed.collection[0]);
-    const search = { results: [] };
+    const lists = [];
     for (const run of runs) {
       const filters = filtersFor(selection);
       if (runs.length > 1) filters.sort_year = { any: run.years.map(String) };
-      search.results.push(...(await pf.search(every, { filters, sort: { date: "desc" } })).results);
+      lists.push((await pf.search(every, { filters, sort: { [sortKey]: direction } })).results);
     }
+    const found = merged(lists, sortKey, direction);
     // Counts: within a filter, values add to the choice (OR), so a filter's counts leave
     // out its own choice and keep every other filter's.
     const counts = {};
@@ -275,10 +286,10 @@ function setUpFacets(section) {
       counts[facet] = others.filters[facet] || {};
     }
     const render = async () => {
-      const data = await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+      const data = await found.first(shown);
       if (generation !== latest) return false;
-      results.replaceChildren(...data.map(card));
-      more.hidden = search.results.length <= shown;
+      results.replaceChildren(...data.map((result) => card(result, implied)));
+      more.hidden = found.count <= shown;
       return true;
     };
     if (!(await render())) return;
@@ -296,7 +307,7 @@ function setUpFacets(section) {
       more.querySelector("button").disabled = false;
       results.children[before]?.querySelector("a").focus(); // on to what was added
     };
-    const count = search.results.length;
+    const count = found.count;
     status.textContent = `${count} ${count === 1 ? "item matches" : "items match"} the filters`;
     listing.hidden = true;
     filtered.hidden = false;
@@ -315,16 +326,68 @@ function setUpFacets(section) {
   update(false);
 }
 
-function card(data) {
+// An item's card as its page renders it for the index (card.html): the very card the
+// static listings show. Its addresses are relative to the item's page; they are made whole
+// here. `implied` names badges the listing's title already says.
+function card(data, implied = []) {
   const meta = data.meta || {};
-  return element(
-    "article",
-    { class: "nd-card" },
-    meta.kind ? element("p", { class: "nd-card__kind" }, meta.kind) : null,
-    element("h2", { class: "nd-card__title" }, element("a", { href: data.url }, meta.title || data.url)),
-    meta.date ? element("p", { class: "nd-card__when" }, meta.date) : null,
-    meta.summary ? element("p", { class: "nd-card__summary" }, meta.summary) : null,
-  );
+  if (!meta.card) {
+    return element(
+      "article",
+      { class: "nd-card" },
+      meta.collection ? element("p", { class: "nd-card__kind" }, meta.collection) : null,
+      element("h2", { class: "nd-card__title" }, element("a", { href: data.url }, meta.title || data.url)),
+    );
+  }
+  const template = document.createElement("template");
+  template.innerHTML = meta.card;
+  const node = template.content.firstElementChild;
+  const base = new URL(data.url, location.href);
+  const whole = (address) => new URL(address, base).href;
+  for (const link of node.querySelectorAll("[href]")) link.href = whole(link.getAttribute("href"));
+  for (const image of node.querySelectorAll("[src]")) image.src = whole(image.getAttribute("src"));
+  for (const image of node.querySelectorAll("[srcset]")) {
+    const candidates = image.getAttribute("srcset").split(",").map((part) => part.trim().split(/\s+/));
+    image.srcset = candidates.map(([address, size]) => [whole(address), size].filter(Boolean).join(" ")).join(", ");
+  }
+  for (const tone of implied) node.querySelectorAll(`.nd-badge--${tone}`).forEach((badge) => badge.remove());
+  node.querySelectorAll(".nd-badges:empty").forEach((list) => list.remove());
+  return node;
+}
+
+// Results of one search asked shard by shard, each already in the listing's order, merged
+// into one run by the sort key each result's metadata repeats: only the results shown, and
+// the next of each shard, are loaded.
+function merged(lists, key, direction) {
+  const count = lists.reduce((sum, list) => sum + list.length, 0);
+  if (lists.length === 1) {
+    return { count, first: (n) => Promise.all(lists[0].slice(0, n).map((result) => result.data())) };
+  }
+  const taken = [];
+  const next = lists.map(() => 0);
+  const loaded = new Map();
+  const load = (result) => {
+    if (!loaded.has(result)) loaded.set(result, result.data());
+    return loaded.get(result);
+  };
+  const value = (data) => data.meta?.[`sort_${key}`] ?? "";
+  const before = (a, b) => (direction === "asc" ? value(a) < value(b) : value(a) > value(b));
+  return {
+    count,
+    async first(n) {
+      while (taken.length < n) {
+        const heads = await Promise.all(lists.map((list, i) => (list[next[i]] ? load(list[next[i]]) : null)));
+        let best = -1;
+        heads.forEach((head, i) => {
+          if (head && (best < 0 || before(head, heads[best]))) best = i;
+        });
+        if (best < 0) break;
+        taken.push(heads[best]);
+        next[best] += 1;
+      }
+      return taken.slice(0, n);
+    },
+  };
 }
 
 // The preview: a build that failed in a way nobody foresaw left the last good site in
