@@ -79,7 +79,7 @@ def _shown_titles(page) -> set[str]:
 def _settle(page) -> None:
     """Wait until the filter panel has answered the latest choice."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_selector("[data-nd-facets][data-state=ready]")
+    page.wait_for_selector("[data-nd-facets][data-state=ready]", state="attached")
 
 
 # -- search --------------------------------------------------------------------------------
@@ -473,3 +473,88 @@ def test_filtered_results_from_several_shards_keep_the_listing_s_order(browser, 
             titles = page.locator(".nd-filtered__results .nd-card__title").all_inner_texts()
             assert titles == [f"Event {number}" for number in expected], url
         context.close()
+
+
+# -- the knowledge repository on a phone --------------------------------------------------
+
+SHIFTS = """
+window.ndShifts = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.ndShifts += entry.value;
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
+
+@pytest.mark.parametrize("address", ["knowledge/", "knowledge/?strategic_challenges=skills"])
+def test_on_a_phone_the_repository_shows_results_first_and_filters_in_a_sheet(
+    browser, base_url, address
+):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    context.add_init_script(SHIFTS)
+    page = context.new_page()
+    page.goto(base_url + address, wait_until="networkidle")
+    _settle(page)
+    results = ".nd-filtered__results .nd-card" if "?" in address else "[data-nd-listing] .nd-card"
+    first = page.locator(results).first
+    assert first.bounding_box()["y"] + 80 < 667  # its kind and title on the first screen
+    assert page.evaluate("window.ndShifts") < 0.1
+    before = first.bounding_box()
+    opener = page.get_by_role("button", name=re.compile("^Filter"))
+    opener.click()
+    sheet = page.locator("dialog.nd-sheet[open]")
+    sheet.wait_for()
+    assert first.bounding_box() == before and page.evaluate("scrollY") == 0  # nothing moved
+    sheet.get_by_label(re.compile("^Report")).check()
+    _settle(page)
+    done = sheet.get_by_role("button", name=re.compile(r"^Show \d+ results?$"))
+    count = int(done.inner_text().split()[1])
+    done.click()
+    assert page.locator("dialog.nd-sheet[open]").count() == 0
+    assert page.locator(".nd-filtered__results .nd-card").count() == count
+    assert page.evaluate("document.activeElement.textContent").startswith("Filter (")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_a_long_list_of_values_folds_behind_show_more(browser, tmp_path):
+    project = make_project(tmp_path / "newsroom")
+    tags = [f"theme-{letter}" for letter in "abcdefghi"]
+    taxonomy = project.root / "content/taxonomy.yml"
+    vocabulary = "".join(f"  {tag}: Theme {tag[-1].upper()}\n" for tag in tags)
+    taxonomy.write_text(taxonomy.read_text().replace("tags:\n", "tags:\n" + vocabulary, 1))
+    for number, tag in enumerate(tags):
+        project.write(
+            f"news/story-{number}.md",
+            f"---\ntitle: Story {number}\ndate: 2020-02-0{number + 1}\nsummary: News.\n"
+            f"tags: [{tag}]\n---\nText.\n",
+        )
+    assert project.build().exit_code == 0
+    with serving(project.site) as address:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(address + "news/?tags=theme-i", wait_until="networkidle")
+        _settle(page)
+        group = page.locator("fieldset[data-facet=tags]")
+        shown = group.locator("li:visible")
+        assert shown.count() == 7  # six, and the chosen one
+        assert group.locator("li:visible input:checked").get_attribute("value") == "theme-i"
+        group.get_by_role("button", name="Show 3 more").click()
+        more = group.locator(".nd-facet__more")
+        assert shown.count() == 9 and more.get_attribute("aria-expanded") == "true"
+        assert more.inner_text() == "Show fewer"
+        context.close()
+
+
+def test_a_document_s_values_link_to_the_repository_filtered_by_them(sample_site: Path):
+    name = "update-on-eu-cluster-initiatives-2019"
+    page = (sample_site / f"knowledge/{name}/index.html").read_text()
+    row = re.search(r"<dt>Strategic challenges</dt>\s*<dd>(.*?)</dd>", page).group(1)
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', row)
+    assert [label for _, label in links] == [
+        "Internationalisation",
+        "Skills",
+        "Industrial modernisation",
+    ]
+    for url, _ in links:
+        target = (sample_site / f"knowledge/{name}" / url / "index.html").resolve()
+        assert f'href="../../{name}/"' in target.read_text()  # the document is listed there

@@ -30,6 +30,7 @@ from newsdesk.site.facets import (
     every_word,
     search_filters,
     search_sorts,
+    static_url,
 )
 from newsdesk.site.formatting import amount_text, day_text, file_text, moment_text, range_text
 
@@ -55,6 +56,9 @@ class Fact:
     value: str
     url: str | None = None
     external: bool = False
+    links: tuple[Link, ...] = ()
+    """Values each with a page of their own, in place of ``value`` (a knowledge document's
+    facets, each to the repository filtered by it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,11 +519,20 @@ def _(item: KnowledgeDoc, p: Presenter) -> list[Fact]:
         facts.append(Fact("Authors", ", ".join(item.authors)))
     if item.organisation:
         facts.append(Fact("Organisation", item.organisation))
+    listed = item.src_uri not in p.catalog.archived  # an archived one's values may have no page
+
+    def fact(title: str, facet: str, keys: tuple[str, ...], vocabulary: str) -> Fact:
+        labels = [taxonomy.label(vocabulary, key) for key in keys]
+        links = tuple(
+            Link(label, static_url(facet, key)) for label, key in zip(labels, keys, strict=True)
+        )
+        return Fact(title, ", ".join(labels), links=links if listed else ())
+
     if item.language:
-        facts.append(Fact("Language", taxonomy.label("languages", item.language)))
+        facts.append(fact("Language", "language", (item.language,), "languages"))
     for facet, title in TAXONOMY_FACETS.items():
         if values := getattr(item, facet):
-            facts.append(Fact(title, ", ".join(taxonomy.label(facet, v) for v in values)))
+            facts.append(fact(title, facet, tuple(values), facet))
     if attachment := p.attachment(item):
         facts.append(Fact("Document", attachment.label, attachment.url))
     return facts

@@ -221,10 +221,8 @@ function setUpFacets(section) {
     }
   }
   section.hidden = false;
-  // On a phone the filters start folded away, unless some are chosen.
-  if (!params.size && matchMedia("(max-width: 44.9375em)").matches) {
-    section.querySelector("details").open = false;
-  }
+  for (const group of groups) foldLongList(group);
+  const sheet = setUpSheet(section);
 
   const chosen = () => {
     const selection = {};
@@ -254,9 +252,11 @@ function setUpFacets(section) {
     }
     const active = Object.keys(selection).length > 0;
     clear.hidden = !active;
+    sheet.chosen(Object.values(selection).reduce((sum, values) => sum + values.length, 0));
     section.dataset.state = "loading";
     if (!active) {
       section.dataset.state = "ready";
+      sheet.found(null);
       status.textContent = "";
       listing.hidden = false;
       filtered.hidden = true;
@@ -308,6 +308,7 @@ function setUpFacets(section) {
       results.children[before]?.querySelector("a").focus(); // on to what was added
     };
     const count = found.count;
+    sheet.found(count);
     status.textContent = `${count} ${count === 1 ? "item matches" : "items match"} the filters`;
     listing.hidden = true;
     filtered.hidden = false;
@@ -324,6 +325,66 @@ function setUpFacets(section) {
     update(true);
   });
   update(false);
+}
+
+// A filter with many values shows the first few (and any chosen); "Show more" the rest.
+const FOLDED = 6;
+
+function foldLongList(group) {
+  const items = [...group.querySelectorAll("li")];
+  if (items.length <= FOLDED + 1) return;
+  const extra = items.slice(FOLDED);
+  const button = element("button", { type: "button", class: "nd-facet__more", "aria-expanded": "false" });
+  const show = (all) => {
+    for (const item of extra) item.hidden = !all && !item.querySelector("input:checked");
+    button.setAttribute("aria-expanded", String(all));
+    button.textContent = all ? "Show fewer" : `Show ${extra.length} more`;
+  };
+  button.addEventListener("click", () => show(button.getAttribute("aria-expanded") !== "true"));
+  group.append(button);
+  show(false);
+}
+
+// On a phone the panel is a sheet over the page, opened by the "Filter" button above the
+// results; on a desk it stands beside them and the button is not shown.
+function setUpSheet(section) {
+  const opener = document.querySelector(".nd-facets__open button");
+  const chosen = opener?.querySelector(".nd-facets__chosen");
+  const done = element("button", { type: "button", class: "md-button md-button--primary" }, "Show results");
+  const body = element("div", { class: "nd-sheet__body" });
+  const dialog = element(
+    "dialog",
+    { class: "nd-sheet md-typeset", "aria-labelledby": "nd-facets-title" },
+    body,
+    element("p", { class: "nd-sheet__bar" }, done),
+  );
+  const place = document.createComment("the filter panel's place");
+  done.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) dialog.close(); // a tap on the shade around the sheet
+  });
+  dialog.addEventListener("close", () => {
+    place.replaceWith(section);
+    opener?.focus();
+  });
+  opener?.addEventListener("click", () => {
+    section.before(place);
+    body.append(section);
+    dialog.showModal();
+    section.querySelector("input")?.focus();
+  });
+  matchMedia("(min-width: 60em)").addEventListener("change", (event) => {
+    if (event.matches && dialog.open) dialog.close();
+  });
+  section.parentElement.append(dialog);
+  return {
+    chosen(count) {
+      if (chosen) chosen.textContent = count ? `(${count})` : "";
+    },
+    found(count) {
+      done.textContent = count === null ? "Show results" : `Show ${count} ${count === 1 ? "result" : "results"}`;
+    },
+  };
 }
 
 // An item's card as its page renders it for the index (card.html): the very card the
