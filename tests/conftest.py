@@ -233,8 +233,8 @@ def open_page(browser, base_url):
             foreign.append(route.request.url)
             route.abort()
 
-    def opener(url: str, width: int = 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def opener(url: str, width: int = 1280, scheme: str = "light"):
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         context.route("**/*", block_foreign)
         contexts.append(context)
         page = context.new_page()

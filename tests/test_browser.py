@@ -12,8 +12,6 @@ import pytest
 
 from tests.conftest import AXE, REPO, sample_catalog
 
-WIDTHS = (1280, 375)
-
 pytestmark = pytest.mark.browser
 
 
@@ -55,13 +53,15 @@ def _item_pages() -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_no_serious_accessibility_violations(open_page, width):
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (375, "light"), (1280, "dark")])
+def test_no_serious_accessibility_violations(open_page, width, scheme):
     assert AXE.exists(), "axe-core is missing: run scripts/install-test-deps"
     opener, foreign = open_page
     found = {}
     for url in ACCESSIBILITY_PAGES + _item_pages():
-        page = opener(url, width)
+        page = opener(url, width, scheme)
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.locator("body").get_attribute("data-md-color-scheme") == expected
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         serious = [
