@@ -47,6 +47,9 @@ class Settings:
     versions leave out; None where it has none."""
     reader: str = "reader"
     """What a web version says where an email greets a subscriber by name."""
+    default_image: str | None = None
+    """``src_uri`` of the image pages without one of their own are shared with."""
+    default_image_alt: str = ""
 
     @property
     def display_prefix(self) -> str:

@@ -83,6 +83,129 @@ def test_phone_width_does_not_scroll_sideways(open_page):
         assert overflow <= 0, url
 
 
+# -- images ------------------------------------------------------------------------------
+
+PICTURE_PAGES = (
+    "",
+    "news/",
+    "interviews/",
+    "newsletters/",
+    "newsletters/2020-03/",
+    "news/green-deal-clusters-climate-neutral-europe/",
+    "interviews/magnus-thure-nilsson-media-evolution/",
+)
+_IMAGES = """() => [...document.querySelectorAll("img.nd-picture")].map(img => {
+    const box = img.getBoundingClientRect(), card = img.closest(".nd-card");
+    return {
+        alt: img.getAttribute("alt"), width: +img.getAttribute("width"),
+        height: +img.getAttribute("height"), srcset: img.getAttribute("srcset"),
+        sizes: img.getAttribute("sizes"), loading: img.getAttribute("loading"),
+        shown: [box.width, box.height], top: box.top + scrollY,
+        item: card ? card.querySelector(".nd-card__title a").href : location.href,
+    };
+})"""
+_LOADED = """async () => {
+    for (const img of document.querySelectorAll("img.nd-picture")) {
+        img.scrollIntoView();
+        await img.decode();
+    }
+    return [...document.querySelectorAll("img.nd-picture")].map(img => ({
+        current: img.currentSrc, width: img.naturalWidth, height: img.naturalHeight,
+        shown: img.getBoundingClientRect().width,
+    }));
+}"""
+
+
+def _pictures() -> dict[str, str]:
+    """The alt text of each item's picture, by its page's path."""
+    catalog = sample_catalog()
+    return {f"/{item.page_url}": item.picture[1] for item in catalog.items() if item.picture}
+
+
+def _opened(browser, address: str, width: int, density: int, images: bool = True):
+    """A page at ``address`` in a window ``width`` CSS pixels wide, at ``density`` device
+    pixels to one, and what closes it; without ``images``, the images it asks for do not
+    come while it is open (it shows the room it keeps for them)."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, device_scale_factor=density
+    )
+
+    held = []
+
+    def answer(route) -> None:
+        if urlsplit(route.request.url).hostname != "127.0.0.1":
+            route.abort()
+        elif images or route.request.resource_type != "image":
+            route.continue_()
+        else:
+            held.append(route)  # left waiting until the page is measured
+
+    context.route("**/*", answer)
+    page = context.new_page()
+    page.goto(address, wait_until="networkidle" if images else "domcontentloaded")
+    styled = "getComputedStyle(document.querySelector('img.nd-picture')).display == 'block'"
+    page.wait_for_function(f"() => !document.querySelector('img.nd-picture') || {styled}")
+
+    def close() -> None:
+        for route in held:
+            route.abort()
+        context.close()
+
+    return close, page
+
+
+@pytest.mark.parametrize(("width", "density"), [(1280, 1), (375, 1), (375, 2)])
+def test_images_show_with_their_alt_text_at_the_size_their_room_is_kept_for(
+    browser, base_url, width, density
+):
+    """Every item with an image shows it on its cards and its page, with its alt text;
+    the width and height attributes keep the room it takes before it loads (nothing
+    moves when it comes); the browser picks the file it needs from srcset (sharp, and no
+    larger than that); images on the first screen are not left to load lazily, and those
+    far below it are."""
+    pictures, screen = _pictures(), 900
+    seen = set()
+    for url in PICTURE_PAGES:
+        close, page = _opened(browser, base_url + url, width, density, images=False)
+        waiting = page.evaluate(_IMAGES)
+        close()
+        close, page = _opened(browser, base_url + url, width, density)
+        found = page.evaluate(_IMAGES)
+        assert found and len(found) == len(waiting), url
+        for image, before in zip(found, waiting, strict=True):  # within a copy's rounding
+            assert image["shown"] == pytest.approx(before["shown"], abs=1), url
+        for image in found:
+            path = urlsplit(image["item"]).path
+            seen.add(path)
+            assert image["alt"] == pictures.get(path, image["alt"]) and image["alt"], url
+            ratio = image["height"] / image["width"]
+            assert image["shown"][1] == pytest.approx(image["shown"][0] * ratio, abs=1), url
+            if image["top"] < screen and not url.startswith("newsletters/20"):
+                assert image["loading"] != "lazy", (url, path, "on the first screen")
+            if image["top"] > 2 * screen:
+                assert image["loading"] == "lazy", (url, path, "far below the first screen")
+        cards = page.evaluate(
+            "() => [...document.querySelectorAll('.nd-card__title a')].map(a => a.href)"
+        )
+        shown = {urlsplit(image["item"]).path for image in found}
+        assert {urlsplit(card).path for card in cards} & pictures.keys() <= shown, url
+        for image, loaded in zip(found, page.evaluate(_LOADED), strict=True):
+            ratio = image["width"] / image["height"]
+            assert loaded["width"] / loaded["height"] == pytest.approx(ratio, rel=0.01), url
+            files = [entry.split() for entry in (image["srcset"] or "").split(", ") if entry]
+            if len(files) < 2:
+                continue
+            assert image["sizes"], url
+            widths = {src.rsplit("/", 1)[-1]: int(w.removesuffix("w")) for src, w in files}
+            chosen = widths[loaded["current"].rsplit("/", 1)[-1]]
+            needed = loaded["shown"] * density
+            narrower = [w for w in widths.values() if w < chosen]
+            assert chosen >= 0.95 * needed or chosen == max(widths.values()), (url, loaded)
+            assert not narrower or max(narrower) < 1.05 * needed, (url, loaded, "too wide")
+        close()
+    assert set(pictures) <= seen  # each item's picture was seen on a card or its page
+
+
 # -- email editions ----------------------------------------------------------------------
 
 SITE_HOST = "www.clustercollaboration.eu"

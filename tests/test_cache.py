@@ -43,7 +43,7 @@ def damage_entries(project: Project) -> None:
     """Every other entry truncated, the rest with one byte changed."""
     database = cached(project).database
     rows = database.run("SELECT store, key, data FROM entries ORDER BY store, key")
-    assert {store for store, _, _ in rows} == {"markdown", "pages", "search", "manifests"}
+    assert {store for store, _, _ in rows} == {"markdown", "pages", "search", "manifests", "images"}
     for number, (store, key, data) in enumerate(rows):
         data = data[: len(data) // 2] if number % 2 else data[:-1] + bytes([data[-1] ^ 1])
         database.run("UPDATE entries SET data = ? WHERE store = ? AND key = ?", data, store, key)

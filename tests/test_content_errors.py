@@ -4,9 +4,11 @@ and a failed check or build writes nothing."""
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 
 import pytest
+from PIL import Image
 
 from tests.conftest import Project, error_lines
 
@@ -379,15 +381,19 @@ def test_images_and_attachments_must_be_stored_in_content(project: Project):
 
 def test_stored_files_are_published_where_their_links_point(project: Project):
     project.write("knowledge/documents/panorama.pdf", "%PDF-1.4 a report")
-    project.write("news/images/map.png", "a map")
+    (project.root / "content/news/images").mkdir(parents=True)
+    Image.new("RGB", (300, 200), (11, 61, 122)).save(project.root / "content/news/images/map.png")
     project.write("knowledge/panorama.md", PANORAMA)
     project.write("news/map.md", news_with("image: images/map.png\nimage_alt: Map of clusters\n"))
     assert project.build().exit_code == 0
     page = project.page("knowledge/panorama")
     assert 'href="../documents/panorama.pdf">panorama.pdf (PDF, 1 KB)</a>' in page
     assert (project.site / "knowledge/documents/panorama.pdf").exists()
-    assert '<img src="../images/map.png" alt="Map of clusters">' in project.page("news/map")
-    assert (project.site / "news/images/map.png").exists()
+    story = project.page("news/map")
+    shown = re.search(r'<img class="nd-picture" src="\.\./(images/map-300w-\w+\.png)"', story)
+    assert shown and 'alt="Map of clusters"' in story
+    assert (project.site / "news" / shown.group(1)).exists()  # the copy the page shows
+    assert (project.site / "news/images/map.png").exists()  # and the file, as it is
 
 
 def test_plain_page_options_are_checked(project: Project):

@@ -17,8 +17,9 @@ from newsdesk.build.cache import MAX_BYTES
 from newsdesk.build.search import SHARD_PAGES
 from newsdesk.content.clock import MAX_DAYS, make_clock, timezone
 from newsdesk.content.errors import ContentError, did_you_mean
+from newsdesk.content.image_files import NotAnImage, read_image
 from newsdesk.content.models import one_line, plain_text, stored_file
-from newsdesk.content.sources import UnreadableSource, read_text
+from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
 from newsdesk.newsletter.config import (
     PLATFORMS,
     TLS_MODES,
@@ -90,6 +91,10 @@ class NewsdeskConfig(Config):
     files for a browser to fetch."""
     cache_max_mb = c.Type(int, default=MAX_BYTES // 1024**2)
     """The most ``.cache/`` may hold after a build; the least recently used entries go."""
+    default_image = c.Optional(c.Type(str))
+    """An image in the content folder (``images/share.png``) that sharing previews show
+    of pages without one of their own."""
+    default_image_alt = c.Optional(c.Type(str))
     newsletter = c.SubConfig(NewsletterConfig)
 
 
@@ -119,6 +124,8 @@ MEANINGS: dict[str, Callable[[Any], object]] = {
     "newsdesk.newsletter.postal_address": plain_text,
     "newsdesk.newsletter.legal_notice": plain_text,
     "newsdesk.newsletter.social.label": one_line,
+    "newsdesk.default_image": stored_file,
+    "newsdesk.default_image_alt": one_line,
     "newsdesk.newsletter.logo": stored_file,
     "newsdesk.newsletter.logo_alt": one_line,
     "newsdesk.newsletter.labels": checked_labels,
@@ -130,6 +137,8 @@ MEANINGS: dict[str, Callable[[Any], object]] = {
 """Options whose value must mean something (by where they are, lists' positions left out):
 read as they will be, raising ValueError. The site's name and description are MkDocs'
 options, checked here because feeds, calendars and emails carry them."""
+IMAGES = {"default_image": "default_image_alt", "newsletter.logo": "newsletter.logo_alt"}
+"""Options that name an image in the content folder, and the option of its alt text."""
 _KINDS = {
     "int": "a whole number",
     "str": "text",
@@ -170,7 +179,54 @@ def problems(config_file: Path) -> list[ContentError]:
     ]
     if (options := _newsdesk_options(root)) is not None:
         found += _check(NewsdeskConfig, options, "newsdesk", shown)
+        docs = _value_of(root, "docs_dir")
+        folder = docs.value if isinstance(docs, yaml.ScalarNode) and docs.value else "docs"
+        told = {problem.line for problem in found}
+        found += _image_problems(options, config_file.parent / folder, folder, shown, told)
     return sorted(found)
+
+
+def _image_problems(
+    options: yaml.Node, docs_dir: Path, folder: str, shown: str, told: set[int]
+) -> list[ContentError]:
+    """Options that name an image (``IMAGES``) must name one in the content folder, with
+    its alt text (each told on its line, unless the option has a problem told already)."""
+    found = []
+    for name, alt_name in IMAGES.items():
+        node, alt = _option(options, name), _option(options, alt_name)
+        if not isinstance(node, yaml.ScalarNode) or not node.value:
+            continue
+        line = node.start_mark.line + 1
+        if line in told:
+            continue
+        where, path = f"newsdesk.{name}", docs_dir / node.value
+        problem = None
+        if not (path.exists() or path.is_symlink()):
+            problem = f"there is no file '{node.value}' in {folder}/; add it there"
+        elif (why := problem_with(path)) is not None:
+            problem = f"'{node.value}' {why}"
+        else:
+            try:
+                read_image(read_bytes(path, node.value), node.value)
+            except UnreadableSource as exc:
+                problem = exc.error.message
+            except NotAnImage as exc:
+                problem = f"'{node.value}' {exc}"
+        if problem is None and not (isinstance(alt, yaml.ScalarNode) and alt.value.strip()):
+            problem = (
+                f"give its alt text too (newsdesk.{alt_name}), describing the image for "
+                "readers who cannot see it"
+            )
+        if problem is not None:
+            found.append(ContentError(shown, line, f"{where}: {problem}"))
+    return found
+
+
+def _option(options: yaml.Node, dotted: str) -> yaml.Node | None:
+    node: yaml.Node | None = options
+    for name in dotted.split("."):
+        node = _value_of(node, name)
+    return node
 
 
 def _newsdesk_options(root: yaml.Node | None) -> yaml.Node | None:

@@ -57,7 +57,7 @@ from newsdesk.build import pipeline, update
 from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.build.keys import value_key
 from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
-from newsdesk.build.pipeline import Prepared
+from newsdesk.build.pipeline import ImageError, Prepared
 from newsdesk.build.search import (
     SearchIndexError,
     ShardRecords,
@@ -81,7 +81,7 @@ from newsdesk.newsletter.config import (
 )
 from newsdesk.newsletter.labels import labels_for
 from newsdesk.outputs.schedule import next_change
-from newsdesk.outputs.structured import HeadData, item_head, page_head
+from newsdesk.outputs.structured import HeadData, item_head, page_head, shared_picture, with_image
 from newsdesk.settings import Settings, SiteInfo, build_clock
 from newsdesk.site.plan import PageSpec
 from newsdesk.site.sanitize import clean_html
@@ -173,6 +173,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             site=_site_info(config, self.config.locale),
             merge_tags=PLATFORMS[self.config.newsletter.platform].tag_pattern,
             reader=labels_for(self.config.locale, self.config.newsletter.labels)["reader"],
+            default_image=self.config.default_image,
+            default_image_alt=self.config.default_image_alt or "",
         )
         try:
             self.subscribe = subscribe_settings(self.config.newsletter, self.config.locale)
@@ -193,6 +195,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             file.inclusion = inclusion
         own = self._render_pages(config, site_dir)
         pipeline.write(site_dir, self.prepared)  # the sitemap replaces MkDocs' own
+        self._write_copies(site_dir)
         self._built = (config, site_dir, own)
         if self.serving:
             self._generation += 1  # the last site's index is not placed any more
@@ -203,6 +206,29 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         cache.prune(self.config.cache_max_mb * 1024 * 1024, used_since=self._started)
         if self.serving:
             _settle()
+
+    def _write_copies(self, site_dir: Path, before: Prepared | None = None) -> None:
+        """The copies of images the pages show, into ``site_dir``: linked from the site
+        this build replaces where they are as the last build left them, else from the
+        cache, else made; with ``before``, the site holds those of ``before`` already."""
+        assert self.settings is not None and self.prepared is not None
+        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
+        manifest, previous = "", None
+        if self.replacing is not None and before is None:
+            manifest = digest("images", str(self.replacing))
+            previous = (self.replacing, _copy_records(cache, manifest))
+        try:
+            written = pipeline.write_copies(
+                site_dir, self.prepared, self.settings, cache, before, previous
+            )
+        except ImageError as exc:
+            raise PluginError(str(exc)) from None
+        if manifest:
+            cache.manifests.write_json(manifest, written.records)
+        log.debug(
+            f"{written.copies} copies of images: {written.made} made, {written.cached} from "
+            f"the cache, {written.linked} from the site replaced"
+        )
 
     def _index(self, site_dir: Path, own: dict[str, str]) -> None:
         """The search index, shard by shard, each from the cache unless one of its pages
@@ -378,7 +404,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self.prepared,
             catalog=catalog,
             items={**self.prepared.items, **edited},
-            presenter=Presenter(catalog, self.settings, self.prepared.presenter),
+            presenter=Presenter(
+                catalog, self.settings, self.prepared.presenter, self.prepared.chosen
+            ),
         )
         _, records = self._renderer(config).build(self._new_bodies(edited), site_dir)
         own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
@@ -480,6 +508,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         _, records = self._renderer(config).build(pages, site_dir, placed=own)
         own.update((dest_uri, record.fingerprint) for dest_uri, record in records.items())
         pipeline.write(site_dir, prepared, before)
+        self._write_copies(site_dir, before)
         self._built = (config, site_dir, own)
         if self.serving:
             self._generation += 1  # the last site's index is not placed any more
@@ -701,7 +730,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             title = spec.title if spec else (written[0] or site.name)
             description = spec.description if spec else written[1]
             head = page_head(title, description, url, site, top if top in MODELS else None)
-        return replace(head, locale=self.settings.locale)
+        default = self.prepared.presenter.default_picture()
+        picture = shared_picture(spec.view if spec else None, default)
+        return replace(with_image(head, picture, site), locale=self.settings.locale)
 
 
 _OVERRIDDEN = ("site_dir", "site_url", "strict", "use_directory_urls")
@@ -723,7 +754,8 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     plugin.site_key, plugin._markdown_setup = key, setup
     items = {item.src_uri: item for item in catalog.items()}
     # The pages' views are the plan's, as the build that started the worker made them.
-    plugin.prepared = Prepared(catalog, Presenter(catalog, settings), {}, plan, (), {}, items)
+    presenter = Presenter(catalog, settings)
+    plugin.prepared = Prepared(catalog, presenter, {}, plan, (), {}, items, {})
     files = get_files(config)
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
@@ -755,6 +787,18 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
         description=config.site_description or "",
         language=locale.split("_")[0],
     )
+
+
+def _copy_records(cache: BuildCache, manifest: str) -> dict[str, tuple[int, int]]:
+    """The copies of images the last build put in a site, each with its size and time of
+    change (nothing, if that is unknown)."""
+    records = cache.manifests.read_json(manifest)
+    try:
+        return {
+            dest_uri: (int(size), int(changed)) for dest_uri, (size, changed) in records.items()
+        }
+    except (AttributeError, TypeError, ValueError):
+        return {}
 
 
 def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:

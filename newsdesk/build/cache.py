@@ -6,6 +6,7 @@ of everything their entries depend on, so an entry is never stale, only unused:
 - ``markdown``: the HTML and table of contents Python-Markdown made of one page body;
 - ``pages``: finished pages;
 - ``search``: the search index's shards (``search.py``), each one entry of all its files;
+- ``images``: the copies of images at the sizes pages show them (``site/images.py``);
 - ``manifests``: what the last build put in each site, and from which entry.
 
 One database rather than a file per entry: a cold build of 10,000 items makes some 35,000
@@ -297,6 +298,7 @@ class BuildCache:
         self.pages = Store(self.database, "pages")
         self.manifests = Store(self.database, "manifests")
         self.search = Store(self.database, "search")
+        self.images = Store(self.database, "images")
 
     def rendered_markdown(self, key: str) -> dict[str, Any] | None:
         found = self.markdown.read_json(key)

@@ -7,7 +7,8 @@
    (``newsletter``);
 5. **render**: every page, through the adapter's renderer (MkDocs' Markdown setup and
    Material's templates), each kept in the cache under its fingerprint;
-6. **write**: the editions and the outputs' files into the site;
+6. **write**: the editions and the outputs' files into the site, and the copies of images
+   at the sizes pages show them (each made once, then kept in the cache);
 7. **search**: the Pagefind index over the rendered pages, in shards.
 
 ``prepare`` runs phases 1–4, which need nothing but the content and the settings, and is
@@ -18,22 +19,28 @@ are rendered. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.build import stage
-from newsdesk.build.cache import BuildCache
+from newsdesk.build.cache import BuildCache, link_unchanged
 from newsdesk.build.search import BUNDLE, ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
+from newsdesk.content.sources import UnreadableSource, read_bytes
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, edition_files
 from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.outputs.files import channel_files
 from newsdesk.settings import Settings
+from newsdesk.site import images
+from newsdesk.site.images import Resized
 from newsdesk.site.plan import SitePlan, plan_site
 from newsdesk.site.views import Presenter
 
@@ -52,6 +59,8 @@ class Prepared:
     """The outputs' files by path in the site: feeds, calendars, sitemap, robots.txt…"""
     items: Mapping[str, Item]
     """Every published item by ``src_uri``."""
+    copies: Mapping[str, Resized]
+    """The copies of images the pages show, by path in the site (``images.wanted``)."""
 
 
 def prepare(
@@ -71,9 +80,11 @@ def prepare(
         with stage.phase("loading the content"):
             catalog = load_catalog(settings)
     with stage.phase("planning the pages"):
-        presenter = Presenter(catalog, settings, previous.presenter if previous else views)
         chosen = choose_all(catalog, settings.closing_soon_days)
+        earlier = previous.presenter if previous else views
+        presenter = Presenter(catalog, settings, earlier, chosen)
         plan = plan_site(catalog, settings, chosen, presenter)
+        copies = images.wanted(catalog, settings)
     editions: tuple[RenderedEdition, ...] = ()
     if catalog.collection("newsletters"):
         kept = {}
@@ -89,7 +100,7 @@ def prepare(
     with stage.phase("making the feeds, calendars and sitemap"):
         files = channel_files(catalog, plan, settings, presenter)
     items = {item.src_uri: item for item in catalog.items()}
-    prepared = Prepared(catalog, presenter, chosen, plan, editions, files, items)
+    prepared = Prepared(catalog, presenter, chosen, plan, editions, files, items, copies)
     if clashes := _clashes(prepared, settings):
         raise ContentErrors(clashes)
     return prepared
@@ -99,7 +110,7 @@ def _clashes(prepared: Prepared, settings: Settings) -> list[ContentError]:
     """Files of the content that would land where the site writes a file of its own (a
     ``feed.xml`` of an editor's replacing the feed, say): each is an error, rather than
     one of the two silently winning."""
-    made = site_files(prepared).keys()
+    made = site_files(prepared).keys() | prepared.copies.keys()
     return [
         ContentError(
             f"{settings.display_prefix}{src_uri}",
@@ -145,6 +156,96 @@ def _write_files(site_dir: Path, files: Mapping[str, bytes], written: Mapping[st
         target.write_bytes(data)
     for path in written.keys() - files.keys():
         remove_from_site(site_dir, path)
+
+
+class ImageError(Exception):
+    """An image of the content whose pixels cannot be read (a file cut short, say)."""
+
+    def __init__(self, error: ContentError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass(frozen=True, slots=True)
+class CopiesWritten:
+    """What ``write_copies`` did: how many copies the site has, and of those it put
+    there, how many were linked from the site it replaces, read from the cache, or made."""
+
+    copies: int
+    linked: int
+    cached: int
+    made: int
+    records: dict[str, tuple[int, int]]
+    """Each copy in the site, by its path there: its size and time of change as written."""
+
+
+def write_copies(
+    site_dir: Path,
+    prepared: Prepared,
+    settings: Settings,
+    cache: BuildCache,
+    before: Prepared | None = None,
+    previous: tuple[Path, Mapping[str, tuple[int, int]]] | None = None,
+) -> CopiesWritten:
+    """The copies of images (``prepared.copies``) into ``site_dir``, each linked from the
+    site it replaces (``previous``: its folder and the copies the last build put there)
+    where it is still as that build left it, else from the cache, else made from its
+    image and kept in the cache. With ``before`` (what the site holds now), only those it
+    lacks, and those ``before`` had that are gone deleted. Raises ImageError for an image
+    whose pixels cannot be read."""
+    present = before.copies if before is not None else {}
+    wanted = prepared.copies
+
+    def put(dest_uri: str) -> str:
+        copy, target = wanted[dest_uri], site_dir / dest_uri
+        if previous is not None and (record := previous[1].get(dest_uri)) is not None:
+            if link_unchanged(previous[0] / dest_uri, target, *record):
+                return "linked"
+        with stage.phase("making the images"):  # in this thread too
+            entry = cache.images.read(copy.key)
+            how = "cached"
+            if entry is None:
+                data, how = _made(copy, settings), "made"
+                cache.images.write(copy.key, data)
+            else:
+                data = entry[1]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return how
+
+    with stage.phase("making the images"):
+        for dest_uri in present.keys() - wanted.keys():
+            remove_from_site(site_dir, dest_uri)
+        todo = sorted(wanted.keys() - present.keys())
+        workers = getattr(os, "process_cpu_count", os.cpu_count)() or 1
+        with ThreadPoolExecutor(max(1, min(workers, len(todo)))) as pool:
+            done = list(pool.map(put, todo))
+        records = {}
+        for dest_uri in todo:
+            stat = (site_dir / dest_uri).stat()
+            records[dest_uri] = (stat.st_size, stat.st_mtime_ns)
+    return CopiesWritten(
+        len(wanted), done.count("linked"), done.count("cached"), done.count("made"), records
+    )
+
+
+def _made(copy: Resized, settings: Settings) -> bytes:
+    """``copy`` made from its image's file, which must be the file the content was loaded
+    with (the copy is kept in the cache under that file's hash)."""
+    display = f"{settings.display_prefix}{copy.src_uri}"
+    stage.working_on(display)
+    try:
+        data = read_bytes(settings.docs_dir / copy.src_uri, display)
+    except UnreadableSource as exc:
+        raise ImageError(exc.error) from None
+    if hashlib.sha256(data).hexdigest() != copy.image.digest:
+        message = "was changed while the build read it; build again"
+        raise ImageError(ContentError(display, 1, message))
+    try:
+        return images.resized(data, copy)
+    except (OSError, ValueError) as exc:
+        message = f"its pixels cannot be read ({exc}); save the image again"
+        raise ImageError(ContentError(display, 1, message)) from None
 
 
 def remove_from_site(site_dir: Path, path: str) -> None:

@@ -20,8 +20,9 @@ from newsdesk.build import stage
 from newsdesk.content.clock import Clock
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
+from newsdesk.content.image_files import IMAGE_SUFFIXES, ImageFile, NotAnImage, read_image
 from newsdesk.content.links import links_in
-from newsdesk.content.models import MODELS, Call, Event, Item, PageMeta, Reference
+from newsdesk.content.models import IMAGE_FIELDS, MODELS, Call, Event, Item, PageMeta, Reference
 from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
@@ -68,6 +69,8 @@ class Catalog:
     still be proofed from here."""
     files: Mapping[str, int]
     """Every other file in the content folder (images, attachments): ``src_uri`` → bytes."""
+    images: Mapping[str, ImageFile]
+    """Those of them that are images a page can show, by ``src_uri``."""
     by_tag: Mapping[str, tuple[Item, ...]]
     upcoming_events: tuple[Event, ...]
     """Events not yet over, soonest first."""
@@ -154,6 +157,7 @@ def with_items(
         catalog.pages,
         catalog.unpublished,
         catalog.files,
+        catalog.images,
         {**catalog.documents, **documents},
         {**catalog.versions, **_versions(documents)},
     )
@@ -200,6 +204,8 @@ class _Loader:
         """Items of the content whose files have errors (by ``src_uri``)."""
         self.told: set[str] = set()
         """Those of them a link or reference has been told to point at."""
+        self.images: dict[str, ImageFile | NotAnImage] = {}
+        """Image files of the content as read (or why they are not images), by ``src_uri``."""
 
     def load(self) -> Catalog:
         taxonomy, errors = load_taxonomy(self.docs_dir, self.prefix)
@@ -235,13 +241,20 @@ class _Loader:
                 # A draft (an edition, say) may name drafts to be published with it.
                 allowed = published if item.src_uri in published else known
                 self._check_references(references, document, known, allowed)
+        images = {
+            src_uri: found
+            for src_uri in sorted(static)
+            if src_uri.lower().endswith(IMAGE_SUFFIXES)
+            and isinstance(found := self._image(src_uri), ImageFile)
+        }
         if self.errors:
             raise ContentErrors(self.errors)
-        return _catalog(self.settings, taxonomy, published, documents, items, static)
+        return _catalog(self.settings, taxonomy, published, documents, items, static, images)
 
     def reload(self, catalog: Catalog, src_uri: str) -> tuple[Item, Document]:
         document = self._read(src_uri)
         static = set(catalog.files)
+        self.images.update(catalog.images)
         item = None
         if document is not None:
             model = MODELS[src_uri.split("/", 1)[0]]
@@ -402,17 +415,42 @@ class _Loader:
         self.errors.extend(validate_page(PageMeta, document, self.context))
 
     def _check_stored_files(self, item: Item, document: Document, static: set[str]) -> None:
-        """Images and attachments named in front matter must be in the content folder."""
+        """Images and attachments named in front matter must be in the content folder,
+        and images must be images a page can show."""
         for where, value in item.stored_files():
-            if stored_file_uri(item, value) not in static:
+            src_uri = stored_file_uri(item, value)
+            name = ": ".join(str(part) for part in where[:-1] if isinstance(part, str))
+            name = f"{name}: {where[-1]}" if name else str(where[-1])
+            if src_uri not in static:
                 folder = f"{self.prefix}{item.collection}/"
-                name = ": ".join(str(part) for part in where[:-1] if isinstance(part, str))
-                name = f"{name}: {where[-1]}" if name else str(where[-1])
-                self.errors.append(
-                    document.error(
-                        where, f"{name}: there is no file '{value}' in {folder}; add it there"
-                    )
-                )
+                problem = f"there is no file '{value}' in {folder}; add it there"
+            elif where[-1] in IMAGE_FIELDS and isinstance(
+                found := self._image(src_uri), NotAnImage
+            ):
+                problem = f"'{value}' {found}"
+            else:
+                continue
+            self.errors.append(document.error(where, f"{name}: {problem}"))
+
+    def _image(self, src_uri: str) -> ImageFile | NotAnImage:
+        """The image file at ``src_uri``, read once (as ``earlier`` read it, unless it was
+        written since), or why it is not an image."""
+        if (found := self.images.get(src_uri)) is not None:
+            return found
+        earlier = self.earlier.images.get(src_uri) if self.earlier is not None else None
+        if earlier is not None and src_uri not in self.changed:
+            found = earlier
+        else:
+            display = f"{self.prefix}{src_uri}"
+            stage.working_on(display)
+            try:
+                found = read_image(read_bytes(self.docs_dir / src_uri, display), src_uri)
+            except UnreadableSource as exc:
+                found = NotAnImage(exc.error.message)
+            except NotAnImage as exc:
+                found = exc
+        self.images[src_uri] = found
+        return found
 
     def _check_static(
         self, static: set[str], items: list[tuple[Item, Document]], pages: list[Document]
@@ -560,13 +598,16 @@ def _catalog(
     documents: list[Document],
     items: list[tuple[Item, Document]],
     static: set[str],
+    images: Mapping[str, ImageFile],
 ) -> Catalog:
     unpublished = {i.src_uri: i for i, _ in items if i.src_uri not in published}
     files = {src_uri: (settings.docs_dir / src_uri).stat().st_size for src_uri in sorted(static)}
     pages = tuple(d for d in documents if not is_item(d.src_uri))
     read = {document.src_uri: document for document in documents}
     versions = {i.src_uri: d.version for i, d in items}
-    return _assemble(settings, taxonomy, published, pages, unpublished, files, read, versions)
+    return _assemble(
+        settings, taxonomy, published, pages, unpublished, files, images, read, versions
+    )
 
 
 def _assemble(
@@ -576,6 +617,7 @@ def _assemble(
     pages: tuple[Document, ...],
     unpublished: Mapping[str, Item],
     files: Mapping[str, int],
+    images: Mapping[str, ImageFile],
     documents: Mapping[str, Document],
     versions: Mapping[str, Version],
 ) -> Catalog:
@@ -604,6 +646,7 @@ def _assemble(
         pages=pages,
         unpublished=unpublished,
         files=files,
+        images=images,
         by_tag={tag: newest_first(tagged[tag]) for tag in sorted(tagged)},
         upcoming_events=tuple(upcoming),
         past_events=tuple(e for e in events if not is_upcoming(e, clock)),

@@ -200,6 +200,8 @@ class Person(_Strict):
 
 STORED_FILE_FIELDS = ("image", "photo", "file")
 """Fields of items that name a file in the content folder."""
+IMAGE_FIELDS = frozenset({"image", "photo", "logo", "banner"})
+"""Those of them, and of the values an edition has, that name an image a page shows."""
 RULE_COLLECTIONS: dict[str, tuple[str, ...]] = {
     "since-previous": ("news", "interviews", "knowledge"),
     "upcoming": ("events",),

@@ -4,7 +4,7 @@ Article), OpenGraph and Twitter card tags, and its feeds."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import singledispatch
 from typing import Any
@@ -15,7 +15,8 @@ from newsdesk.content.catalog import Catalog, stored_file_uri
 from newsdesk.content.models import Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.outputs import SiteInfo, published_moment
 from newsdesk.outputs.feeds import FeedLink, feed_links
-from newsdesk.site.views import Presenter
+from newsdesk.site.images import Picture
+from newsdesk.site.views import ItemView, Presenter
 
 SCHEMA = "https://schema.org"
 
@@ -28,7 +29,10 @@ class HeadData:
     kind: str
     """OpenGraph type: article or website."""
     image: str | None = None
+    """The absolute address of the picture a sharing preview shows."""
     image_alt: str | None = None
+    image_width: int | None = None
+    image_height: int | None = None
     json_ld: Markup | None = None
     feeds: tuple[FeedLink, ...] = ()
     locale: str = "en_GB"
@@ -48,20 +52,38 @@ def page_head(
 
 
 def item_head(item: Item, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> HeadData:
-    image = alt = None
-    if item.picture is not None:
-        stored, alt = item.picture
-        image = site.absolute(stored_file_uri(item, stored))
+    """An item's page (its picture is the page view's: ``with_image``)."""
     data = json_ld(item, catalog, site, presenter)
     return HeadData(
         title=item.title,
         description=item.summary or site.description,
         url=site.absolute(item.page_url),
         kind="article",
-        image=image,
-        image_alt=alt,
         json_ld=_script_json(data) if data else None,
         feeds=_feeds(item.collection),
+    )
+
+
+def shared_picture(view: object, default: Picture | None) -> Picture | None:
+    """The picture sharing previews show of a page: an item's image at the top of its
+    page, else (an edition's) that of its lead story, else ``default`` (the site's); an
+    SVG drawing, which previews do not show, counts as none."""
+    own = (view.image, view.share) if isinstance(view, ItemView) else ()
+    return next((p for p in (*own, default) if p is not None and p.shared is not None), None)
+
+
+def with_image(head: HeadData, picture: Picture | None, site: SiteInfo) -> HeadData:
+    """``head`` sharing ``picture``, the widest of its files (none if it has none that
+    sharing previews show)."""
+    if picture is None or picture.shared is None:
+        return head
+    shared = picture.shared
+    return replace(
+        head,
+        image=site.absolute(shared.url),
+        image_alt=picture.alt or None,
+        image_width=shared.width,
+        image_height=shared.height,
     )
 
 

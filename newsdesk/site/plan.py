@@ -73,8 +73,8 @@ def plan_site(
 ) -> SitePlan:
     """Every page; ``chosen`` gives each edition's items where they are already chosen,
     and ``presenter`` the build's views where some are already made."""
-    presenter = presenter or Presenter(catalog, settings)
     chosen = chosen if chosen is not None else choose_all(catalog, settings.closing_soon_days)
+    presenter = presenter or Presenter(catalog, settings, chosen=chosen)
     pages: dict[str, PageSpec] = {}
     for spec in _all_pages(catalog, settings, presenter, chosen):
         if spec.src_uri in pages:  # a writer never puts two pages at one URL
@@ -170,7 +170,9 @@ def _web_version(
         Link("Email version (HTML)", f"{base}email.html"),
         Link("Plain-text version", f"{base}email.txt"),
     )
-    return replace(view, sections=tuple(sections), downloads=downloads)
+    share = None if view.image else presenter.edition_picture(edition)
+    card = presenter.card(edition)  # with the picture of what it chose, which may change
+    return replace(view, sections=tuple(sections), downloads=downloads, share=share, card=card)
 
 
 def _web_block(text: str, edition: Edition, settings: Settings) -> str:

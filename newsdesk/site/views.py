@@ -7,8 +7,8 @@ MkDocs' ``url`` filter, which makes them relative to the page being rendered.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import singledispatch
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from newsdesk.content.states import (
     is_upcoming,
 )
 from newsdesk.content.vocabulary import KIND_LABELS, SECTION_TITLES, TAXONOMY_FACETS
+from newsdesk.newsletter.selection import EditionContent
 from newsdesk.settings import Settings
 from newsdesk.site.facets import (
     FacetPanel,
@@ -33,6 +34,7 @@ from newsdesk.site.facets import (
     static_url,
 )
 from newsdesk.site.formatting import amount_text, day_text, file_text, moment_text, range_text
+from newsdesk.site.images import Picture, picture
 
 T = TypeVar("T")
 
@@ -72,6 +74,8 @@ class Card:
     summary: str
     where: str | None = None
     badges: tuple[Badge, ...] = ()
+    image: Picture | None = None
+    """The item's image (a story's, an interviewee's photo), or what shows an edition."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,11 @@ class ItemView:
     tags: tuple[Link, ...]
     back: Link
     deadlines: tuple[DeadlineRow, ...] = ()
-    image: Link | None = None
+    image: Picture | None = None
+    """The image at the top of the page: the item's own, an edition's banner."""
+    share: Picture | None = None
+    """What a sharing preview shows of a page with no image at its top (an edition's
+    lead story's image)."""
     sections: tuple[CardGroup, ...] = ()
     """An edition's sections, as its web version shows them."""
     downloads: tuple[Link, ...] = ()
@@ -206,12 +214,18 @@ class Presenter:
     views of every item whose file's version is the same."""
 
     def __init__(
-        self, catalog: Catalog, settings: Settings, previous: Presenter | None = None
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        previous: Presenter | None = None,
+        chosen: Mapping[str, EditionContent] | None = None,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.clock = catalog.clock
         self.locale = settings.locale
+        self.chosen: Mapping[str, EditionContent] = chosen or {}
+        """Each edition's items, by the edition's ``src_uri`` (what shows it on its card)."""
         self._made: dict[tuple[str, str], tuple[Version, Any]] = {}
         """(kind of view, the item's ``src_uri``) → the version of its file and its view."""
         if previous is not None and _same_setting(previous, self):
@@ -233,7 +247,7 @@ class Presenter:
         return tuple(self.card(item) for item in items)
 
     def card(self, item: Item) -> Card:
-        return self.once("card", item, self._card)
+        return _card(item, self)
 
     def _card(self, item: Item) -> Card:
         return Card(
@@ -244,7 +258,43 @@ class Presenter:
             item.summary or "",
             self.where(item),
             self.badges(item),
+            _figure(item, self),
         )
+
+    def picture(self, src_uri: str, alt: str | None) -> Picture | None:
+        """The image of the content at ``src_uri`` as pages show it (None if it is not
+        one: the catalog has told why)."""
+        image = self.catalog.images.get(src_uri)
+        return picture(src_uri, image, alt or "") if image is not None else None
+
+    def own_picture(self, item: Item) -> Picture | None:
+        """The image that shows ``item``: a story's, an interviewee's photo."""
+        if item.picture is None:
+            return None
+        stored, alt = item.picture
+        return self.picture(stored_file_uri(item, stored), alt)
+
+    def default_picture(self) -> Picture | None:
+        """The image pages without one of their own are shared with."""
+        image = self.settings.default_image
+        return self.picture(image, self.settings.default_image_alt) if image else None
+
+    def edition_picture(self, edition: Edition) -> Picture | None:
+        """What shows an edition: its banner, else the image of its lead story, else
+        that of the first story it shows that has one (as the edition shows it)."""
+        if (banner := _figure(edition, self)) is not None:
+            return banner
+        content = self.chosen.get(edition.src_uri)
+        shown = (content.lead, *(i for s in content.sections for i in s.items)) if content else ()
+        for item in shown:
+            if item is None:
+                continue
+            override = edition.overrides.get(f"{item.collection}/{item.slug}")
+            if override is not None and override.image:
+                return self.picture(stored_file_uri(edition, override.image), override.image_alt)
+            if (own := self.own_picture(item)) is not None:
+                return own
+        return None
 
     def item_view(self, item: Item) -> ItemView:
         return self.once("item", item, self._item_view)
@@ -257,10 +307,6 @@ class Presenter:
                 f"This page was archived on {moment_text(item.expires, self.locale)}. It is "
                 "no longer listed, and what it says may be out of date."
             )
-        image = None
-        if item.picture is not None:
-            stored, alt = item.picture
-            image = Link(alt or "", stored_file_uri(item, stored))
         return ItemView(
             collection=item.collection,
             kind=self.kind_label(item),
@@ -275,7 +321,7 @@ class Presenter:
             ),
             back=Link(f"All {SECTION_TITLES[item.collection].lower()}", f"{item.collection}/"),
             deadlines=_deadline_rows(item, self),
-            image=image,
+            image=_figure(item, self),
             archived=archived,
             card=self.card(item),
             search=None
@@ -363,10 +409,37 @@ def _same_setting(one: Presenter, other: Presenter) -> bool:
         and a.clock == b.clock
         and a.taxonomy == b.taxonomy
         and a.files == b.files
+        and a.images == b.images
     )
 
 
 # -- what each collection shows, by its model ---------------------------------------------
+
+
+@singledispatch
+def _card(item: Item, p: Presenter) -> Card:
+    return p.once("card", item, p._card)
+
+
+@_card.register
+def _(item: Edition, p: Presenter) -> Card:
+    """An edition's card shows what it chose (which other files say), so its picture is
+    made afresh."""
+    return replace(p.once("card", item, p._card), image=p.edition_picture(item))
+
+
+@singledispatch
+def _figure(item: Item, p: Presenter) -> Picture | None:
+    """The image at the top of the item's page."""
+    return p.own_picture(item)
+
+
+@_figure.register
+def _(item: Edition, p: Presenter) -> Picture | None:
+    masthead = item.masthead
+    if masthead is None or not masthead.banner:
+        return None
+    return p.picture(stored_file_uri(item, masthead.banner), masthead.alt)
 
 
 @singledispatch
