@@ -180,7 +180,7 @@ def test_images_show_with_their_alt_text_at_the_size_their_room_is_kept_for(
             assert image["alt"] == pictures.get(path, image["alt"]) and image["alt"], url
             ratio = image["height"] / image["width"]
             assert image["shown"][1] == pytest.approx(image["shown"][0] * ratio, abs=1), url
-            if image["top"] < screen and not url.startswith("newsletters/20"):
+            if image["top"] < screen:
                 assert image["loading"] != "lazy", (url, path, "on the first screen")
             if image["top"] > 2 * screen:
                 assert image["loading"] == "lazy", (url, path, "far below the first screen")
