@@ -6,10 +6,14 @@ is blocked and recorded, so a stray font or CDN call fails the test.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
+from icalendar import Calendar
 
+from newsdesk.content.models import Call
 from tests.conftest import AXE, REPO, sample_catalog
 
 pytestmark = pytest.mark.browser
@@ -29,7 +33,7 @@ def test_home_leads_to_an_upcoming_event_with_its_date_and_place(open_page):
     facts = page.locator("dl.nd-facts")
     assert facts.get_by_text("27–29 April 2020").is_visible()
     assert facts.get_by_text("Strasbourg, France").is_visible()
-    assert page.get_by_text("Upcoming", exact=True).is_visible()
+    assert page.locator(".nd-item__header").get_by_text("Upcoming", exact=True).is_visible()
     assert foreign == []
 
 
@@ -209,6 +213,7 @@ def test_images_show_with_their_alt_text_at_the_size_their_room_is_kept_for(
 # -- email editions ----------------------------------------------------------------------
 
 SITE_HOST = "www.clustercollaboration.eu"
+SITE = f"https://{SITE_HOST}/"
 EMAIL_WIDTHS = (600, 375)
 EDITIONS = ("2019-03", "2019-12", "2020-03")
 SCREENSHOTS = REPO / "test-results"
@@ -390,6 +395,93 @@ def test_no_page_asks_for_anything_that_is_not_there(browser, base_url):
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     for url in ACCESSIBILITY_PAGES:
+        page.goto(base_url + url, wait_until="networkidle")
+    context.close()
+    assert failed == [] and errors == []
+
+
+# -- an item's page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", (1280, 375))
+def test_an_item_page_leads_back_by_its_breadcrumbs_and_on_to_related_items(open_page, width):
+    opener, foreign = open_page
+    page = opener("knowledge/smart-guide-european-strategic-cluster-partnerships/", width)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    trail = page.get_by_role("navigation", name="Breadcrumb")
+    assert trail.is_visible()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert trail.locator("[aria-current=page]").inner_text() == heading
+    tags = set(page.locator("nav.nd-tags a").all_inner_texts())
+    related = page.get_by_role("region", name="Related")
+    titles = related.get_by_role("heading", level=3)
+    assert 1 <= titles.count() <= 3 and heading not in titles.all_inner_texts()
+    titles.first.get_by_role("link").click()
+    page.wait_for_load_state("networkidle")
+    assert tags & set(page.locator("nav.nd-tags a").all_inner_texts()), "they share a tag"
+    crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link")
+    collection = crumbs.nth(1).inner_text()
+    crumbs.nth(1).click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == collection
+    assert foreign == []
+
+
+def test_a_document_downloads_from_its_button_and_the_page_shares_by_plain_links(
+    open_page, base_url
+):
+    opener, foreign = open_page
+    page = opener("knowledge/smart-guide-european-strategic-cluster-partnerships/", 375)
+    stored = (
+        REPO / "content/knowledge/documents/smart-guide-european-strategic-cluster-partnerships.pdf"
+    )
+    kilobytes = max(1, round(stored.stat().st_size / 1024))
+    button = page.get_by_role("link", name=f"Download the guide (PDF, {kilobytes} KB)")
+    assert button.is_visible() and button.bounding_box()["height"] >= 24
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == stored.name
+    assert Path(download.value.path()).read_bytes() == stored.read_bytes()
+    for name in ("Share by email", "Share on LinkedIn", "Share on X", "Share on Facebook"):
+        link = page.get_by_role("link", name=name)
+        assert link.is_visible() and "noopener" in link.get_attribute("rel")
+        assert quote(
+            f"{SITE}knowledge/smart-guide-european-strategic-cluster-partnerships/", safe=""
+        ) in link.get_attribute("href")
+    assert foreign == []  # nothing was asked of the networks
+
+
+def test_each_deadline_of_a_call_downloads_into_a_calendar(open_page):
+    opener, foreign = open_page
+    call = next(c for c in sample_catalog().of(Call) if len(c.deadlines) > 1)
+    page = opener(call.page_url, 375)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    for number, deadline in enumerate(call.deadlines, start=1):
+        label = deadline.label or f"Deadline {number}"
+        link = page.get_by_role("link", name=f"download (.ics) ({label})")
+        with page.expect_download() as download:
+            link.click()
+        (event,) = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
+        shown = event["DTEND"].dt if isinstance(deadline.date, datetime) else event["DTSTART"].dt
+        assert shown == deadline.date
+        google = page.get_by_role("link", name=f"Google Calendar ({label})")
+        assert google.get_attribute("href").startswith("https://calendar.google.com/")
+    assert foreign == []
+
+
+def test_item_pages_ask_for_nothing_that_is_not_there(browser, base_url):
+    catalog = sample_catalog()
+    urls = [items[0].page_url for items in catalog.collections.values() if items]
+    urls += [
+        "knowledge/smart-guide-european-strategic-cluster-partnerships/",
+        "calls/innosup-1-final-call/",
+    ]
+    failed, errors = [], []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for url in urls:
         page.goto(base_url + url, wait_until="networkidle")
     context.close()
     assert failed == [] and errors == []

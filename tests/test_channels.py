@@ -196,8 +196,12 @@ def test_event_pages_offer_add_to_calendar(sample_site: Path):
 
 
 def _json_ld(page: str) -> dict:
+    """The page's own node of its JSON-LD graph (the one that is not its breadcrumbs)."""
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    return json.loads(block)
+    data = json.loads(block)
+    assert data["@context"] == "https://schema.org"
+    (node,) = [node for node in data["@graph"] if node["@type"] != "BreadcrumbList"]
+    return node
 
 
 def test_event_pages_describe_the_event_in_json_ld(sample_site: Path):

@@ -1,5 +1,7 @@
-"""iCalendar files, made with the icalendar library: one per event, and feeds to subscribe
-to: every upcoming event, the upcoming events of each kind, and the deadlines of open calls.
+"""iCalendar files, made with the icalendar library: one per event and one per deadline of
+a call, and feeds to subscribe to: every upcoming event, the upcoming events of each kind,
+and the deadlines of open calls; and links that open Google Calendar with an event or a
+deadline filled in.
 
 All-day events are dates (the end is the day after the last, as the standard has it);
 timed events carry their zone (``TZID`` with a matching ``VTIMEZONE``), or UTC when they
@@ -19,7 +21,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from newsdesk.content.catalog import Catalog
-from newsdesk.content.models import Call, Event
+from newsdesk.content.models import Call, Deadline, Event
 from newsdesk.content.states import CallState
 from newsdesk.content.vocabulary import EVENT_KINDS
 from newsdesk.outputs import SiteInfo
@@ -33,6 +35,11 @@ DEFAULT_LENGTH = timedelta(hours=1)
 
 def event_ics_path(event: Event) -> str:
     return f"{event.page_url}{event.slug}.ics"
+
+
+def deadline_ics_path(call: Call, number: int) -> str:
+    """The file of a call's ``number``-th deadline (from 1, as the page lists them)."""
+    return f"{call.page_url}{call.slug}-deadline-{number}.ics"
 
 
 def calendar_paths(catalog: Catalog) -> list[tuple[str, str]]:
@@ -66,6 +73,19 @@ def calendars(
 
     for event in events:  # made once per version of the event's file
         yield event_ics_path(event), presenter.once("calendar", event, own)
+
+    def each_deadline(call: Call) -> tuple[tuple[str, bytes], ...]:
+        entries = zip(call.deadlines, _deadlines(call, site, stamp), strict=True)
+        return tuple(
+            (
+                deadline_ics_path(call, number),
+                _calendar(_deadline_title(call, deadline), [entry], site, tz),
+            )
+            for number, (deadline, entry) in enumerate(entries, start=1)
+        )
+
+    for call in catalog.of(Call):
+        yield from presenter.once("deadline calendars", call, each_deadline)
     upcoming = catalog.upcoming_events
     yield (
         "calendars/events.ics",
@@ -160,18 +180,29 @@ def _deadlines(call: Call, site: SiteInfo, stamp: datetime) -> Iterator[VEvent]:
         entry = VEvent()
         entry.add("uid", f"{call.slug}-deadline-{_stamp(deadline.date)}@{site.host}")
         entry.add("dtstamp", stamp)
-        label = deadline.label or "Deadline"
-        entry.add("summary", f"{label}: {call.title}")
-        if isinstance(deadline.date, datetime):
-            closes = _zoned(deadline.date)
-            entry.add("dtstart", closes - DEADLINE_BLOCK)
-            entry.add("dtend", closes)
-        else:
-            entry.add("dtstart", deadline.date)
-            entry.add("dtend", deadline.date + timedelta(days=1))
-        entry.add("description", f"{call.programme}. {call.summary}\n\n{url}")
+        entry.add("summary", _deadline_title(call, deadline))
+        start, end = deadline_span(deadline)
+        entry.add("dtstart", start)
+        entry.add("dtend", end)
+        entry.add("description", _deadline_details(call, url))
         entry.add("url", url)
         yield entry
+
+
+def deadline_span(deadline: Deadline) -> tuple[date | datetime, date | datetime]:
+    """A deadline as a calendar shows it: its day, or the half hour before its time."""
+    if isinstance(deadline.date, datetime):
+        closes = _zoned(deadline.date)
+        return closes - DEADLINE_BLOCK, closes
+    return deadline.date, deadline.date + timedelta(days=1)
+
+
+def _deadline_title(call: Call, deadline: Deadline) -> str:
+    return f"{deadline.label or 'Deadline'}: {call.title}"
+
+
+def _deadline_details(call: Call, url: str) -> str:
+    return f"{call.programme}. {call.summary}\n\n{url}"
 
 
 def google_calendar_link(event: Event, catalog: Catalog, site: SiteInfo, place: str | None) -> str:
@@ -179,14 +210,37 @@ def google_calendar_link(event: Event, catalog: Catalog, site: SiteInfo, place: 
     start, end = event_span(event)
     if isinstance(start, datetime):
         end = end or start + DEFAULT_LENGTH
+    details = f"{event.summary}\n\n{site.absolute(event.page_url)}"
+    return _google_link(event.title, start, end, details, catalog, place)
+
+
+def google_deadline_links(call: Call, catalog: Catalog, site: SiteInfo) -> tuple[str, ...]:
+    """For each of a call's deadlines, a link that opens Google Calendar with it filled in,
+    as its ``.ics`` has it."""
+    details = _deadline_details(call, site.absolute(call.page_url))
+    return tuple(
+        _google_link(_deadline_title(call, deadline), *deadline_span(deadline), details, catalog)
+        for deadline in call.deadlines
+    )
+
+
+def _google_link(
+    title: str,
+    start: date | datetime,
+    end: date | datetime | None,
+    details: str,
+    catalog: Catalog,
+    place: str | None = None,
+) -> str:
+    if isinstance(start, datetime) and isinstance(end, datetime):
         dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     else:
         dates = f"{start:%Y%m%d}/{end:%Y%m%d}"
     query = {
         "action": "TEMPLATE",
-        "text": event.title,
+        "text": title,
         "dates": dates,
-        "details": f"{event.summary}\n\n{site.absolute(event.page_url)}",
+        "details": details,
         "ctz": catalog.clock.tz.key,
     }
     if place:

@@ -1,9 +1,11 @@
 """What a page tells search engines and sharing previews: JSON-LD (Event, NewsArticle,
-Article), OpenGraph and Twitter card tags, and its feeds."""
+Article, and on every item's page its BreadcrumbList), OpenGraph and Twitter card tags, and
+its feeds."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import singledispatch
@@ -16,7 +18,7 @@ from newsdesk.content.models import Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.outputs import SiteInfo, published_moment
 from newsdesk.outputs.feeds import FeedLink, feed_links
 from newsdesk.site.images import Picture
-from newsdesk.site.views import ItemView, Presenter
+from newsdesk.site.views import ItemView, Link, Presenter
 
 SCHEMA = "https://schema.org"
 
@@ -52,14 +54,17 @@ def page_head(
 
 
 def item_head(item: Item, catalog: Catalog, site: SiteInfo, presenter: Presenter) -> HeadData:
-    """An item's page (its picture is the page view's: ``with_image``)."""
-    data = json_ld(item, catalog, site, presenter)
+    """An item's page (its picture is the page view's: ``with_image``), with its place in
+    the site (``BreadcrumbList``) beside what it is, in one graph."""
+    nodes = [node for node in (json_ld(item, catalog, site, presenter),) if node]
+    nodes.append(breadcrumb_list(presenter.item_view(item).breadcrumbs, site))
+    graph = {"@context": SCHEMA, "@graph": [_without_context(node) for node in nodes]}
     return HeadData(
         title=item.title,
         description=item.summary or site.description,
         url=site.absolute(item.page_url),
         kind="article",
-        json_ld=_script_json(data) if data else None,
+        json_ld=_script_json(graph),
         feeds=_feeds(item.collection),
     )
 
@@ -85,6 +90,29 @@ def with_image(head: HeadData, picture: Picture | None, site: SiteInfo) -> HeadD
         image_width=shared.width,
         image_height=shared.height,
     )
+
+
+def breadcrumb_list(trail: Iterable[Link], site: SiteInfo) -> dict[str, Any]:
+    """The page's place in the site, as its breadcrumbs show it (Home, the collection,
+    the page)."""
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": link.label,
+                "item": site.absolute(link.url),
+            }
+            for position, link in enumerate(trail, start=1)
+        ],
+    }
+
+
+def _without_context(node: dict[str, Any]) -> dict[str, Any]:
+    """A node of a graph, which gives the context once for all of them."""
+    return {key: value for key, value in node.items() if key != "@context"}
 
 
 def _feeds(collection: str | None) -> tuple[FeedLink, ...]:

@@ -16,15 +16,22 @@ from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 import markdown
 
 from newsdesk.content.catalog import MARKDOWN_SUFFIXES, Catalog, page_url
-from newsdesk.content.models import Edition, Event, Item, News
+from newsdesk.content.models import Call, Edition, Event, Item, News
 from newsdesk.content.states import CallState, deadline_moment
 from newsdesk.content.vocabulary import SECTION_TITLES, segment
 from newsdesk.newsletter.body import EXTENSIONS, for_the_web
 from newsdesk.newsletter.selection import EditionContent, choose_all
-from newsdesk.outputs.calendars import calendar_paths, event_ics_path, google_calendar_link
+from newsdesk.outputs.calendars import (
+    calendar_paths,
+    deadline_ics_path,
+    event_ics_path,
+    google_calendar_link,
+    google_deadline_links,
+)
 from newsdesk.outputs.feeds import feed_links
 from newsdesk.settings import Settings
 from newsdesk.site import facets
+from newsdesk.site.related import related_items
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 from newsdesk.site.views import (
     CardGroup,
@@ -93,6 +100,7 @@ def _all_pages(
         return _item_page(item, _item_view(item, catalog, settings, presenter))
 
     editions = {edition.src_uri: edition for edition in catalog.of(Edition)}
+    related = related_items(catalog.listed())  # an archived item is listed nowhere
 
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
     yield PageSpec(
@@ -105,11 +113,14 @@ def _all_pages(
     for item in catalog.items():
         if (edition := editions.get(item.src_uri)) is not None:  # shows the items it chose
             content = chosen[item.src_uri]
-            yield _item_page(
+            spec = _item_page(
                 item, _web_version(presenter.item_view(item), edition, content, presenter)
             )
         else:  # the same page as long as the item is
-            yield presenter.once("page", item, item_page)
+            spec = presenter.once("page", item, item_page)
+        if others := related.get(item.src_uri):  # these depend on the other items
+            spec = replace(spec, view=replace(spec.view, related=presenter.cards(others)))
+        yield spec
     yield from _listings(catalog, settings, presenter)
     yield from _knowledge_facet_pages(catalog, settings, presenter)
     yield from _tag_pages(catalog, settings, presenter)
@@ -146,6 +157,24 @@ def _(item: Event, catalog: Catalog, settings: Settings, presenter: Presenter) -
     google = google_calendar_link(item, catalog, settings.site, presenter.place(item))
     links = (Link("download (.ics)", event_ics_path(item)), Link("Google Calendar", google))
     return replace(presenter.item_view(item), calendar=links)
+
+
+@_item_view.register
+def _(item: Call, catalog: Catalog, settings: Settings, presenter: Presenter) -> ItemView:
+    """A call's page adds calendar links to each deadline."""
+    view = presenter.item_view(item)
+    google = google_deadline_links(item, catalog, settings.site)
+    rows = tuple(
+        replace(
+            row,
+            calendar=(
+                Link("download (.ics)", deadline_ics_path(item, number)),
+                Link("Google Calendar", link),
+            ),
+        )
+        for number, (row, link) in enumerate(zip(view.deadlines, google, strict=True), start=1)
+    )
+    return replace(view, deadlines=rows)
 
 
 def _web_version(

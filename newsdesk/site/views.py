@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import singledispatch
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from newsdesk.content.catalog import Catalog, stored_file_uri
 from newsdesk.content.frontmatter import Version
@@ -84,6 +84,18 @@ class DeadlineRow:
     label: str
     state: str
     state_label: str
+    calendar: tuple[Link, ...] = ()
+    """The deadline's "Add to calendar" links."""
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file the item offers: what its button says, and the file's type and size."""
+
+    label: str
+    details: str
+    """``PDF, 1.2 MB``."""
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +129,14 @@ class ItemView:
     archived: str | None = None
     """Why the page is no longer listed (its ``expires`` has passed); such a page is left
     out of the search index."""
+    breadcrumbs: tuple[Link, ...] = ()
+    """Home, the collection, then the item itself."""
+    download: Download | None = None
+    """A knowledge document's attachment."""
+    share_links: tuple[Link, ...] = ()
+    """Links that share the page by email and on social networks (absolute)."""
+    related: tuple[Card, ...] = ()
+    """Other items sharing the most tags with this one, newest first among equals."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +222,20 @@ class TagIndexView:
 
 def tag_url(tag: str) -> str:
     return f"tags/{tag}/"
+
+
+def share_links(title: str, url: str) -> tuple[Link, ...]:
+    """Plain links that share a page (``url``, absolute) by email and on LinkedIn, X and
+    Facebook: each opens the network's own form, and nothing loads until one is followed.
+    Every reserved character is escaped, spaces as ``%20`` (mailto: reads no ``+`` as a
+    space, RFC 6068)."""
+    text, address = quote(title, safe=""), quote(url, safe="")
+    return (
+        Link("Share by email", f"mailto:?subject={text}&body={address}"),
+        Link("Share on LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={address}"),
+        Link("Share on X", f"https://x.com/intent/tweet?text={text}&url={address}"),
+        Link("Share on Facebook", f"https://www.facebook.com/sharer/sharer.php?u={address}"),
+    )
 
 
 class Presenter:
@@ -338,6 +372,13 @@ class Presenter:
                 sorts=sorts,
                 every=every_word(item.collection),
             ),
+            breadcrumbs=(
+                Link("Home", ""),
+                Link(SECTION_TITLES[item.collection], f"{item.collection}/"),
+                Link(item.title, item.page_url),
+            ),
+            download=self.download(item),
+            share_links=share_links(item.title, self.settings.site.absolute(item.page_url)),
         )
 
     def kind_label(self, item: Item) -> str:
@@ -360,8 +401,21 @@ class Presenter:
             return None
         uri = stored_file_uri(item, stored)
         name = posixpath.basename(stored)
-        size = file_text(name, self.catalog.files[uri], self.locale)
-        return Link(f"{name} ({size})", uri)
+        return Link(f"{name} ({self._file_details(uri)})", uri)
+
+    def download(self, item: Item) -> Download | None:
+        """The button for a knowledge document's file: ``Download the report``, with
+        ``PDF, 1.2 MB``."""
+        stored = _attached(item)
+        if not stored:
+            return None
+        uri = stored_file_uri(item, stored)
+        return Download(
+            f"Download the {self.kind_label(item).lower()}", self._file_details(uri), uri
+        )
+
+    def _file_details(self, uri: str) -> str:
+        return file_text(posixpath.basename(uri), self.catalog.files[uri], self.locale)
 
     def where(self, item: Item) -> str | None:
         """The line under a card's date: place, programme, who was interviewed, or the
