@@ -389,15 +389,20 @@ def test_a_reader_subscribes_by_keyboard_and_no_other_site_is_asked_until_then(
 def test_no_page_asks_for_anything_that_is_not_there(browser, base_url):
     """Every request a page makes (Material's script asks for a sitemap.xml beside each
     feed link, say) is answered; nothing ends in the console as an error."""
+    assert _missing_and_errors(browser, base_url, ACCESSIBILITY_PAGES) == ([], [])
+
+
+def _missing_and_errors(browser, base_url: str, urls: list[str]) -> tuple[list, list]:
+    """The requests that failed, and the console's errors, as the pages at ``urls`` load."""
     failed, errors = [], []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    for url in ACCESSIBILITY_PAGES:
+    for url in urls:
         page.goto(base_url + url, wait_until="networkidle")
     context.close()
-    assert failed == [] and errors == []
+    return failed, errors
 
 
 # -- an item's page ----------------------------------------------------------------------
@@ -476,12 +481,4 @@ def test_item_pages_ask_for_nothing_that_is_not_there(browser, base_url):
         "knowledge/smart-guide-european-strategic-cluster-partnerships/",
         "calls/innosup-1-final-call/",
     ]
-    failed, errors = [], []
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    for url in urls:
-        page.goto(base_url + url, wait_until="networkidle")
-    context.close()
-    assert failed == [] and errors == []
+    assert _missing_and_errors(browser, base_url, urls) == ([], [])
