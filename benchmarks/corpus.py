@@ -237,8 +237,10 @@ def write(out: Path, count: int, seed: int) -> None:
         slug, meta, body = writer.edition(date(month.year, month.month, 1))
         _write(content / "newsletters" / f"{slug}.md", meta, body)
     _write(content / "index.md", {"title": "Home"}, "A generated newsroom for benchmarks.\n")
-    # The editions' masthead logo, which mkdocs.yml names.
-    shutil.copytree(REPO / "content/newsletters/images", content / "newsletters/images")
+    # The files mkdocs.yml names: the editions' masthead logo, the image pages are shared
+    # with, and the header's logo.
+    for folder in ("newsletters/images", "images", "assets"):
+        shutil.copytree(REPO / "content" / folder, content / folder)
     config = (REPO / "mkdocs.yml").read_text()
     config = re.sub(r"(?m)^      today: .*$", f"      today: {last.isoformat()}", config)
     config = re.sub(r"(?m)^nav:\n(?:  - .*\n)+", "", config)
