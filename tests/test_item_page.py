@@ -147,23 +147,27 @@ def _shared(one: Item, other: Item) -> int:
     return len(set(one.tags) & set(other.tags))
 
 
-def _newest_key(item: Item) -> tuple:
+def _when(item: Item) -> tuple:
     return (item.sort_date, item.slug, item.collection)
 
 
 def _by_definition(items: list[Item], count: int) -> dict[str, tuple[str, ...]]:
-    """Related items as the pages promise them, every pair compared."""
+    """Related items as the pages promise them, every pair compared: the most shared tags,
+    then the nearest in time, the most recent before the item first, then the earliest
+    after it."""
     found = {}
     for item in items:
         others = [o for o in items if o.src_uri != item.src_uri and _shared(item, o)]
-        others.sort(key=_newest_key, reverse=True)
-        others.sort(key=lambda other: _shared(item, other), reverse=True)  # stable: newest next
+        after = sorted((o for o in others if _when(o) > _when(item)), key=_when)
+        before = sorted((o for o in others if _when(o) < _when(item)), key=_when, reverse=True)
+        others = before + after
+        others.sort(key=lambda other: _shared(item, other), reverse=True)  # stable: nearest next
         if others:
             found[item.src_uri] = tuple(o.src_uri for o in others[:count])
     return found
 
 
-def test_related_items_on_the_sample_pages_share_the_most_tags_then_are_newest(
+def test_related_items_on_the_sample_pages_share_the_most_tags_then_are_nearest(
     sample_site: Path,
 ):
     catalog = sample_catalog()
@@ -213,8 +217,12 @@ def test_related_items_leave_out_drafts_and_items_sharing_no_tag(project: Projec
     page = parse(project.page("news/subject"))
     section = page.find("section", class_="nd-related")
     titles = [card.find("h3").text() for card in section.find_all("article", class_="nd-card")]
-    # two tags shared first, then the newest of those sharing one; never a draft
-    assert titles == ["Story two-shared", "Story newest-one", "Matchmaking fair"]
+    # two tags shared first, then those sharing one, the most recent before it first;
+    # never a draft
+    assert titles == ["Story two-shared", "Story older-one", "Story oldest-one"]
+    section = parse(project.page("news/older-one")).find("section", class_="nd-related")
+    titles = [card.find("h3").text() for card in section.find_all("article", class_="nd-card")]
+    assert titles == ["Story two-shared", "Story subject"]  # the one before it, then after
     assert parse(project.page("news/other")).find("section", class_="nd-related") is None
     assert "Story draft" not in project.page("news/two-shared")
 

@@ -140,6 +140,10 @@ def preview(project: Project, folder: Path) -> Iterator[LiveReloadServer]:
                 thread.join()
 
 
+PANEL = "news/industry-days-cross-sectoral-cluster-panel.md"
+"""A story older items' pages list among their related items."""
+
+
 def mtime(site: Path, url: str) -> int:
     return (site / url / "index.html").stat().st_mtime_ns
 
@@ -180,6 +184,7 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         # the home page show it; an event that moves from past to upcoming.
         caplog.clear()
         edit(project, EDITED, "title: ", "title: Revised, ")
+        edit(project, PANEL, "title: ", "title: Retitled, ")
         edit(
             project,
             f"{event}.md",
@@ -195,6 +200,12 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
             "newsletters/2020-03/index.html",  # the edition it is in (whose email gives
         ):  # the story a headline of its own)
             assert "Revised, " in (Path(server.root) / url).read_text(), url
+        relating = [  # the item pages that list the panel among their related items
+            page.parent.name
+            for page in Path(server.root).glob("*/*/index.html")
+            if "Retitled, " in page.read_text().partition('<section class="nd-related"')[2]
+        ]
+        assert len(relating) > 3 and Path(PANEL).stem not in relating
 
         # The same instant with a bare offset: its calendar is in UTC, not the site's zone.
         edit(project, f"{webinar}.md", "start: 2021-02-26 12:30", "start: 2021-02-26T12:30+01:00")

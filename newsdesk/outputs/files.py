@@ -7,7 +7,7 @@ from newsdesk.content.models import MODELS
 from newsdesk.outputs.calendars import calendars
 from newsdesk.outputs.feeds import feeds
 from newsdesk.outputs.schedule import build_record, next_change
-from newsdesk.outputs.sitemap import last_changes, robots, sitemap
+from newsdesk.outputs.sitemap import last_changes, robots, sitemaps
 from newsdesk.settings import Settings
 from newsdesk.site.plan import SitePlan
 from newsdesk.site.views import Presenter
@@ -26,13 +26,9 @@ def channel_files(
         (page_url(page.src_uri), None) for page in catalog.pages if page.src_uri not in plan.pages
     ]
     changes = last_changes(catalog, presenter)
-    xml, compressed = sitemap(pages, changes, site)
-    files["sitemap.xml"], files["sitemap.xml.gz"] = xml, compressed
     # Material's script asks for a sitemap.xml beside every <link rel="alternate">, which
     # a collection's feed is: each collection's folder has one of its own pages.
-    for collection in MODELS:
-        own = [(url, view) for url, view in pages if url.startswith(f"{collection}/")]
-        files[f"{collection}/sitemap.xml"], _ = sitemap(own, changes, site)
+    files.update(sitemaps(pages, changes, site, folders=MODELS))
     files["robots.txt"] = robots(site)
     files["build.json"] = build_record(catalog, next_change(catalog, settings.closing_soon_days))
     return files

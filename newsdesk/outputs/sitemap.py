@@ -39,26 +39,37 @@ def last_changes(catalog: Catalog, presenter: Presenter) -> dict[str, datetime]:
     return found
 
 
-def sitemap(
+def sitemaps(
     pages: Iterable[tuple[str, object]],
     items: dict[str, datetime],
     site: SiteInfo,
-) -> tuple[bytes, bytes]:
-    """(sitemap.xml, its gzip) for ``pages``: (page URL, the view it shows)."""
+    folders: Iterable[str] = (),
+) -> dict[str, bytes]:
+    """``sitemap.xml`` and its gzip for ``pages`` (page URL, the view it shows), and a
+    ``sitemap.xml`` in each of ``folders`` of the pages in it, by path in the site."""
     rows = []
     for url, view in sorted(pages, key=lambda page: page[0]):
         if url in NOT_LISTED:
             continue
         changed = items.get(url) or _newest(_shown(view), items)
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
-        rows.append(f"  <url><loc>{escape(site.absolute(url))}</loc>{lastmod}</url>")
-    text = (
+        rows.append((url, f"  <url><loc>{escape(site.absolute(url))}</loc>{lastmod}</url>"))
+    whole = _urlset(row for _, row in rows)
+    found = {"sitemap.xml": whole, "sitemap.xml.gz": gzip.compress(whole, compresslevel=6, mtime=0)}
+    for folder in folders:
+        found[f"{folder}/sitemap.xml"] = _urlset(
+            row for url, row in rows if url.startswith(f"{folder}/")
+        )
+    return found
+
+
+def _urlset(rows: Iterable[str]) -> bytes:
+    return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         + "\n".join(rows)
         + "\n</urlset>\n"
     ).encode("utf-8")
-    return text, gzip.compress(text, compresslevel=6, mtime=0)
 
 
 def _shown(view: object) -> Iterator[str]:

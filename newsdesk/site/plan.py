@@ -31,7 +31,7 @@ from newsdesk.outputs.calendars import (
 from newsdesk.outputs.feeds import feed_links
 from newsdesk.settings import Settings
 from newsdesk.site import facets
-from newsdesk.site.related import related_items
+from newsdesk.site.related import chronological, related_items
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 from newsdesk.site.views import (
     CardGroup,
@@ -100,7 +100,12 @@ def _all_pages(
         return _item_page(item, _item_view(item, catalog, settings, presenter))
 
     editions = {edition.src_uri: edition for edition in catalog.of(Edition)}
-    related = related_items(catalog.listed())  # an archived item is listed nowhere
+    related = _related(catalog, presenter)
+
+    def with_related(item: Item) -> PageSpec:
+        spec = presenter.once("page", item, item_page)
+        cards = presenter.cards(related[item.src_uri])
+        return replace(spec, view=replace(spec.view, related=cards))
 
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
     yield PageSpec(
@@ -116,10 +121,12 @@ def _all_pages(
             spec = _item_page(
                 item, _web_version(presenter.item_view(item), edition, content, presenter)
             )
+            if others := related.get(item.src_uri):
+                spec = replace(spec, view=replace(spec.view, related=presenter.cards(others)))
+        elif others := related.get(item.src_uri):  # the same page as long as these items are
+            spec = presenter.once("related page", item, with_related, showing=others)
         else:  # the same page as long as the item is
             spec = presenter.once("page", item, item_page)
-        if others := related.get(item.src_uri):  # these depend on the other items
-            spec = replace(spec, view=replace(spec.view, related=presenter.cards(others)))
         yield spec
     yield from _listings(catalog, settings, presenter)
     yield from _knowledge_facet_pages(catalog, settings, presenter)
@@ -131,6 +138,23 @@ def _all_pages(
         SearchView("Search"),
         description="Search news, events, calls, interviews and the knowledge repository.",
     )
+
+
+def _related(catalog: Catalog, presenter: Presenter) -> dict[str, tuple[Item, ...]]:
+    """Each listed item's related items (an archived item is listed nowhere), chosen again
+    only when what chooses them changes: which items are listed, their tags and dates."""
+    listed = tuple(catalog.listed())
+    chosen_by = tuple((item.src_uri, chronological(item), tuple(item.tags)) for item in listed)
+    found = presenter.whole(
+        "related",
+        chosen_by,
+        lambda: {
+            src_uri: tuple(other.src_uri for other in others)
+            for src_uri, others in related_items(listed).items()
+        },
+    )
+    by_uri = {item.src_uri: item for item in listed}  # the items as they are now
+    return {src_uri: tuple(by_uri[o] for o in others) for src_uri, others in found.items()}
 
 
 def _item_page(item: Item, view: ItemView) -> PageSpec:

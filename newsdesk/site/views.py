@@ -7,14 +7,13 @@ MkDocs' ``url`` filter, which makes them relative to the page being rendered.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import singledispatch
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from newsdesk.content.catalog import Catalog, stored_file_uri
-from newsdesk.content.frontmatter import Version
 from newsdesk.content.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.content.states import (
     CallState,
@@ -260,22 +259,39 @@ class Presenter:
         self.locale = settings.locale
         self.chosen: Mapping[str, EditionContent] = chosen or {}
         """Each edition's items, by the edition's ``src_uri`` (what shows it on its card)."""
-        self._made: dict[tuple[str, str], tuple[Version, Any]] = {}
-        """(kind of view, the item's ``src_uri``) → the version of its file and its view."""
+        self._made: dict[tuple[str, str], tuple[Hashable, Any]] = {}
+        """(kind of view, the item's ``src_uri``) → the versions of the files it is made of
+        and the view; (kind, "") → what a view of the whole catalog is made of, and it."""
         if previous is not None and _same_setting(previous, self):
             self._made = previous._made
 
-    def once(self, kind: str, item: Item, make: Callable[[Item], T]) -> T:
-        """``make(item)``, made once per version of the item's file (``kind`` tells views
-        of one item apart)."""
-        version = self.catalog.versions.get(item.src_uri)
+    def once(
+        self, kind: str, item: Item, make: Callable[[Item], T], showing: Sequence[Item] = ()
+    ) -> T:
+        """``make(item)``, made once per version of the item's file and of the files of the
+        items it is ``showing`` (``kind`` tells views of one item apart)."""
+        versions = self.catalog.versions
+        key: Hashable = versions.get(item.src_uri)
+        if key is None:
+            return make(item)
+        if showing:
+            key = (key, *((other.src_uri, versions.get(other.src_uri)) for other in showing))
         made = self._made.get((kind, item.src_uri))
-        if made is not None and version is not None and made[0] == version:
+        if made is not None and made[0] == key:
             return made[1]
         view = make(item)
-        if version is not None:
-            self._made[(kind, item.src_uri)] = (version, view)
+        self._made[(kind, item.src_uri)] = (key, view)
         return view
+
+    def whole(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made again only when ``key`` (what it is made of) changes: for what
+        is made of the whole catalog."""
+        made = self._made.get((kind, ""))
+        if made is not None and made[0] == key:
+            return made[1]
+        value = make()
+        self._made[(kind, "")] = (key, value)
+        return value
 
     def cards(self, items: Iterable[Item]) -> tuple[Card, ...]:
         return tuple(self.card(item) for item in items)
