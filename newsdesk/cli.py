@@ -20,7 +20,10 @@ from newsdesk.build import pipeline, stage
 from newsdesk.build.lock import one_build_at_a_time
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
+from newsdesk.content.models import MODELS
 from newsdesk.content.scaffold import ScaffoldError, write_scaffold
+from newsdesk.content.schema import schema_path, write_schemas
+from newsdesk.content.taxonomy import load_taxonomy
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
@@ -279,7 +282,30 @@ def new(collection: str, title: str, config_file: str, today: str | None) -> Non
         written = write_scaffold(settings, collection, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
+    taxonomy, errors = load_taxonomy(settings.docs_dir, settings.display_prefix)
+    if not errors:  # what the file's first line points the editor's editor at
+        write_schemas(settings.project_dir, taxonomy)
     click.echo(written)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def schema(config_file: str) -> None:
+    """Write schemas/<collection>.json: each collection's fields for editors' editors.
+
+    The YAML language server (VS Code, JetBrains, Neovim) reads them to complete fields
+    and the taxonomy's values and to mark mistakes while typing. Every build writes them
+    too; this writes them even while the content has errors.
+    """
+    _setup_logging(logging.WARNING)
+    config, plugin = _load(config_file, None)
+    settings = _settings(config, plugin)
+    taxonomy, errors = load_taxonomy(settings.docs_dir, settings.display_prefix)
+    if errors:
+        raise _content_errors(ContentErrors(errors))
+    write_schemas(settings.project_dir, taxonomy)
+    for collection in MODELS:
+        click.echo(schema_path(collection))
 
 
 @main.command()

@@ -294,6 +294,7 @@ def test_failed_build_writes_nothing_and_keeps_the_previous_site(project: Projec
         ".cache",  # of the good build
         "content",
         "mkdocs.yml",
+        "schemas",  # of the good build, for editors' editors
         "site",
         "templates",
     ]

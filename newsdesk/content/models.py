@@ -15,7 +15,15 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, ValidationInfo
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 from newsdesk.content.clock import MAX_DAYS, YEARS
 from newsdesk.content.frontmatter import KeyPath, shortened
@@ -164,18 +172,65 @@ def _describe(value: Any) -> str:
     return names.get(type(value), repr(value))
 
 
-Text = Annotated[str, PlainValidator(plain_text)]
-Line = Annotated[str, PlainValidator(one_line)]
-Day = Annotated[date, PlainValidator(_day)]
-Moment = Annotated[date | datetime, PlainValidator(_moment)]
-WebUrl = Annotated[str, PlainValidator(_web_url)]
-StoredFile = Annotated[str, PlainValidator(stored_file)]
-Terms = tuple[Text, ...]
+# Each type says, as JSON Schema, what an editor's YAML must look like for its validator to
+# take it (``schema.py`` writes them out for editors' editors): the common mistakes a schema
+# can see, with the validator having the last word and the message.
+_TEXT_PATTERN = r"\S"
+_CONTROL_FREE = "^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_DAY = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+_TIME = r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?"
+_DAY_PATTERN = f"^{_DAY}$"
+_MOMENT_PATTERN = f"^{_DAY}([T ]{_TIME})?$"
+
+
+_TEXT_SCHEMA = {"type": "string", "allOf": [{"pattern": _TEXT_PATTERN}, {"pattern": _CONTROL_FREE}]}
+
+
+def _json_text(**extra: Any) -> WithJsonSchema:
+    return WithJsonSchema(_TEXT_SCHEMA | extra)
+
+
+Text = Annotated[str, PlainValidator(plain_text), _json_text()]
+Line = Annotated[str, PlainValidator(one_line), _json_text(pattern="^[^\r\n\x85\u2028\u2029]*$")]
+Day = Annotated[
+    date,
+    PlainValidator(_day),
+    WithJsonSchema({"type": "string", "pattern": _DAY_PATTERN, "format": "date"}),
+]
+Moment = Annotated[
+    date | datetime,
+    PlainValidator(_moment),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _MOMENT_PATTERN,
+            "examples": ["2020-03-26", "2020-03-26 09:30"],
+        }
+    ),
+]
+WebUrl = Annotated[
+    str,
+    PlainValidator(_web_url),
+    WithJsonSchema({"type": "string", "pattern": r"^https?://[^\s/?#]+[^\s]*$", "format": "uri"}),
+]
+StoredFile = Annotated[
+    str,
+    PlainValidator(stored_file),
+    WithJsonSchema(  # relative, inside the content folder: no scheme, no leading /, no ..
+        {
+            "type": "string",
+            "pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!/)(?!(.*/)?\.\.(/|$))[^\r\n]*\S[^\r\n]*$",
+        }
+    ),
+]
+Terms = Annotated[
+    tuple[Text, ...], WithJsonSchema({"type": "array", "items": _TEXT_SCHEMA, "uniqueItems": True})
+]
 Flag = Annotated[bool, Strict()]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 # -- nested values -----------------------------------------------------------------------
@@ -183,19 +238,28 @@ class _Strict(BaseModel):
 
 class Location(_Strict):
     venue: Line | None = None
+    """The building or hall."""
     city: Line | None = None
+    """The city it takes place in."""
     country: Line | None = None
+    """The country, as its two-letter code in taxonomy.yml (BE, DE…)."""
 
 
 class Deadline(_Strict):
     date: Moment
+    """The day the applications close (YYYY-MM-DD), or the day and time (YYYY-MM-DD HH:MM, in the
+    site's time zone)."""
     label: Line | None = None
+    """What closes then, where a call has several stages ("First cut-off")."""
 
 
 class Person(_Strict):
     name: Line
+    """The person's full name."""
     role: Line
+    """Their role or job title."""
     organisation: Line
+    """The cluster or organisation they work for."""
 
 
 STORED_FILE_FIELDS = ("image", "photo", "file")
@@ -229,14 +293,26 @@ class Section(_Strict):
     """
 
     heading: Line | None = None
+    """The section's heading in the email and on the edition's page."""
     collection: Literal["news", "events", "calls", "interviews", "knowledge"] | None = None
+    """Which collection the section's items come from."""
     items: tuple[Text, ...] | None = None
+    """The items to show, by slug (their file names without .md), in this order."""
     rule: Literal["since-previous", "upcoming", "open", "recent"] | None = None
+    """Choose the items by a rule at the edition's date instead of listing them: since-previous
+    (news, interviews, knowledge published since the last edition), upcoming or recent (events),
+    open (calls)."""
     days: int | None = Field(default=None, gt=0, le=MAX_DAYS)
+    """How many days ahead (upcoming) or back (recent, since-previous) the rule looks."""
     limit: int | None = Field(default=None, gt=0, le=1000)
+    """The most items the rule may choose."""
     block: Text | None = None
+    """Your own Markdown text for this edition, instead of items."""
     placement: Literal["full", "main", "sidebar"] = "main"
+    """Where the section sits: across the full width, in the main column, or in the sidebar."""
     display: Display | None = None
+    """How its items show: full (the whole story), teaser (summary and a button) or title (one
+    line)."""
 
     @property
     def shows(self) -> Display:
@@ -251,12 +327,18 @@ class Override(_Strict):
     its page, stay as they are)."""
 
     headline: Line | None = None
+    """The headline this edition gives the item."""
     teaser: Text | None = None
+    """The teaser this edition gives the item, in place of its summary."""
     image: StoredFile | None = None
-    """Relative to the edition's folder (``images/map.png``)."""
+    """An image this edition shows instead of the item's, relative to the edition's folder
+    (images/map.png)."""
     image_alt: Line | None = None
+    """What the override's image shows, for readers who cannot see it."""
     caption: Line | None = None
+    """A caption under the image."""
     display: Display | None = None
+    """How this edition shows the item: full, teaser or title."""
 
 
 class Masthead(_Strict):
@@ -264,8 +346,11 @@ class Masthead(_Strict):
     site's name (either relative to the edition's folder), with its alt text."""
 
     logo: StoredFile | None = None
+    """A logo beside the site's name, relative to the edition's folder."""
     banner: StoredFile | None = None
+    """A banner image across the top, relative to the edition's folder."""
     alt: Line | None = None
+    """What the logo or banner shows, for readers who cannot see it."""
 
 
 # -- items -------------------------------------------------------------------------------
@@ -294,13 +379,18 @@ class Item(_Strict):
     body: str = ""
 
     title: Line
+    """The headline, on one line."""
     summary: Text
+    """One or two sentences that say what it is about: cards, feeds, search results and emails show
+    it."""
     tags: Terms = ()
+    """Topics, as keys of tags in taxonomy.yml."""
     draft: Flag = False
+    """true keeps it off the site (and out of editions) until you remove it."""
     publish: Moment | None = None
-    """When the item goes live, if not on its ``date``."""
+    """When it goes live, if not on its date: a day, or a day and time (YYYY-MM-DD HH:MM)."""
     expires: Moment | None = None
-    """When the item leaves listings, feeds and search; its page stays, marked archived."""
+    """When it leaves listings, feeds and search; its page stays, marked as archived."""
 
     @property
     def goes_live(self) -> Moment | None:
@@ -383,15 +473,20 @@ class News(Item):
     collection = "news"
     label = "News"
     date: Day
+    """The day it was published (YYYY-MM-DD); a day after the build date waits for that day."""
     image: StoredFile | None = None
+    """An image stored next to the item, like images/map.png."""
     image_alt: Line | None = None
+    """What the image shows, for readers who cannot see it (needed with an image)."""
 
     @property
     def picture(self) -> tuple[str, str | None] | None:
         return (self.image, self.image_alt) if self.image else None
 
     source_url: WebUrl | None = None
+    """The original story on another site (https://…)."""
     featured: Flag = False
+    """true puts the story first on the home page."""
 
     @property
     def sort_date(self) -> date:
@@ -407,15 +502,24 @@ class Event(Item):
     label = "Event"
     vocabulary_fields = {"tags": "tags", "location.country": "countries"}
     kind: Literal[EVENT_KIND_KEYS]  # type: ignore[valid-type]
+    """What kind of event it is."""
     start: Moment
+    """The day it starts (YYYY-MM-DD), or the day and time (YYYY-MM-DD HH:MM, in the site's time
+    zone)."""
     date: Day | None = None
-    """When the event was announced: what feeds date it by."""
+    """The day the event was announced (YYYY-MM-DD): what feeds date it by."""
     end: Moment | None = None
+    """The day (or day and time) it ends, written as start is."""
     dates_note: Text | None = None
+    """A note on the dates ("Every Tuesday in March")."""
     location: Location | None = None
+    """Where it takes place: venue, city and country."""
     online: Flag = False
+    """true when it takes place online."""
     url: WebUrl | None = None
+    """The event's own page, for registration (https://…)."""
     organiser: Line | None = None
+    """Who organises it."""
 
     @property
     def sort_date(self) -> date:
@@ -445,13 +549,35 @@ class Call(Item):
     label = "Call"
     """Its state (open, closing soon, forthcoming, closed) is its badge's to say."""
     programme: Text
+    """The funding programme or the organisation that runs the call."""
     deadlines: tuple[Deadline, ...] = Field(min_length=1)
+    """When applications close, in date order: one entry per deadline."""
     date: Day | None = None
-    """When the call was announced: what feeds date it by."""
+    """The day the call was announced (YYYY-MM-DD): what feeds date it by."""
     opens: Moment | None = None
+    """When it opens for applications, if later than it is announced."""
     url: WebUrl | None = None
-    budget_eur: Annotated[float, PlainValidator(_amount)] | None = None
-    projects_funded: Annotated[str, PlainValidator(_count)] | None = None
+    """The call's own page, where to apply (https://…)."""
+    budget_eur: (
+        Annotated[
+            float,
+            PlainValidator(_amount),
+            WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+        ]
+        | None
+    ) = None
+    """The call's budget in euros, as a number (25150000)."""
+    projects_funded: (
+        Annotated[
+            str,
+            PlainValidator(_count),
+            WithJsonSchema(
+                {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"\S"}]}
+            ),
+        ]
+        | None
+    ) = None
+    """How many projects it funds: a number, or a range like 5-6."""
 
     @property
     def sort_date(self) -> date:
@@ -490,9 +616,13 @@ class Interview(Item):
     collection = "interviews"
     label = "Interview"
     date: Day
+    """The day it was published (YYYY-MM-DD)."""
     interviewee: Person
+    """Who is interviewed: name, role and organisation."""
     photo: StoredFile | None = None
+    """A photo of the interviewee stored next to the item, like images/portrait.jpg."""
     photo_alt: Line | None = None
+    """What the photo shows (needed with a photo)."""
 
     @property
     def picture(self) -> tuple[str, str | None] | None:
@@ -516,17 +646,29 @@ class KnowledgeDoc(Item):
         "language": "languages",
     }
     date: Day
+    """The day the document was published (YYYY-MM-DD)."""
     kind: Literal[KNOWLEDGE_KIND_KEYS]  # type: ignore[valid-type]
+    """What kind of document it is."""
     authors: Terms = ()
+    """Its authors, one per entry."""
     organisation: Line | None = None
+    """The organisation that published it."""
     file: StoredFile | None = None
+    """The document itself, stored next to the item, like files/report.pdf."""
     territorial_validity: Terms = ()
+    """Where it applies, as keys of territorial_validity in taxonomy.yml."""
     strategic_challenges: Terms = ()
+    """The strategic challenges it addresses, as keys in taxonomy.yml."""
     thematic_priorities: Terms = ()
+    """Its thematic priorities, as keys in taxonomy.yml."""
     support_types: Terms = ()
+    """The types of cluster support it is about, as keys in taxonomy.yml."""
     typology: Terms = ()
+    """Its typology, as keys in taxonomy.yml."""
     countries: Terms = ()
+    """The countries it is about, as two-letter codes in taxonomy.yml."""
     language: Line | None = None
+    """The document's language, as a key of languages in taxonomy.yml (en, fr…)."""
 
     @property
     def sort_date(self) -> date:
@@ -539,18 +681,26 @@ class Edition(Item):
     collection = "newsletters"
     label = "Newsletter"
     summary: Text | None = None  # type: ignore[assignment]
+    """A sentence on what this edition holds, for the newsletter archive and feeds."""
     date: Day
+    """The edition's date (YYYY-MM-DD): its rules choose items as of that day."""
     subject: Line
+    """The email's subject line."""
     preheader: Line
+    """The line inboxes show after the subject."""
     lead: Text | None = None
     """Slug of the news story shown first, large, with its image; without one, the first
     item of the first main section leads if it is news."""
     sections: tuple[Section, ...] = Field(min_length=1)
+    """The edition's sections, in order."""
     overrides: dict[str, Override] = {}
-    """By ``collection/slug`` of an item the edition shows."""
+    """What this edition shows of an item instead of its own headline, teaser or image, by
+    the item's collection/slug (news/green-deal)."""
     masthead: Masthead | None = None
+    """The top of the email: a banner, or a logo beside the site's name."""
     legal_notice: Text | None = None
-    """This edition's legal notice, in place of the site's (``newsletter.legal_notice``)."""
+    """This edition's legal notice, in place of the site's (newsletter.legal_notice in
+    mkdocs.yml)."""
 
     def page_text(self, for_visitors: Callable[[str], str]) -> str:
         return for_visitors(self.body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from slugify import slugify
 
 from newsdesk.content.catalog import RESERVED_SLUGS
 from newsdesk.content.models import MODELS
+from newsdesk.content.schema import schema_path
 from newsdesk.settings import Settings
 
 SCAFFOLDS = "templates/new"
@@ -41,11 +43,24 @@ def write_scaffold(settings: Settings, collection: str, title: str) -> Path:
     environment.filters["quoted"] = _quoted
     today = settings.clock.today
     text = environment.get_template(f"{collection}.md").render(
-        title=title, today=today, in_a_month=today + timedelta(days=30)
+        title=title,
+        today=today,
+        in_a_month=today + timedelta(days=30),
+        schema=_schema_address(settings, collection, target),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return Path(_shown(target, settings))
+
+
+def _schema_address(settings: Settings, collection: str, target: Path) -> str:
+    """Where the YAML language server finds the collection's schema, from ``target``: a
+    relative path, or a file URI where there is none (another drive, on Windows)."""
+    schema = settings.project_dir.resolve() / schema_path(collection)
+    try:
+        return Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
+    except ValueError:
+        return schema.as_uri()
 
 
 def _quoted(text: str) -> str:
