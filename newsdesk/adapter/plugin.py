@@ -68,6 +68,7 @@ from newsdesk.content.catalog import (
 )
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS, Item
+from newsdesk.content.schema import write_schemas
 from newsdesk.content.sources import problem_with
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.newsletter.body import for_the_web
@@ -321,6 +322,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def _adopt(self, prepared: Prepared) -> None:
         assert self.settings is not None
         self.prepared = prepared
+        # Editors' editors check front matter against these (``check`` writes nothing).
+        write_schemas(self.settings.project_dir, prepared.catalog.taxonomy)
         if self.serving:
             change = next_change(prepared.catalog, self.settings.closing_soon_days)
             self._next_change = change.moment if change else None

@@ -32,7 +32,6 @@ from newsdesk.build.search import BUNDLE, ShardRecords, index_site, indexed_page
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
-from newsdesk.content.schema import write_schemas
 from newsdesk.content.sources import UnreadableSource, read_bytes
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
@@ -80,8 +79,6 @@ def prepare(
     if catalog is None:
         with stage.phase("loading the content"):
             catalog = load_catalog(settings)
-    with stage.phase("writing the schemas of the collections"):
-        write_schemas(settings.project_dir, catalog.taxonomy)
     with stage.phase("planning the pages"):
         chosen = choose_all(catalog, settings.closing_soon_days)
         earlier = previous.presenter if previous else views
