@@ -19,7 +19,7 @@ from newsdesk import adapter
 from newsdesk.build import pipeline, stage
 from newsdesk.build.lock import one_build_at_a_time
 from newsdesk.content.catalog import load_catalog
-from newsdesk.content.errors import ContentErrors
+from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS
 from newsdesk.content.scaffold import ScaffoldError, write_scaffold
 from newsdesk.content.schema import schema_path, write_schemas
@@ -282,9 +282,7 @@ def new(collection: str, title: str, config_file: str, today: str | None) -> Non
         written = write_scaffold(settings, collection, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    taxonomy, errors = load_taxonomy(settings.docs_dir, settings.display_prefix)
-    if not errors:  # what the file's first line points the editor's editor at
-        write_schemas(settings.project_dir, taxonomy)
+    _write_schemas(settings)  # what the file's first line points the editor's editor at
     click.echo(written)
 
 
@@ -300,12 +298,19 @@ def schema(config_file: str) -> None:
     _setup_logging(logging.WARNING)
     config, plugin = _load(config_file, None)
     settings = _settings(config, plugin)
-    taxonomy, errors = load_taxonomy(settings.docs_dir, settings.display_prefix)
-    if errors:
+    if errors := _write_schemas(settings):
         raise _content_errors(ContentErrors(errors))
-    write_schemas(settings.project_dir, taxonomy)
     for collection in MODELS:
         click.echo(schema_path(collection))
+
+
+def _write_schemas(settings: Settings) -> list[ContentError]:
+    """Write the collections' schemas for the taxonomy as it is; its errors, if it has
+    any, instead."""
+    taxonomy, errors = load_taxonomy(settings.docs_dir, settings.display_prefix)
+    if not errors:
+        write_schemas(settings.project_dir, taxonomy)
+    return errors
 
 
 @main.command()

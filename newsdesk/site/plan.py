@@ -102,10 +102,12 @@ def _all_pages(
     editions = {edition.src_uri: edition for edition in catalog.of(Edition)}
     related = _related(catalog, presenter)
 
-    def with_related(item: Item) -> PageSpec:
-        spec = presenter.once("page", item, item_page)
+    def showing_related(spec: PageSpec, item: Item) -> PageSpec:
         cards = presenter.cards(related[item.src_uri])
         return replace(spec, view=replace(spec.view, related=cards))
+
+    def with_related(item: Item) -> PageSpec:
+        return showing_related(presenter.once("page", item, item_page), item)
 
     has_home = any(page.src_uri == "index.md" for page in catalog.pages)
     yield PageSpec(
@@ -121,8 +123,8 @@ def _all_pages(
             spec = _item_page(
                 item, _web_version(presenter.item_view(item), edition, content, presenter)
             )
-            if others := related.get(item.src_uri):
-                spec = replace(spec, view=replace(spec.view, related=presenter.cards(others)))
+            if item.src_uri in related:
+                spec = showing_related(spec, item)
         elif others := related.get(item.src_uri):  # the same page as long as these items are
             spec = presenter.once("related page", item, with_related, showing=others)
         else:  # the same page as long as the item is
