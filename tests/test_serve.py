@@ -202,7 +202,8 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
             assert "Revised, " in (Path(server.root) / url).read_text(), url
         relating = [  # the item pages that list the panel among their related items
             page.parent.name
-            for page in Path(server.root).glob("*/*/index.html")
+            for folder in ("news", "events", "calls", "interviews", "knowledge")
+            for page in (Path(server.root) / folder).glob("*/index.html")
             if "Retitled, " in page.read_text().partition('<section class="nd-related"')[2]
         ]
         assert len(relating) > 3 and Path(PANEL).stem not in relating
