@@ -1,4 +1,5 @@
-"""``python build.py [build|serve|check|new|proof|next-change]``: the editor's commands."""
+"""``python build.py [build|serve|edit|check|new|schema|proof|next-change]``: the editor's
+commands."""
 
 from __future__ import annotations
 
@@ -261,6 +262,38 @@ def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     try:
         commands.serve(config_file, dev_addr)
     except commands.BuildStopped as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", help=TODAY_HELP)
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Address to serve the preview and the editing screen on.",
+)
+def edit(config_file: str, today: str | None, dev_addr: str) -> None:
+    """Edit in the browser: the preview, with the editing screen at /admin/.
+
+    Decap CMS's local backend runs beside it and saves the forms into content/; the
+    preview shows each save, or its mistakes, as it does an editor's.
+    """
+    _setup_logging(logging.INFO)
+    config, plugin = _load(config_file, today)
+    settings = _settings(config, plugin)
+    assert settings.editor is not None
+    from newsdesk.adapter import commands
+    from newsdesk.editor.backend import BackendError, local_backend
+
+    host, _, port = dev_addr.rpartition(":")
+    try:
+        with local_backend(settings.project_dir, settings.editor.local_port):
+            click.echo(f"The editing screen: http://{host}:{port}/admin/", err=True)
+            commands.serve(config_file, dev_addr)
+    except (BackendError, commands.BuildStopped) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdesk.content.clock import Clock, make_clock
+
+if TYPE_CHECKING:
+    from newsdesk.editor.config import EditorSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class Settings:
     default_image: str | None = None
     """``src_uri`` of the image pages without one of their own are shared with."""
     default_image_alt: str = ""
+    editor: EditorSettings | None = None
+    """The editing screen's options; None builds the site without one."""
 
     @property
     def display_prefix(self) -> str:

@@ -161,6 +161,12 @@ names that hash them) change from run to run; its pages, words and fragments do 
 (Pagefind issue #638)."""
 
 
+def reader_pages(site: Path, pattern: str = "index.html") -> list[Path]:
+    """The site's pages that readers see: not the editing screen at /admin/ (Decap CMS's
+    application, for editors)."""
+    return [p for p in sorted(site.rglob(pattern)) if p.relative_to(site).parts[0] != "admin"]
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     return {
         name: p.read_bytes()

@@ -17,7 +17,7 @@ from icalendar import Calendar
 from newsdesk.content.models import MODELS, Call, Event
 from newsdesk.content.states import CallState
 from newsdesk.content.vocabulary import EVENT_KIND_KEYS as EVENT_KINDS
-from tests.conftest import Project, build_sample, error_lines, sample_catalog
+from tests.conftest import Project, build_sample, error_lines, reader_pages, sample_catalog
 
 SITE = "https://www.clustercollaboration.eu/"
 FEEDS = ["feed.xml", "atom.xml"] + [f"{c}/{n}" for c in MODELS for n in ("feed.xml", "atom.xml")]
@@ -243,7 +243,7 @@ def test_news_and_knowledge_pages_describe_their_articles(sample_site: Path):
 
 
 def test_every_page_has_sharing_tags_a_canonical_url_and_a_description(sample_site: Path):
-    pages = [p for p in sample_site.rglob("index.html") if "pagefind" not in p.parts]
+    pages = [p for p in reader_pages(sample_site) if "pagefind" not in p.parts]
     assert len(pages) > 100
     for path in pages:
         page = path.read_text()

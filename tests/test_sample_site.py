@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from newsdesk.content.models import Call, Event, KnowledgeDoc
 from newsdesk.content.states import CallState, call_status, is_upcoming
 from newsdesk.outputs.schedule import scheduled
-from tests.conftest import build_sample, sample_catalog, site_files
+from tests.conftest import build_sample, reader_pages, sample_catalog, site_files
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
@@ -116,7 +116,7 @@ def test_every_page_has_one_h1_and_every_form_an_address(sample_site: Path):
     invalid HTML (the W3C validator says so) and would submit to wherever it was opened."""
     headings = {
         page.relative_to(sample_site).as_posix(): len(re.findall(r"<h1[\s>]", page.read_text()))
-        for page in sample_site.rglob("index.html")
+        for page in reader_pages(sample_site)
     }
     assert {page: count for page, count in headings.items() if count != 1} == {}
     assert headings["index.html"] == 1
@@ -136,7 +136,7 @@ def test_every_page_s_footer_links_its_legal_notice_privacy_accessibility_and_co
         ("https://commission.europa.eu/accessibility-statement_en", "Accessibility"),
         ("mailto:contact@clustercollaboration.eu", "Contact"),
     ]  # as mkdocs.yml's extra.footer_links lists them
-    for page in sample_site.rglob("index.html"):
+    for page in reader_pages(sample_site):
         html = page.read_text()
         footer = html[html.index('<nav class="nd-footer-links"') :]
         footer = footer[: footer.index("</nav>")]

@@ -48,6 +48,8 @@ from newsdesk.build.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.build.search import BUNDLE
 from newsdesk.build.snapshot import snapshot
 from newsdesk.content.errors import ContentError
+from newsdesk.editor.screen import FOLDER as SCREEN
+from newsdesk.editor.screen import SCREEN_TEMPLATES
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
 from newsdesk.settings import Settings
 
@@ -120,6 +122,7 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     settings = plugin.settings
     assert settings is not None
     roots = [settings.docs_dir, settings.project_dir / EMAIL_TEMPLATES]
+    roots.append(settings.project_dir / SCREEN_TEMPLATES)
     roots += [Path(folder) for folder in (config.theme.custom_dir, *config.watch) if folder]
     files = snapshot(roots)
     return digest(
@@ -210,6 +213,7 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
             mount_path=mount_path,
         )
         folders.serve_with(plugin, server)
+        _screen_not_reloaded(server, mount_path)
         if notices_work(Path(config.docs_dir)):
             server.observer = SavesObserver()  # saves seen at once, and nothing polls
         try:
@@ -232,6 +236,27 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
         raise BuildStopped(str(exc)) from None
     finally:
         shutil.rmtree(folders.root, ignore_errors=True)
+
+
+def _screen_not_reloaded(server: LiveReloadServer, mount_path: str) -> None:
+    """Serve the editing screen's page as the site holds it, without the live-reload script
+    MkDocs adds to every page: each save rebuilds the preview, and the screen reloading
+    then would lose what the editor was typing."""
+    screen = f"{mount_path.rstrip('/')}/{SCREEN}/"
+    serve_request = server.serve_request
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        if environ.get("PATH_INFO") in (screen, f"{screen}index.html"):
+            try:
+                page = (Path(server.root) / SCREEN / "index.html").read_bytes()
+            except OSError:
+                return serve_request(environ, start_response)
+            headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
+            start_response("200 OK", [*headers, ("Content-Length", str(len(page)))])
+            return [page]
+        return serve_request(environ, start_response)
+
+    server.set_app(app)
 
 
 PREVIEW_FAILURE = "preview-failure.txt"

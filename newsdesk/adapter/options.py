@@ -20,6 +20,7 @@ from newsdesk.content.errors import ContentError, did_you_mean
 from newsdesk.content.image_files import NotAnImage, read_image
 from newsdesk.content.models import one_line, plain_text, stored_file
 from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
+from newsdesk.editor.config import BACKENDS, LOCAL_PORT
 from newsdesk.newsletter.config import (
     PLATFORMS,
     TLS_MODES,
@@ -78,6 +79,26 @@ class NewsletterConfig(Config):
     smtp = c.SubConfig(SmtpConfig)
 
 
+class EditorConfig(Config):
+    """The editing screen at ``/admin/`` (Decap CMS) and where it publishes."""
+
+    backend = c.Choice(BACKENDS, default="github")
+    repo = c.Optional(c.Type(str))
+    """``owner/name`` on the git host; without it, only ``python build.py edit`` edits."""
+    branch = c.Type(str, default="main")
+    base_url = c.Optional(c.Type(str))
+    """The OAuth server that signs editors in (GitHub needs one: Netlify's or your own)."""
+    auth_endpoint = c.Optional(c.Type(str))
+    api_root = c.Optional(c.Type(str))
+    """The API of a self-hosted GitLab or Gitea (``https://git.example.org/api/v1``)."""
+    app_id = c.Optional(c.Type(str))
+    """GitLab's or Gitea's OAuth application id: editors sign in with PKCE, no server."""
+    editorial_workflow = c.Type(bool, default=True)
+    """Drafts and review as pull requests (merge requests), published when merged."""
+    local_port = c.Type(int, default=LOCAL_PORT)
+    """Where ``python build.py edit`` runs Decap's local backend."""
+
+
 class NewsdeskConfig(Config):
     today = c.Optional(c.Type((str, date, datetime)))
     """Build date (YYYY-MM-DD or ISO date-time); ``--today`` overrides; unset means now."""
@@ -96,6 +117,7 @@ class NewsdeskConfig(Config):
     of pages without one of their own."""
     default_image_alt = c.Optional(c.Type(str))
     newsletter = c.SubConfig(NewsletterConfig)
+    editor = c.SubConfig(EditorConfig)
 
 
 SITE_OPTIONS = {"site_name": c.Type(str), "site_description": c.Optional(c.Type(str))}
@@ -107,6 +129,7 @@ LIMITS = {
     "closing_soon_days": (0, MAX_DAYS),
     "max_kb": (1, None),
     "port": (1, 65535),
+    "local_port": (1024, 65535),
 }
 """The numbers an option may be, from the least to the most (None: no most)."""
 MEANINGS: dict[str, Callable[[Any], object]] = {
@@ -133,6 +156,12 @@ MEANINGS: dict[str, Callable[[Any], object]] = {
     "newsdesk.newsletter.subscribe_form": web_address,
     "newsdesk.newsletter.subscribe_list": one_line,
     "newsdesk.newsletter.social.url": web_address,
+    "newsdesk.editor.repo": lambda value: _repository(one_line(value)),
+    "newsdesk.editor.branch": one_line,
+    "newsdesk.editor.base_url": web_address,
+    "newsdesk.editor.auth_endpoint": one_line,
+    "newsdesk.editor.api_root": web_address,
+    "newsdesk.editor.app_id": one_line,
 }
 """Options whose value must mean something (by where they are, lists' positions left out):
 read as they will be, raising ValueError. The site's name and description are MkDocs'
@@ -150,6 +179,12 @@ _KINDS = {
     "date": "a date",
     "datetime": "a date and time",
 }
+
+
+def _repository(value: str) -> str:
+    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", value):
+        raise ValueError(f"expected the repository as owner/name, got '{value}'")
+    return value
 
 
 class _Lines(yaml.SafeLoader):

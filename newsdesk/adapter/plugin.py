@@ -71,6 +71,7 @@ from newsdesk.content.models import MODELS, Item
 from newsdesk.content.schema import write_schemas
 from newsdesk.content.sources import problem_with
 from newsdesk.content.taxonomy import TAXONOMY_FILE
+from newsdesk.editor.config import EditorSettings
 from newsdesk.newsletter.body import for_the_web
 from newsdesk.newsletter.config import (
     PLATFORMS,
@@ -177,6 +178,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             default_image=self.config.default_image,
             default_image_alt=self.config.default_image_alt or "",
         )
+        self.settings = replace(self.settings, editor=_editor_settings(self.config, config))
         try:
             self.subscribe = subscribe_settings(self.config.newsletter, self.config.locale)
         except NewsletterConfigError as exc:
@@ -789,6 +791,33 @@ def _site_info(config: MkDocsConfig, locale: str) -> SiteInfo:
         name=config.site_name,
         description=config.site_description or "",
         language=locale.split("_")[0],
+    )
+
+
+def _editor_settings(options: NewsdeskConfig, config: MkDocsConfig) -> EditorSettings:
+    """The editing screen's options, and the site's stylesheets for its previews: the
+    theme's (Material's, named by their hash) and ``extra_css``."""
+    editor = options.editor
+    path = _site_info(config, options.locale).path
+    styles = []
+    for pattern in ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css"):
+        for folder in config.theme.dirs:
+            if found := sorted(Path(folder).glob(pattern)):
+                styles.append(f"{path}{found[0].relative_to(folder).as_posix()}")
+                break
+    styles += [f"{path}{css}" for css in config.extra_css if "://" not in str(css)]
+    return EditorSettings(
+        backend=editor.backend,
+        repo=editor.repo,
+        branch=editor.branch,
+        base_url=editor.base_url,
+        auth_endpoint=editor.auth_endpoint,
+        api_root=editor.api_root,
+        app_id=editor.app_id,
+        editorial_workflow=editor.editorial_workflow,
+        local_port=editor.local_port,
+        preview_styles=tuple(styles),
+        logo=f"{path}{logo}" if (logo := config.theme.get("logo")) else None,
     )
 
 

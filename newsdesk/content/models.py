@@ -654,7 +654,7 @@ class KnowledgeDoc(Item):
     organisation: Line | None = None
     """The organisation that published it."""
     file: StoredFile | None = None
-    """The document itself, stored next to the item, like files/report.pdf."""
+    """The document itself, stored next to the item, like documents/report.pdf."""
     territorial_validity: Terms = ()
     """Where it applies, as keys of territorial_validity in taxonomy.yml."""
     strategic_challenges: Terms = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newsdesk.content.catalog import Catalog, page_url
 from newsdesk.content.models import MODELS
+from newsdesk.editor.screen import screen_files
 from newsdesk.outputs.calendars import calendars
 from newsdesk.outputs.feeds import feeds
 from newsdesk.outputs.schedule import build_record, next_change
@@ -30,5 +31,7 @@ def channel_files(
     # a collection's feed is: each collection's folder has one of its own pages.
     files.update(sitemaps(pages, changes, site, folders=MODELS))
     files["robots.txt"] = robots(site)
+    if settings.editor is not None:
+        files.update(screen_files(settings, catalog.taxonomy, settings.editor))
     files["build.json"] = build_record(catalog, next_change(catalog, settings.closing_soon_days))
     return files

@@ -88,5 +88,6 @@ def _newest(urls: Iterable[str], items: dict[str, datetime]) -> datetime | None:
 
 def robots(site: SiteInfo) -> bytes:
     return (
-        f"User-agent: *\nDisallow: {site.path}search/\nSitemap: {site.absolute('sitemap.xml')}\n"
+        f"User-agent: *\nDisallow: {site.path}search/\nDisallow: {site.path}admin/\n"
+        f"Sitemap: {site.absolute('sitemap.xml')}\n"
     ).encode()

@@ -1,0 +1,61 @@
+"""The editing screen's files, at ``admin/`` in the site: its page, the configuration made
+from the models, the screen's own script and Decap CMS's bundle, vendored from its npm
+package (``scripts/vendor-decap-cms``), so that the screen loads nothing from elsewhere.
+
+The page is not indexed for search (it has no ``data-pagefind-body``), is not in the
+sitemap (which lists pages only) and asks robots to stay away.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from newsdesk.content.taxonomy import Taxonomy
+from newsdesk.editor.config import EditorSettings, config_file
+from newsdesk.settings import Settings
+
+FOLDER = "admin"
+"""Where the screen is in the site: ``/admin/``."""
+SCREEN_TEMPLATES = "templates/admin"
+"""The screen's page and script, in the project."""
+DECAP = Path(__file__).parent / "decap"
+
+
+def screen_files(
+    settings: Settings, taxonomy: Taxonomy, editor: EditorSettings
+) -> dict[str, bytes]:
+    """Every file of the editing screen, by path in the site."""
+    templates = settings.project_dir / SCREEN_TEMPLATES
+    environment = _environment(templates)
+    page = environment.get_template("index.html").render(
+        site_name=settings.site.name,
+        language=settings.site.language,
+        favicon=editor.logo,
+        styles=editor.preview_styles,
+    )
+    return {
+        f"{FOLDER}/index.html": page.encode(),
+        f"{FOLDER}/config.yml": config_file(settings, taxonomy, editor),
+        f"{FOLDER}/editor.js": (templates / "editor.js").read_bytes(),
+        **{f"{FOLDER}/decap/{name}": data for name, data in decap_bundle().items()},
+    }
+
+
+@functools.cache
+def _environment(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+
+
+@functools.cache
+def decap_bundle() -> dict[str, bytes]:
+    """Decap CMS's application, its chunks and WebAssembly, as vendored, by file name."""
+    return {
+        path.name: path.read_bytes()
+        for path in sorted(DECAP.iterdir())
+        if path.suffix in (".js", ".wasm") or path.name.endswith(".txt")
+    }
