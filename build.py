@@ -1,4 +1,5 @@
-"""Entry point: ``python build.py [build|serve|check|new]``. All logic lives in newsdesk/."""
+"""Entry point: ``python build.py [build|serve|edit|check|new|schema|proof|next-change]``. All
+logic lives in newsdesk/."""
 
 from newsdesk.cli import run
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,20 +240,32 @@ def check(config_file: str, today: str | None) -> None:
             click.echo(f"  {_when(moment)}  {content}{item.src_uri}  “{item.title}”")
 
 
+def _previewing(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of the commands that preview: the configuration, the build date and the
+    address to serve on."""
+    for option in (
+        click.option(
+            "-a",
+            "--dev-addr",
+            default="127.0.0.1:8000",
+            show_default=True,
+            help="Address to serve the preview (and the editing screen) on.",
+        ),
+        click.option("--today", help=TODAY_HELP),
+        click.option(
+            "-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP
+        ),
+    ):
+        command = option(command)
+    return command
+
+
 def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
 @main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
-@click.option("--today", help=TODAY_HELP)
-@click.option(
-    "-a",
-    "--dev-addr",
-    default="127.0.0.1:8000",
-    show_default=True,
-    help="Address to serve the preview on.",
-)
+@_previewing
 def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     """Preview the site with live reload; the page refreshes when content or templates change."""
     _setup_logging(logging.INFO)
@@ -266,15 +279,7 @@ def serve(config_file: str, today: str | None, dev_addr: str) -> None:
 
 
 @main.command()
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
-@click.option("--today", help=TODAY_HELP)
-@click.option(
-    "-a",
-    "--dev-addr",
-    default="127.0.0.1:8000",
-    show_default=True,
-    help="Address to serve the preview and the editing screen on.",
-)
+@_previewing
 def edit(config_file: str, today: str | None, dev_addr: str) -> None:
     """Edit in the browser: the preview, with the editing screen at /admin/.
 

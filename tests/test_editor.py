@@ -211,6 +211,15 @@ def _choose(page, field: str, label: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _new_event(page, url: str, title: str, summary: str, kind: str, day: str) -> None:
+    """A new event's form, with what every event needs filled in."""
+    _open(page, url, "/collections/events/new")
+    page.locator("[id^=title-field]").fill(title)
+    page.locator("[id^=summary-field]").fill(summary)
+    _choose(page, "kind", kind)
+    page.get_by_label("Start: day").fill(day)
+
+
 def _publish(page) -> None:
     page.get_by_role("button", name="Publish").first.click()
     page.get_by_text("Publish now").click()
@@ -233,11 +242,14 @@ def test_an_event_and_a_call_made_in_the_forms_are_files_check_accepts_and_the_p
     screen,
 ):
     page, project, url, foreign = screen
-    _open(page, url, "/collections/events/new")
-    page.locator("[id^=title-field]").fill("EU-Japan cluster matchmaking: Osaka 2020")
-    page.locator("[id^=summary-field]").fill("Clusters from Europe and Japan meet as partners.")
-    _choose(page, "kind", "Matchmaking")
-    page.get_by_label("Start: day").fill("2020-06-16")
+    _new_event(
+        page,
+        url,
+        "EU-Japan cluster matchmaking: Osaka 2020",
+        "Clusters from Europe and Japan meet as partners.",
+        "Matchmaking",
+        "2020-06-16",
+    )
     page.get_by_label("Start: time (optional)").fill("09:30")
     _choose(page, "country", "Japan")
     _choose(page, "tags", "Matchmaking")
@@ -290,11 +302,14 @@ def test_tags_chosen_in_the_select_are_written_to_the_news_item(screen):
 @pytest.mark.browser
 def test_a_mistake_saved_from_the_screen_shows_in_the_preview_banner(screen):
     page, project, url, _ = screen
-    _open(page, url, "/collections/events/new")
-    page.locator("[id^=title-field]").fill("Cluster managers' workshop")
-    page.locator("[id^=summary-field]").fill("Cluster managers compare how they run clusters.")
-    _choose(page, "kind", "Workshop")
-    page.get_by_label("Start: day").fill("2020-05-12")
+    _new_event(
+        page,
+        url,
+        "Cluster managers' workshop",
+        "Cluster managers compare how they run clusters.",
+        "Workshop",
+        "2020-05-12",
+    )
     page.get_by_label("End: day").fill("2020-05-11")  # before it starts
     _publish(page)
     path = project.root / "content/events/cluster-managers-workshop.md"
@@ -310,3 +325,29 @@ def test_a_mistake_saved_from_the_screen_shows_in_the_preview_banner(screen):
         "2020-05-12"
     ) in page_text
     assert fetch(f"{url}events/cluster-managers-workshop/") is None  # never shown broken
+
+
+@pytest.mark.browser
+def test_an_image_uploaded_in_the_form_is_stored_in_the_item_s_folder(screen):
+    page, project, url, _ = screen
+    _open(page, url, "/collections/news/new")
+    page.locator("[id^=title-field]").fill("A map of Europe's green-tech clusters")
+    page.locator("[id^=summary-field]").fill("A map shows where the green-tech clusters are.")
+    page.locator("[id^=date-field]").fill("2020-02-20")
+    page.get_by_text("Choose an image").click()
+    # The media library's Upload button is a label over this input.
+    upload = page.locator("input[type=file]")
+    upload.set_input_files(str(REPO / "content/news/images/green-tech-clusters.png"))
+    page.get_by_text("green-tech-clusters.png").wait_for()
+    page.get_by_role("button", name="Choose selected").click()
+    page.locator("[id^=image_alt-field]").fill("Dots on a blue field, one for each cluster")
+    _publish(page)
+    story = _saved(project.root / "content/news/a-map-of-europes-green-tech-clusters.md")
+    assert story["image"] == "images/green-tech-clusters.png"  # as the content contract has it
+    stored = project.root / "content/news/images/green-tech-clusters.png"
+    assert (
+        stored.read_bytes() == (REPO / "content/news/images/green-tech-clusters.png").read_bytes()
+    )
+    page_text = wait_for(f"{url}news/a-map-of-europes-green-tech-clusters/", "Dots on a blue")
+    assert "green-tech-clusters" in page_text
+    assert project.run("check").exit_code == 0

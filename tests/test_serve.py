@@ -309,9 +309,7 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
     assert previewed.pop("preview-failure.txt") == b""
     hook = re.compile(rb'<meta name="nd-preview-failure" content="[^"]*">\n')
     pages = [  # (the editing screen's is Decap CMS's, not a page of the site)
-        name
-        for name in previewed
-        if name.endswith("index.html") and not name.startswith("admin/")
+        name for name in previewed if name.endswith("index.html") and not name.startswith("admin/")
     ]
     assert [name for name in pages if not hook.search(previewed[name])] == []
     previewed = {name: hook.sub(b"", content) for name, content in previewed.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import mimetypes
 import os
 import re
 import shutil
@@ -244,6 +245,7 @@ def _screen_not_reloaded(server: LiveReloadServer, mount_path: str) -> None:
     then would lose what the editor was typing."""
     screen = f"{mount_path.rstrip('/')}/{SCREEN}/"
     serve_request = server.serve_request
+    mimetypes.add_type("application/yaml", ".yml")  # its configuration (Python 3.13 knows)
 
     def app(environ: dict, start_response: Callable) -> list[bytes]:
         if environ.get("PATH_INFO") in (screen, f"{screen}index.html"):

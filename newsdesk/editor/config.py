@@ -211,12 +211,14 @@ class _FieldMaker:
         if info.description:
             field["hint"] = " ".join(info.description.split())
         field["required"] = info.is_required()
-        field |= self._widget(name, info.annotation, info.metadata, dotted)
+        field |= self._widget(name, info.annotation, info.metadata, dotted, info.is_required())
         if isinstance(info.default, str) and "default" not in field:
             field["default"] = info.default  # a section's placement, say
         return field
 
-    def _widget(self, name: str, annotation: Any, metadata: list[Any], dotted: str) -> dict:
+    def _widget(
+        self, name: str, annotation: Any, metadata: list[Any], dotted: str, required: bool
+    ) -> dict:
         if dotted in self.choices:
             many = _is_sequence(annotation)
             return {"widget": "select", "options": self.choices[dotted], "multiple": many}
@@ -253,7 +255,8 @@ class _FieldMaker:
                 "format": "YYYY-MM-DD",
                 "date_format": "YYYY-MM-DD",
                 "time_format": False,
-                **({} if name == "date" and dotted == "date" else {"default": ""}),
+                # An item's own date is today's until the editor picks another.
+                "default": "{{now}}" if dotted == "date" and required else "",
             }
         if validator is models._moment:
             return {"widget": "nd-moment", "time_zone": self.zone}
