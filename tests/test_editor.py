@@ -59,6 +59,7 @@ def test_every_collection_has_a_form_with_every_field_of_its_model(sample_site: 
         entry = collection(config, name)
         assert entry["folder"] == f"content/{name}"
         assert entry["slug"] == "{{slug}}" and entry["extension"] == "md"
+        assert entry["preview_path"] == f"{name}/{{{{slug}}}}/"  # its page, as the site has it
         given = set(model.model_fields) - FILE_FIELDS - set(LEFT_OUT.get(name, ()))
         assert set(fields_of(entry)) == given | {"body"}, name
         for field_name, field in fields_of(entry).items():

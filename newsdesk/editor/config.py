@@ -179,6 +179,7 @@ def _collection(
         "extension": "md",
         "format": "frontmatter",
         "slug": "{{slug}}",
+        "preview_path": f"{name}/{{{{slug}}}}/",  # "View live": the item's page on the site
         "identifier_field": "title",
         "summary": "{{title}}" + (" · {{%s}}" % (dated or _sort_field(name))),
         "sortable_fields": ["title", dated or _sort_field(name)],
