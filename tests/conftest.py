@@ -227,10 +227,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def open_page(browser, base_url):
-    """Open a page at a width; returns (page, requests that tried to leave 127.0.0.1)."""
-    contexts, foreign = [], []
+def keep_local(context, foreign: list[str]) -> None:
+    """Let ``context`` load only from 127.0.0.1; what it tried to load from elsewhere goes
+    into ``foreign``."""
 
     def block_foreign(route):
         if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -239,9 +238,17 @@ def open_page(browser, base_url):
             foreign.append(route.request.url)
             route.abort()
 
+    context.route("**/*", block_foreign)
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """Open a page at a width; returns (page, requests that tried to leave 127.0.0.1)."""
+    contexts, foreign = [], []
+
     def opener(url: str, width: int = 1280, scheme: str = "light"):
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-        context.route("**/*", block_foreign)
+        keep_local(context, foreign)
         contexts.append(context)
         page = context.new_page()
         page.goto(base_url + url, wait_until="networkidle")

@@ -10,14 +10,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
 from newsdesk.content.models import FILE_FIELDS, MODELS
 from newsdesk.editor.config import LEFT_OUT
-from tests.conftest import REPO, Project, make_project
+from tests.conftest import REPO, Project, keep_local, make_project
 from tests.test_serve import fetch, free_port, wait_for
 
 NEWS = """\
@@ -181,15 +180,7 @@ def screen(browser, editing):
     project, url = editing
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     foreign: list[str] = []
-
-    def only_local(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    keep_local(context, foreign)
     page = context.new_page()
     page.goto(f"{url}admin/")
     page.get_by_role("button", name="Login").click()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
@@ -97,8 +97,7 @@ def decap_config(settings: Settings, taxonomy: Taxonomy, editor: EditorSettings)
         "public_folder": "images",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [
-            _collection(model, content, _Vocabulary(taxonomy), settings)
-            for model in MODELS.values()
+            _collection(model, content, taxonomy, settings) for model in MODELS.values()
         ],
     }
     return config
@@ -127,20 +126,13 @@ def _backend(editor: EditorSettings) -> dict[str, Any]:
     return backend
 
 
-class _Vocabulary:
-    """The options of the fields whose values are keys: the taxonomy's and the fixed
-    kinds', each with its label."""
-
-    def __init__(self, taxonomy: Taxonomy) -> None:
-        self.taxonomy = taxonomy
-
-    def options(self, vocabulary: str) -> list[dict[str, str]]:
-        terms = self.taxonomy.vocabularies.get(vocabulary, {})
-        return [{"label": label, "value": key} for key, label in terms.items()]
+def _options(terms: Mapping[str, str]) -> list[dict[str, str]]:
+    """A select's options: each key, shown by its label."""
+    return [{"label": label, "value": key} for key, label in terms.items()]
 
 
 def _collection(
-    model: type[Item], content: str, vocabulary: _Vocabulary, settings: Settings
+    model: type[Item], content: str, taxonomy: Taxonomy, settings: Settings
 ) -> dict[str, Any]:
     name = model.collection
     names = [field for field in model.model_fields if field not in FILE_FIELDS]
@@ -150,11 +142,11 @@ def _collection(
         + [n for n in LAST if n in names]
     )
     choices = {
-        dotted: vocabulary.options(vocab) for dotted, vocab in model.vocabulary_fields.items()
+        dotted: _options(taxonomy.vocabularies.get(vocabulary, {}))
+        for dotted, vocabulary in model.vocabulary_fields.items()
     }
     if name in KIND_LABELS:
-        kinds = KIND_LABELS[name].items()
-        choices["kind"] = [{"label": label, "value": key} for key, label in kinds]
+        choices["kind"] = _options(KIND_LABELS[name])
     make = _FieldMaker(choices, settings)
     fields = [make(field, model.model_fields[field], field) for field in names]
     fields.append(
@@ -166,14 +158,12 @@ def _collection(
             "hint": "The page's text, in Markdown: headings (##), lists, links and images.",
         }
     )
-    dated = "date" if "date" in names and name not in ("events", "calls") else None
+    ordered_by = "start" if name == "events" else "date"
     collection: dict[str, Any] = {
         "name": name,
         "label": SECTION_TITLES[name],
         "label_singular": model.label if name != "knowledge" else "Knowledge document",
-        "description": (model.__doc__ or "").split("\n\n")[0].strip()
-        if model.__doc__ and name == "newsletters"
-        else f"Each entry is one file in {content}/{name}/; its name is the entry's address.",
+        "description": f"Each entry is a file in {content}/{name}/, named as its address.",
         "folder": f"{content}/{name}",
         "create": True,
         "extension": "md",
@@ -181,8 +171,8 @@ def _collection(
         "slug": "{{slug}}",
         "preview_path": f"{name}/{{{{slug}}}}/",  # "View live": the item's page on the site
         "identifier_field": "title",
-        "summary": "{{title}}" + (" · {{%s}}" % (dated or _sort_field(name))),
-        "sortable_fields": ["title", dated or _sort_field(name)],
+        "summary": f"{{{{title}}}} · {{{{{ordered_by}}}}}",
+        "sortable_fields": ["title", ordered_by],
         "media_folder": "images",
         "public_folder": "images",
         "view_filters": [
@@ -194,10 +184,6 @@ def _collection(
         left = ", ".join(LEFT_OUT[name])
         collection["description"] += f" Write {left} in the file itself: the form keeps them."
     return collection
-
-
-def _sort_field(collection: str) -> str:
-    return {"events": "start", "calls": "date"}.get(collection, "date")
 
 
 class _FieldMaker:
@@ -241,7 +227,7 @@ class _FieldMaker:
                     **({"min": 1} if any(getattr(m, "min_length", 0) for m in metadata) else {}),
                 }
             return {"widget": "list"}
-        if name in ("lead",):
+        if name == "lead":
             return {
                 "widget": "relation",
                 "collection": "news",

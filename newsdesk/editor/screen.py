@@ -27,7 +27,41 @@ DECAP = Path(__file__).parent / "decap"
 def screen_files(
     settings: Settings, taxonomy: Taxonomy, editor: EditorSettings
 ) -> dict[str, bytes]:
-    """Every file of the editing screen, by path in the site."""
+    """Every file of the editing screen, by path in the site. The preview asks again for
+    each edit of front matter: they are made again only when what they are made of (the
+    taxonomy, the options, the templates) changed."""
+    templates = settings.project_dir / SCREEN_TEMPLATES
+    key = (
+        settings.site,
+        settings.display_prefix,
+        settings.clock.tz.key,
+        settings.locale,
+        editor,
+        tuple((name, tuple(terms.items())) for name, terms in taxonomy.vocabularies.items()),
+        tuple(_state(templates / name) for name in ("index.html", "editor.js")),
+    )
+    if _made and _made[0] == key:
+        return _made[1]
+    files = _screen_files(settings, taxonomy, editor)
+    _made[:] = [key, files]
+    return files
+
+
+_made: list = []
+"""The key and files ``screen_files`` made last."""
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def _screen_files(
+    settings: Settings, taxonomy: Taxonomy, editor: EditorSettings
+) -> dict[str, bytes]:
     templates = settings.project_dir / SCREEN_TEMPLATES
     environment = _environment(templates)
     page = environment.get_template("index.html").render(
