@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -135,15 +136,32 @@ def test_a_wrong_editor_option_is_told_on_its_line(project: Project):
     assert f"mkdocs.yml:{line}: newsdesk.editor.backend: expected one of" in result.output
 
 
+def _local_port(project: Project, port: int) -> None:
+    """Have ``edit`` run the local backend on ``port``."""
+    config_file = project.root / "mkdocs.yml"
+    config_file.write_text(config_file.read_text() + f"      editor:\n        local_port: {port}\n")
+
+
+def test_edit_says_what_to_do_when_the_local_backend_cannot_run(project: Project):
+    result = project.run("edit")
+    assert result.exit_code == 1
+    assert "local backend is not installed: run bash scripts/install-editor" in result.output
+    (project.root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        _local_port(project, port)
+        result = project.run("edit")
+    assert result.exit_code == 1
+    assert f"port {port} is taken" in result.output
+
+
 # -- editing in the browser --------------------------------------------------------------
 
 
 def _edit(project: Project, tmp_path: Path) -> Iterator[str]:
     """``python build.py edit`` on ``project``; yields the editing screen's address."""
     port, backend = free_port(), free_port()
-    config_file = project.root / "mkdocs.yml"
-    editor = f"      editor:\n        local_port: {backend}\n"
-    config_file.write_text(config_file.read_text() + editor)
+    _local_port(project, backend)
     (project.root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     temporary = tmp_path / "temporary"
     temporary.mkdir()
@@ -275,6 +293,10 @@ def test_tags_chosen_in_the_select_are_written_to_the_news_item(screen):
     page, project, url, _ = screen
     _open(page, url, "/collections/news/entries/green-deal")
     page.get_by_text("Green transition").first.wait_for()
+    preview = page.frame_locator("iframe").first  # the entry as its page shows it
+    assert preview.locator(".md-typeset h1").inner_text() == "Clusters and the Green Deal"
+    styles = preview.locator("link[rel=stylesheet]").evaluate_all("(l) => l.map((e) => e.href)")
+    assert f"{url}assets/newsdesk.css" in styles
     _choose(page, "tags", "Digital")
     _publish(page)
     story = project.root / "content/news/green-deal.md"

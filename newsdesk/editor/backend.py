@@ -33,11 +33,14 @@ def local_backend(project_dir: Path, port: int) -> Iterator[str]:
         raise BackendError(f"editing in the browser needs Node.js: run {INSTALL}")
     if not server.is_file():
         raise BackendError(f"the editing screen's local backend is not installed: run {INSTALL}")
-    if _answers(port):
+    try:
+        with socket.create_server(("127.0.0.1", port)):  # as the local backend will
+            pass
+    except OSError:
         raise BackendError(
             f"port {port} is taken (another `edit` running?); stop it, or set "
             "newsdesk.editor.local_port in mkdocs.yml"
-        )
+        ) from None
     environment = {
         **os.environ,
         "PORT": str(port),

@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 from pydantic.functional_validators import PlainValidator
 
 from newsdesk.content import models
-from newsdesk.content.models import FILE_FIELDS, MODELS, STORED_FILE_FIELDS, Item
+from newsdesk.content.models import FILE_FIELDS, MODELS, Item
 from newsdesk.content.taxonomy import Taxonomy
 from newsdesk.content.vocabulary import KIND_LABELS, SECTION_TITLES, TAXONOMY_FACETS
 from newsdesk.settings import Settings
@@ -252,7 +252,7 @@ class _FieldMaker:
                 "widget": "string",
                 "pattern": [r"^https?://\S+$", "A web address starting with https://"],
             }
-        if validator is models.stored_file or name in STORED_FILE_FIELDS:
+        if validator is models.stored_file:
             image = name in models.IMAGE_FIELDS
             field = {"widget": "image" if image else "file", "choose_url": False}
             if folder := MEDIA_FOLDERS.get(name):

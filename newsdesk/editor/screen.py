@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from newsdesk.content.models import MODELS
 from newsdesk.content.taxonomy import Taxonomy
 from newsdesk.editor.config import EditorSettings, config_file
 from newsdesk.settings import Settings
@@ -69,6 +70,7 @@ def _screen_files(
         language=settings.site.language,
         favicon=editor.logo,
         styles=editor.preview_styles,
+        collections=list(MODELS),
     )
     return {
         f"{FOLDER}/index.html": page.encode(),

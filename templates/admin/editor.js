@@ -73,7 +73,7 @@
       );
     },
   });
-  for (const name of ["news", "events", "calls", "interviews", "knowledge", "newsletters"]) {
+  for (const name of (script.dataset.collections || "").split(" ").filter(Boolean)) {
     CMS.registerPreviewTemplate(name, EntryPreview);
   }
 
