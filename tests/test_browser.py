@@ -357,11 +357,18 @@ def test_a_reader_subscribes_by_keyboard_and_no_other_site_is_asked_until_then(
     open_page, browser, base_url
 ):
     opener, foreign = open_page
-    for url in ("", "newsletters/", "newsletters/2020-03/"):
+    for url in ("", "newsletters/", "newsletters/2020-03/"):  # the form, once, and no band
         page = opener(url, 375)
         assert page.locator("form.nd-signup__form").count() == 1, url
-        footer = page.locator(".nd-signup-band a")
-        assert footer.evaluate("a => a.href") == f"{base_url}newsletters/#nd-signup-archive"
+        assert page.locator(".nd-signup-band").count() == 0, url
+        note = page.locator(".nd-signup__note").inner_text()
+        assert "only to send you the newsletter" in note and "unsubscribe" in note, url
+        assert page.get_by_role("link", name="How we handle your data").count() == 1, url
+    for url in ("news/", "events/eu-japan-matchmaking-strasbourg-2020/"):  # elsewhere, a band
+        page = opener(url, 375)
+        assert page.locator("form.nd-signup__form").count() == 0, url
+        band = page.get_by_role("complementary", name="Newsletter").get_by_role("link")
+        assert band.evaluate("a => a.href") == f"{base_url}newsletters/#nd-signup-archive"
     assert foreign == []  # a form asks nothing of the platform until it is sent
     page = opener("newsletters/", 1280)
     page.get_by_label("Email address").focus()

@@ -695,6 +695,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 page.meta["description"] = spec.description
             # Sections are tabs, so a navigation sidebar would only repeat them.
             page.meta.setdefault("hide", ["navigation"] if spec.toc else ["navigation", "toc"])
+        elif page.parent is None:
+            # A page of its own in the tabs (About): its tab is the whole navigation there,
+            # and a sidebar listing that one page would only repeat it.
+            page.meta.setdefault("hide", ["navigation"])
         # Material prints these unescaped in <title>, the header and a meta attribute.
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str) and not isinstance(page.meta[key], Markup):
