@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from newsdesk.content.models import Call, Event, KnowledgeDoc
 from newsdesk.content.states import CallState, call_status, is_upcoming
 from newsdesk.outputs.schedule import scheduled
-from tests.conftest import build_sample, reader_pages, sample_catalog, site_files
+from tests.conftest import REPO, build_sample, reader_pages, sample_catalog, site_files
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
@@ -157,3 +157,14 @@ def test_cards_and_badges_say_one_thing_and_only_what_the_page_does_not(sample_s
     assert 'nd-card__kind">Call</p>' in closed and 'nd-card__kind">Open call' not in closed
     online = (sample_site / "events/eu-japan-centre-webinars-march-2020/index.html").read_text()
     assert "Format" not in online  # its place says "Online" already
+
+
+def test_the_theme_s_stylesheet_and_script_are_sent_minified(sample_site: Path):
+    """Readers' phones download no comments or indentation; the browser tests show the
+    minified script still runs (search, filters, the filter sheet)."""
+    for name, comment in (("newsdesk.css", "/*"), ("newsdesk.js", "// ")):
+        source = (REPO / "templates" / "site" / "assets" / name).read_text(encoding="utf-8")
+        sent = (sample_site / "assets" / name).read_text(encoding="utf-8")
+        assert comment in source and comment not in sent, name
+        assert len(sent) < 0.85 * len(source), name
+        assert sent.count("\n") < source.count("\n") / 10, name

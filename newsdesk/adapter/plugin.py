@@ -41,6 +41,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from newsdesk.adapter import log_name
+from newsdesk.adapter.assets import minify_theme_assets
 from newsdesk.adapter.options import NewsdeskConfig, problems
 from newsdesk.adapter.render import (
     OwnPage,
@@ -576,6 +577,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         for spec in plan.pages.values():
             if spec.generated:
                 files.append(self._generated(config, spec.src_uri, "", in_nav))
+        minify_theme_assets(files, config)
         self.files = files
         return files
 
