@@ -593,3 +593,36 @@ def test_links_to_an_item_with_errors_say_so_once(project: Project):
         "content/news/first.md:6: link 'broken.md' points at content/news/broken.md, which has "
         "errors of its own",
     ]
+
+
+def test_a_mistyped_file_name_is_told_with_the_closest_file(project: Project):
+    project.write("knowledge/documents/panorama.pdf", "%PDF-1.4 a report")
+    project.write("knowledge/panorama.md", PANORAMA.replace("panorama.pdf", "panorma.pdf"))
+    project.write("knowledge/policy-toolkit.md", PANORAMA.replace("file: documents/", "# "))
+    (project.root / "content/news/images").mkdir(parents=True)
+    Image.new("RGB", (300, 200), (11, 61, 122)).save(project.root / "content/news/images/map.png")
+    project.write(
+        "news/links.md",
+        news_with(
+            "image: images/mpa.png\nimage_alt: Map\n",
+            body="""\
+            See the [toolkit](../knowledge/polcy-toolkit.md), the [other](/knowlege/panorama.md)
+            and ![the map](images/map.pgn), not [this](../knowledge/nothing-like-it.md).
+            """,
+        ),
+    )
+    assert error_lines(project.run("check")) == [
+        "content/knowledge/panorama.md:6: file: there is no file 'documents/panorma.pdf' in "
+        "content/knowledge/; did you mean 'documents/panorama.pdf'?",
+        "content/news/links.md:5: image: there is no file 'images/mpa.png' in content/news/; "
+        "did you mean 'images/map.png'?",
+        "content/news/links.md:8: link '../knowledge/polcy-toolkit.md' points at nothing: "
+        "there is no content/knowledge/polcy-toolkit.md; did you mean "
+        "'../knowledge/policy-toolkit.md'?",
+        "content/news/links.md:8: link '/knowlege/panorama.md' points at nothing: there is no "
+        "content/knowlege/panorama.md; did you mean '/knowledge/panorama.md'?",
+        "content/news/links.md:9: image 'images/map.pgn' points at nothing: there is no "
+        "content/news/images/map.pgn; did you mean 'images/map.png'?",
+        "content/news/links.md:9: link '../knowledge/nothing-like-it.md' points at nothing: "
+        "there is no content/knowledge/nothing-like-it.md",
+    ]

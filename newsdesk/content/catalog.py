@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsdesk.build import stage
 from newsdesk.content.clock import Clock
-from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.errors import ContentError, ContentErrors, closest_file, suggestion
 from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
 from newsdesk.content.image_files import IMAGE_SUFFIXES, ImageFile, NotAnImage, read_image
 from newsdesk.content.links import links_in
@@ -423,7 +423,12 @@ class _Loader:
             name = f"{name}: {where[-1]}" if name else str(where[-1])
             if src_uri not in static:
                 folder = f"{self.prefix}{item.collection}/"
-                problem = f"there is no file '{value}' in {folder}; add it there"
+                inside = (uri for uri in static if uri.startswith(f"{item.collection}/"))
+                if meant := closest_file(src_uri, inside):
+                    meant = posixpath.relpath(meant, item.collection)
+                    problem = f"there is no file '{value}' in {folder}{suggestion(meant)}"
+                else:
+                    problem = f"there is no file '{value}' in {folder}; add it there"
             elif where[-1] in IMAGE_FIELDS and isinstance(
                 found := self._image(src_uri), NotAnImage
             ):
@@ -553,7 +558,12 @@ class _Loader:
                 if resolved == ".." or resolved.startswith("../"):
                     problem = "points outside the content folder"
                 elif is_markdown and resolved not in known or link.image and resolved not in static:
+                    meant = closest_file(resolved, static if link.image else known)
                     problem = f"points at nothing: there is no {self.prefix}{resolved}"
+                    if meant is not None:
+                        absolute = parts.path.startswith("/")
+                        written = f"/{meant}" if absolute else posixpath.relpath(meant, folder or ".")
+                        problem += suggestion(written)
                 elif is_markdown and resolved in self.faulty:
                     if resolved in self.told:
                         continue
@@ -585,7 +595,11 @@ class _Loader:
                 reason = "is a draft or not yet published"
             else:
                 reason = f"does not exist: there is no {self.prefix}{reference.src_uri}"
-            slug = posixpath.splitext(posixpath.basename(reference.src_uri))[0]
+                folder = posixpath.dirname(reference.src_uri)  # the slug names the file in it
+                in_folder = (uri for uri in known if posixpath.dirname(uri) == folder)
+                if meant := closest_file(reference.src_uri, in_folder):
+                    reason += suggestion(_slug_of(meant))
+            slug = _slug_of(reference.src_uri)
             self.errors.append(
                 document.error(reference.where, f"{reference.name}: '{slug}' {reason}")
             )
@@ -684,6 +698,10 @@ def page_url(src_uri: str) -> str:
         stem = stem[: -len("index")]
         return stem
     return f"{stem}/"
+
+
+def _slug_of(src_uri: str) -> str:
+    return posixpath.splitext(posixpath.basename(src_uri))[0]
 
 
 def stored_file_uri(item: Item, value: str) -> str:
