@@ -626,3 +626,42 @@ def test_a_mistyped_file_name_is_told_with_the_closest_file(project: Project):
         "content/news/links.md:9: link '../knowledge/nothing-like-it.md' points at nothing: "
         "there is no content/knowledge/nothing-like-it.md",
     ]
+
+
+def test_every_problem_of_a_file_in_one_run_whatever_checks_it(project: Project):
+    """Fields of the wrong kind hold back no check of the others: the image's file and
+    its alt text are told with them, not once they are fixed."""
+    project.write(
+        "news/six.md",
+        """\
+        ---
+        title: Six mistakes
+        date: 2020-02-30
+        featurd: true
+        tags: [green-transtion]
+        image: images/nothere.png
+        ---
+        Body.
+        """,
+    )
+    project.write(
+        "events/bad-name_.md", "---\ntitle: T\nsummary: S\nkind: gala\nstart: 2020-03-17\n---\n"
+    )
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "content/events/bad-name_.md:1: file name 'bad-name_.md' is not a valid slug: use "
+        "lower-case letters, digits and single hyphens, e.g. 'bad-name.md'",
+        "content/events/bad-name_.md:4: kind: 'gala' is not one of conference, matchmaking, "
+        "webinar, workshop, info-day, mission, other",
+        "content/news/six.md:1: missing required field 'summary'",
+        "content/news/six.md:3: date: 2020-02-30 is not a day: February 2020 has 29 days",
+        "content/news/six.md:4: unknown field 'featurd'; did you mean 'featured'?",
+        "content/news/six.md:5: tags: unknown tag 'green-transtion'; did you mean "
+        "'green-transition'? (known values are in taxonomy.yml)",
+        "content/news/six.md:6: an image needs image_alt: describe it for readers who cannot "
+        "see it",
+        "content/news/six.md:6: image: there is no file 'images/nothere.png' in content/news/; "
+        "add it there",
+    ]
+    assert "8 errors in the content; nothing was written" in result.output
