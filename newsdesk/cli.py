@@ -310,12 +310,11 @@ def edit(config_file: str, today: str | None, dev_addr: str) -> None:
 def new(collection: str, title: str, config_file: str, today: str | None) -> None:
     """Start a new item: writes content/COLLECTION/<slug>.md and prints its path.
 
-    It is dated today (the real date, or --today), not mkdocs.yml's build date.
+    It is dated with the build date the site uses (--today, else mkdocs.yml's today, else
+    the real date), so it shows on the next build once it is no longer a draft.
     """
     _setup_logging(logging.WARNING)
-    config, plugin = _load(config_file, today)
-    plugin.config.today = None  # a new item is written now
-    settings = _settings(config, plugin)
+    settings = _settings(*_load(config_file, today))
     try:
         written = write_scaffold(settings, collection, title)
     except ScaffoldError as exc:

@@ -55,8 +55,8 @@ def only_error(project: Project, src_uri: str, text: str) -> str:
         # bad date and datetime
         (
             "title: T\nsummary: S\nkind: webinar\nstart: 2025-13-01",
-            "content/events/e.md:5: start: expected a date YYYY-MM-DD or a date and time "
-            "YYYY-MM-DD HH:MM, got '2025-13-01'",
+            "content/events/e.md:5: start: 2025-13-01 is not a day: a year has 12 months, "
+            "from 01 to 12",
         ),
         (
             "title: T\nsummary: S\nkind: webinar\nstart: 2020-03-17 25:00",
@@ -106,6 +106,61 @@ def test_event_front_matter_errors(project: Project, front_matter: str, expected
     assert only_error(project, "events/e.md", f"---\n{front_matter}\n---\nBody.\n") == expected
 
 
+@pytest.mark.parametrize(
+    ("src_uri", "front_matter", "expected"),
+    [
+        (
+            "news/n.md",
+            "date: 2020-02-30\nsummary: S",
+            "3: date: 2020-02-30 is not a day: February 2020 has 29 days",
+        ),
+        (
+            "news/n.md",
+            "date: 2019-02-29\nsummary: S",
+            "3: date: 2019-02-29 is not a day: February 2019 has 28 days",
+        ),
+        (
+            "news/n.md",
+            "date: 2020-04-31\nsummary: S",
+            "3: date: 2020-04-31 is not a day: April 2020 has 30 days",
+        ),
+        (
+            "news/n.md",
+            "date: 2020-13-01\nsummary: S",
+            "3: date: 2020-13-01 is not a day: a year has 12 months, from 01 to 12",
+        ),
+        (
+            "news/n.md",
+            "date: 2020-02-01\nsummary: S\npublish: 2020-02-30 09:00",
+            "5: publish: 2020-02-30 is not a day: February 2020 has 29 days",
+        ),
+        (
+            "events/n.md",
+            "summary: S\nkind: webinar\nstart: 2020-03-17 10:00\nend: 2020-04-31 12:00",
+            "6: end: 2020-04-31 is not a day: April 2020 has 30 days",
+        ),
+        (
+            "calls/n.md",
+            "summary: S\nprogramme: P\ndeadlines:\n  - date: 2021-02-29",
+            "6: deadlines[0].date: 2021-02-29 is not a day: February 2021 has 28 days",
+        ),
+    ],
+    ids=["leap-year", "common-year", "april", "month-13", "publish", "end", "deadline"],
+)
+def test_a_day_the_calendar_does_not_have_is_told_so(
+    project: Project, src_uri: str, front_matter: str, expected: str
+):
+    text = f"---\ntitle: T\n{front_matter}\n---\nBody.\n"
+    assert only_error(project, src_uri, text) == f"content/{src_uri}:{expected}"
+
+
+def test_a_build_date_the_calendar_does_not_have_is_told_so(project: Project):
+    result = project.run("check", "--today", "2019-02-29")
+    assert result.exit_code != 0
+    assert "build date 2019-02-29 is not a day: February 2019 has 28 days" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_nested_errors_point_at_the_nested_line(project: Project):
     text = """\
     ---
@@ -120,8 +175,8 @@ def test_nested_errors_point_at_the_nested_line(project: Project):
     ---
     """
     assert only_error(project, "calls/c.md", text) == (
-        "content/calls/c.md:8: deadlines[1].date: expected a date YYYY-MM-DD or a date and "
-        "time YYYY-MM-DD HH:MM, got '2020-09-31'"
+        "content/calls/c.md:8: deadlines[1].date: 2020-09-31 is not a day: September 2020 "
+        "has 30 days"
     )
 
 
@@ -154,8 +209,7 @@ def test_every_problem_in_every_file_in_one_run(project: Project):
         "content/events/bad.md:1: missing required field 'summary'",
         "content/events/bad.md:3: kind: 'gala' is not one of conference, matchmaking, webinar, "
         "workshop, info-day, mission, other",
-        "content/events/bad.md:4: start: expected a date YYYY-MM-DD or a date and time "
-        "YYYY-MM-DD HH:MM, got '2020-02-30'",
+        "content/events/bad.md:4: start: 2020-02-30 is not a day: February 2020 has 29 days",
         "content/news/broken.md:2: invalid YAML: did not find expected ',' or ']' "
         "(while parsing a flow sequence)",
     ]
@@ -535,7 +589,79 @@ def test_links_to_an_item_with_errors_say_so_once(project: Project):
     project.write("news/first.md", linking.format(title="First"))
     project.write("news/second.md", linking.format(title="Second"))
     assert error_lines(project.run("check")) == [
-        "content/news/broken.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-30'",
+        "content/news/broken.md:3: date: 2020-02-30 is not a day: February 2020 has 29 days",
         "content/news/first.md:6: link 'broken.md' points at content/news/broken.md, which has "
         "errors of its own",
     ]
+
+
+def test_a_mistyped_file_name_is_told_with_the_closest_file(project: Project):
+    project.write("knowledge/documents/panorama.pdf", "%PDF-1.4 a report")
+    project.write("knowledge/panorama.md", PANORAMA.replace("panorama.pdf", "panorma.pdf"))
+    project.write("knowledge/policy-toolkit.md", PANORAMA.replace("file: documents/", "# "))
+    (project.root / "content/news/images").mkdir(parents=True)
+    Image.new("RGB", (300, 200), (11, 61, 122)).save(project.root / "content/news/images/map.png")
+    project.write(
+        "news/links.md",
+        news_with(
+            "image: images/mpa.png\nimage_alt: Map\n",
+            body="""\
+            See the [toolkit](../knowledge/polcy-toolkit.md), the [other](/knowlege/panorama.md)
+            and ![the map](images/map.pgn), not [this](../knowledge/nothing-like-it.md).
+            """,
+        ),
+    )
+    assert error_lines(project.run("check")) == [
+        "content/knowledge/panorama.md:6: file: there is no file 'documents/panorma.pdf' in "
+        "content/knowledge/; did you mean 'documents/panorama.pdf'?",
+        "content/news/links.md:5: image: there is no file 'images/mpa.png' in content/news/; "
+        "did you mean 'images/map.png'?",
+        "content/news/links.md:8: link '../knowledge/polcy-toolkit.md' points at nothing: "
+        "there is no content/knowledge/polcy-toolkit.md; did you mean "
+        "'../knowledge/policy-toolkit.md'?",
+        "content/news/links.md:8: link '/knowlege/panorama.md' points at nothing: there is no "
+        "content/knowlege/panorama.md; did you mean '/knowledge/panorama.md'?",
+        "content/news/links.md:9: image 'images/map.pgn' points at nothing: there is no "
+        "content/news/images/map.pgn; did you mean 'images/map.png'?",
+        "content/news/links.md:9: link '../knowledge/nothing-like-it.md' points at nothing: "
+        "there is no content/knowledge/nothing-like-it.md",
+    ]
+
+
+def test_every_problem_of_a_file_in_one_run_whatever_checks_it(project: Project):
+    """Fields of the wrong kind hold back no check of the others: the image's file and
+    its alt text are told with them, not once they are fixed."""
+    project.write(
+        "news/six.md",
+        """\
+        ---
+        title: Six mistakes
+        date: 2020-02-30
+        featurd: true
+        tags: [green-transtion]
+        image: images/nothere.png
+        ---
+        Body.
+        """,
+    )
+    project.write(
+        "events/bad-name_.md", "---\ntitle: T\nsummary: S\nkind: gala\nstart: 2020-03-17\n---\n"
+    )
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "content/events/bad-name_.md:1: file name 'bad-name_.md' is not a valid slug: use "
+        "lower-case letters, digits and single hyphens, e.g. 'bad-name.md'",
+        "content/events/bad-name_.md:4: kind: 'gala' is not one of conference, matchmaking, "
+        "webinar, workshop, info-day, mission, other",
+        "content/news/six.md:1: missing required field 'summary'",
+        "content/news/six.md:3: date: 2020-02-30 is not a day: February 2020 has 29 days",
+        "content/news/six.md:4: unknown field 'featurd'; did you mean 'featured'?",
+        "content/news/six.md:5: tags: unknown tag 'green-transtion'; did you mean "
+        "'green-transition'? (known values are in taxonomy.yml)",
+        "content/news/six.md:6: an image needs image_alt: describe it for readers who cannot "
+        "see it",
+        "content/news/six.md:6: image: there is no file 'images/nothere.png' in content/news/; "
+        "add it there",
+    ]
+    assert "8 errors in the content; nothing was written" in result.output

@@ -69,3 +69,33 @@ def test_yaml_faults_name_their_line(text, expected):
     with pytest.raises(FrontMatterError) as caught:
         parse(text)
     assert str(caught.value.error) == expected
+
+
+TOO_DEEP = "values are nested more than 20 levels deep; simplify them"
+
+
+@pytest.mark.parametrize(
+    ("nested", "line"),
+    [
+        ("deep: " + "[" * 1000 + "]" * 1000 + "\n", 3),  # past any reader's own limit
+        ("deep:\n" + "".join(f"{' ' * i}[\n" for i in range(1, 1001)) + "]" * 1000 + "\n", 24),
+        ("deep:\n" + "".join(f"{' ' * i}a:\n" for i in range(1, 1001)) + " " * 1001 + "b\n", 24),
+        ("deep: " + "{a: " * 30 + "b" + "}" * 30 + "\n", 3),  # within every reader's limit
+        ("deep:\n" + "".join(f"{' ' * i}- \n" for i in range(1, 31)) + " " * 31 + "- b\n", 24),
+    ],
+    ids=["flow-on-a-line", "flow-over-lines", "block", "flow-30", "block-30"],
+)
+def test_values_nested_too_deep_are_told_on_the_line_they_pass_the_limit(nested, line):
+    """Whatever the YAML reader says first (libyaml refuses past 1000 levels, some
+    versions before the first value) the editor reads Newsdesk's limit, where it is
+    passed: the 21st level down."""
+    with pytest.raises(FrontMatterError) as caught:
+        parse(f"---\ntitle: t\n{nested}---\n")
+    assert str(caught.value.error) == f"content/events/x.md:{line}: {TOO_DEEP}"
+
+
+def test_a_fault_before_deep_nesting_is_told_as_it_is():
+    with pytest.raises(FrontMatterError) as caught:
+        parse("---\ntitle: [oops\ndeep: " + "[" * 1000 + "]" * 1000 + "\n---\n")
+    assert str(caught.value.error).startswith("content/events/x.md:")
+    assert TOO_DEEP not in str(caught.value.error)

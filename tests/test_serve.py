@@ -97,8 +97,8 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         story.write_text(STORY.format(summary="Third version.").replace("2020-02-01", "2020-02-30"))
         page = wait_for(url, "1 error in the content")
         assert (
-            "content/news/green-deal.md:3: date: expected a date as YYYY-MM-DD, "
-            "got &#39;2020-02-30&#39;"
+            "content/news/green-deal.md:3: date: 2020-02-30 is not a day: February 2020 has "
+            "29 days"
         ) in page
         assert "Second version." in page  # the last good content stays up
         story.write_text(STORY.format(summary="Fourth version."))
@@ -108,7 +108,7 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         output, _ = server.communicate(timeout=10)
     assert list(temporary.iterdir()) == []  # the preview's folders went with it
     assert (
-        "content/news/green-deal.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-30'"
+        "content/news/green-deal.md:3: date: 2020-02-30 is not a day: February 2020 has 29 days"
         in output
     )
 

@@ -18,8 +18,14 @@ from urllib.parse import unquote, urlsplit
 
 from newsdesk.build import stage
 from newsdesk.content.clock import Clock
-from newsdesk.content.errors import ContentError, ContentErrors
-from newsdesk.content.frontmatter import Document, FrontMatterError, Version, parse_document
+from newsdesk.content.errors import ContentError, ContentErrors, closest_file, suggestion
+from newsdesk.content.frontmatter import (
+    Document,
+    FrontMatterError,
+    KeyPath,
+    Version,
+    parse_document,
+)
 from newsdesk.content.image_files import IMAGE_SUFFIXES, ImageFile, NotAnImage, read_image
 from newsdesk.content.links import links_in
 from newsdesk.content.models import IMAGE_FIELDS, MODELS, Call, Event, Item, PageMeta, Reference
@@ -272,16 +278,15 @@ class _Loader:
     ) -> Item | None:
         """The item a collection's file holds, checked on its own; None if it has errors."""
         if (item := self._as_before(document)) is not None:
-            self._check_stored_files(item, document, static)
+            self._check_stored_files(model, tuple(item.stored_files()), document, static)
             return item
         slug = self._slug(document)
-        if slug is None:
-            return None
-        item, errors = validate_item(model, document, slug, self.context, taxonomy)
-        self.errors.extend(errors)
-        if item is not None:
-            self._check_stored_files(item, document, static)
-        return item
+        stem = posixpath.splitext(posixpath.basename(document.src_uri))[0]
+        # A file misnamed is checked all the same: its other errors are told with it.
+        checked = validate_item(model, document, slug or stem, self.context, taxonomy)
+        self.errors.extend(checked.errors)
+        self._check_stored_files(model, checked.stored_files, document, static)
+        return checked.item if slug is not None else None
 
     # -- files ---------------------------------------------------------------------------
 
@@ -414,16 +419,27 @@ class _Loader:
             )
         self.errors.extend(validate_page(PageMeta, document, self.context))
 
-    def _check_stored_files(self, item: Item, document: Document, static: set[str]) -> None:
+    def _check_stored_files(
+        self,
+        model: type[Item],
+        stored_files: Iterable[tuple[KeyPath, str]],
+        document: Document,
+        static: set[str],
+    ) -> None:
         """Images and attachments named in front matter must be in the content folder,
         and images must be images a page can show."""
-        for where, value in item.stored_files():
-            src_uri = stored_file_uri(item, value)
+        for where, value in stored_files:
+            src_uri = stored_file_uri(model, value)
             name = ": ".join(str(part) for part in where[:-1] if isinstance(part, str))
             name = f"{name}: {where[-1]}" if name else str(where[-1])
             if src_uri not in static:
-                folder = f"{self.prefix}{item.collection}/"
-                problem = f"there is no file '{value}' in {folder}; add it there"
+                folder = f"{self.prefix}{model.collection}/"
+                inside = (uri for uri in static if uri.startswith(f"{model.collection}/"))
+                if meant := closest_file(src_uri, inside):
+                    meant = posixpath.relpath(meant, model.collection)
+                    problem = f"there is no file '{value}' in {folder}{suggestion(meant)}"
+                else:
+                    problem = f"there is no file '{value}' in {folder}; add it there"
             elif where[-1] in IMAGE_FIELDS and isinstance(
                 found := self._image(src_uri), NotAnImage
             ):
@@ -553,7 +569,12 @@ class _Loader:
                 if resolved == ".." or resolved.startswith("../"):
                     problem = "points outside the content folder"
                 elif is_markdown and resolved not in known or link.image and resolved not in static:
+                    meant = closest_file(resolved, static if link.image else known)
                     problem = f"points at nothing: there is no {self.prefix}{resolved}"
+                    if meant is not None:
+                        absolute = parts.path.startswith("/")
+                        written = f"/{meant}" if absolute else posixpath.relpath(meant, folder or ".")
+                        problem += suggestion(written)
                 elif is_markdown and resolved in self.faulty:
                     if resolved in self.told:
                         continue
@@ -585,7 +606,11 @@ class _Loader:
                 reason = "is a draft or not yet published"
             else:
                 reason = f"does not exist: there is no {self.prefix}{reference.src_uri}"
-            slug = posixpath.splitext(posixpath.basename(reference.src_uri))[0]
+                folder = posixpath.dirname(reference.src_uri)  # the slug names the file in it
+                in_folder = (uri for uri in known if posixpath.dirname(uri) == folder)
+                if meant := closest_file(reference.src_uri, in_folder):
+                    reason += suggestion(_slug_of(meant))
+            slug = _slug_of(reference.src_uri)
             self.errors.append(
                 document.error(reference.where, f"{reference.name}: '{slug}' {reason}")
             )
@@ -686,7 +711,11 @@ def page_url(src_uri: str) -> str:
     return f"{stem}/"
 
 
-def stored_file_uri(item: Item, value: str) -> str:
+def _slug_of(src_uri: str) -> str:
+    return posixpath.splitext(posixpath.basename(src_uri))[0]
+
+
+def stored_file_uri(item: Item | type[Item], value: str) -> str:
     """``src_uri`` of a file named in an item's front matter (relative to its folder)."""
     return posixpath.normpath(posixpath.join(item.collection, value))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,6 +42,27 @@ class Clock:
         return self.start_of(day + timedelta(days=1))
 
 
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def not_a_day(text: str) -> str | None:
+    """Why ``text``, written as YYYY-MM-DD (a time may follow), names no day of the
+    calendar, or None: ``2020-02-30 is not a day: February 2020 has 29 days``."""
+    written = _DAY.match(text)
+    if written is None:
+        return None
+    year, month, day = (int(part) for part in written.groups())
+    if year == 0:  # not a year of the calendar at all: not what this tells
+        return None
+    if not 1 <= month <= 12:
+        return f"{written.group()} is not a day: a year has 12 months, from 01 to 12"
+    length = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= length:
+        month_name = calendar.month_name[month]
+        return f"{written.group()} is not a day: {month_name} {year} has {length} days"
+    return None
+
+
 def timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -60,8 +83,11 @@ def make_clock(today: str | date | datetime | None, tz_name: str) -> Clock:
         try:
             moment = datetime.fromisoformat(today.strip())
         except ValueError:
+            why = not_a_day(today.strip())
             raise ValueError(
-                f"build date {today!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+                f"build date {why}"
+                if why
+                else f"build date {today!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
             ) from None
     if moment.year not in YEARS:
         raise ValueError(

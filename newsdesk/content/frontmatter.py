@@ -130,6 +130,9 @@ def _load_yaml(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        deep = _first_line_nested_too_deep(text)
+        if deep is not None and (mark is None or deep <= mark.line):
+            raise FrontMatterError(_too_deep(display_path, first_line + deep)) from None
         if exc.context_mark and mark and mark.line >= text.count("\n"):
             mark = exc.context_mark  # ran off the end: the opening is what to fix
         line = first_line + (mark.line if mark else 0)
@@ -139,8 +142,8 @@ def _load_yaml(
             ContentError(display_path, line, f"invalid YAML: {problem}{hint}")
         ) from None
     except RecursionError:  # nested past what the reader can follow, before it is checked
-        message = f"values are nested more than {MAX_DEPTH} levels deep; simplify them"
-        raise FrontMatterError(ContentError(display_path, first_line, message)) from None
+        deep = _first_line_nested_too_deep(text) or 0
+        raise FrontMatterError(_too_deep(display_path, first_line + deep)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we feed it
         error = ContentError(display_path, first_line, f"invalid YAML: {exc}")
         raise FrontMatterError(error) from None
@@ -192,7 +195,7 @@ def _record_lines(
     seen.add(id(node))
     line = first_line + node.start_mark.line
     if len(path) > MAX_DEPTH:
-        raise refuse(f"values are nested more than {MAX_DEPTH} levels deep; simplify them")
+        raise FrontMatterError(_too_deep(display_path, line))
     if node.tag not in _ALLOWED_TAGS:
         tag = node.tag.replace(_YAML, "!!")
         raise refuse(f"the YAML tag '{tag}' is not allowed; remove it and write the value plainly")
@@ -221,6 +224,43 @@ def _record_lines(
         for index, item in enumerate(node.value):
             lines[(*path, index)] = first_line + item.start_mark.line
             _record_lines(item, (*path, index), lines, first_line, display_path, seen, line)
+
+
+def _too_deep(display_path: str, line: int) -> ContentError:
+    return ContentError(
+        display_path, line, f"values are nested more than {MAX_DEPTH} levels deep; simplify them"
+    )
+
+
+def _first_line_nested_too_deep(text: str) -> int | None:
+    """The line (from 0) of the first value nested past ``MAX_DEPTH``, as ``_record_lines``
+    would find it, or None: for when the reader gave up first. libyaml refuses nesting past
+    its own limit (PyYAML 6.0.4's does, at 1000), and its scanner reads up to 1024
+    characters ahead of what it has told, so its error can come before any sign of the
+    depth; a RecursionError says nothing of where. PyYAML's own parser follows any depth
+    without recursing, so its events measure it, up to the first fault it finds."""
+    open_collections: list[list[int]] = []
+    """For each collection the event is in: whether it is a mapping (1) and the nodes
+    it holds so far (a mapping's keys and values alternate)."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                open_collections.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            is_key = False
+            if open_collections:
+                is_mapping, held = open_collections[-1]
+                is_key = bool(is_mapping) and held % 2 == 0
+                open_collections[-1][1] += 1
+            if not is_key and len(open_collections) > MAX_DEPTH:  # values, as _record_lines
+                return event.start_mark.line
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_collections.append([isinstance(event, yaml.MappingStartEvent), 0])
+    except yaml.YAMLError:
+        pass  # a fault before any value nested too deep: the reader's error says it
+    return None
 
 
 _READ_NUMBER = {

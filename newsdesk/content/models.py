@@ -25,7 +25,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from newsdesk.content.clock import MAX_DAYS, YEARS
+from newsdesk.content.clock import MAX_DAYS, YEARS, not_a_day
 from newsdesk.content.frontmatter import KeyPath, shortened
 from newsdesk.content.vocabulary import EVENT_KIND_KEYS, KNOWLEDGE_KIND_KEYS, TAXONOMY_FACETS
 
@@ -51,7 +51,7 @@ def _day(value: Any) -> date:
     except ValueError:
         day = None
     if day is None:
-        raise ValueError(f"expected a date as YYYY-MM-DD, got '{text}'")
+        raise ValueError(not_a_day(text) or f"expected a date as YYYY-MM-DD, got '{text}'")
     _in_years(day, text)
     return day
 
@@ -68,7 +68,7 @@ def _moment(value: Any, info: ValidationInfo) -> date | datetime:
         else:
             raise ValueError
     except ValueError:
-        raise ValueError(f"{_MOMENT_HELP}, got '{text}'") from None
+        raise ValueError(not_a_day(text) or f"{_MOMENT_HELP}, got '{text}'") from None
     _in_years(moment, text)
     if not isinstance(moment, datetime):
         return moment

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -15,14 +16,27 @@ from newsdesk.content.models import FILE_FIELDS, Item
 from newsdesk.content.taxonomy import Taxonomy
 
 
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """What a collection's file holds, checked on its own."""
+
+    item: Item | None
+    """The item; None if a field has an error."""
+    errors: list[ContentError]
+    stored_files: tuple[tuple[KeyPath, str], ...]
+    """The files its front matter names (relative to its folder), with where: those of
+    its fields without errors, so a missing image is told with the other problems."""
+
+
 def validate_item(
     model: type[Item],
     document: Document,
     slug: str,
     context: dict[str, Any],
     taxonomy: Taxonomy,
-) -> tuple[Item | None, list[ContentError]]:
-    """Validate front matter into ``model``; return the item (if any) and every problem found."""
+) -> Validated:
+    """Validate front matter into ``model``, with every problem found: in each field, in
+    the vocabulary, and across the fields that have none of their own."""
     errors = [
         document.error((key,), f"'{key}' is set by the file name and location; remove it")
         for key in document.meta
@@ -31,13 +45,51 @@ def validate_item(
     fields = {key: value for key, value in document.meta.items() if key not in FILE_FIELDS}
     errors.extend(_vocabulary_errors(model, document, taxonomy))
     data = {**fields, "slug": slug, "src_uri": document.src_uri, "body": document.body}
-    item, problems = _validate(model, document, data, context)
-    if item is not None:
-        problems.extend(
-            document.error(path, message)
-            for path, message in (*item.problems(), *item.timing_problems())
+    try:
+        item: Item | None = model.model_validate(data, context=context)
+    except ValidationError as exc:
+        item = None
+        details = exc.errors()
+        errors.extend(
+            document.error(_path(e), _message(model, e)) for e in _without_echoes(model, details)
         )
-    return item, errors + problems
+        valid = _valid_part(model, data, {e["loc"][0] for e in details if e["loc"]}, context)
+    else:
+        valid = item
+    errors.extend(
+        document.error(path, message)
+        for path, message in _as_far_as_valid(valid, item, valid.problems, valid.timing_problems)
+    )
+    return Validated(item, errors, tuple(_as_far_as_valid(valid, item, valid.stored_files)))
+
+
+def _valid_part(
+    model: type[Item], data: dict[str, Any], failed: set[str | int], context: dict[str, Any]
+) -> Item:
+    """The item as far as its fields are valid: each field without an error validated on
+    its own, and no value at all, not even a default, for those with one, so that a check
+    reading one stops rather than judges a value the editor did not write."""
+    part = model.model_construct()
+    for name in failed:
+        part.__dict__.pop(name, None)
+    for name, value in data.items():
+        if name in model.model_fields and name not in failed:
+            # pydantic's documented validator: one field, with the field's own checks
+            model.__pydantic_validator__.validate_assignment(part, name, value, context=context)
+    return part
+
+
+def _as_far_as_valid(
+    valid: Item, item: Item | None, *checks: Callable[[], Iterator[tuple[KeyPath, str]]]
+) -> Iterator[tuple[KeyPath, str]]:
+    """What ``checks`` find on ``valid``; where ``valid`` is only the valid part of an item
+    with errors, a check stops at the first field it needs that has one."""
+    for check in checks:
+        try:
+            yield from check()
+        except AttributeError:
+            if valid is item:  # a whole item has every field: a real fault
+                raise
 
 
 def validate_page(
