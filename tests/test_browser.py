@@ -79,12 +79,17 @@ def test_no_serious_accessibility_violations(open_page, width, scheme):
     assert foreign == []
 
 
-def test_phone_width_does_not_scroll_sideways(open_page):
+def test_no_page_repeats_what_the_header_or_the_tabs_already_say(open_page):
+    """The home page's heading is the site's name, which the header shows: it is there for
+    screen readers only. About, a tab of its own, has no sidebar listing just itself."""
     opener, _ = open_page
-    for url in ["", "calls/", _item_pages()[2]]:
-        page = opener(url, 375)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, url
+    page = opener("", 1280)
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "European Cluster Collaboration Platform"
+    assert heading.bounding_box()["height"] <= 1
+    page = opener("about/", 1280)
+    assert page.get_by_role("heading", level=1).inner_text() == "About"
+    assert not page.locator(".md-sidebar--primary").is_visible()
 
 
 # -- images ------------------------------------------------------------------------------
