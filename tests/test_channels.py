@@ -63,6 +63,19 @@ def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site
         )
 
 
+def test_every_feed_links_its_page_and_names_itself(sample_site: Path):
+    """A feed reader shows a feed's <link> as the site to visit, and subscribes to the file
+    that names itself "self": the HTML page, and the very file, RSS or Atom."""
+    for name in FEEDS:
+        parsed = feedparser.parse((sample_site / name).read_bytes())
+        folder = name.rpartition("/")[0]
+        page = SITE + (f"{folder}/" if folder else "")
+        assert (sample_site / (f"{folder}/" if folder else "") / "index.html").exists()
+        links = {link.rel: link.href for link in parsed.feed.links}
+        assert parsed.feed.link == page, name
+        assert links == {"alternate": page, "self": SITE + name}, name
+
+
 def test_feeds_calendars_and_sitemap_do_not_change_with_the_hour_of_the_build(
     sample_site: Path, tmp_path: Path
 ):
