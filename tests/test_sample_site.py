@@ -103,7 +103,7 @@ def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
     ):
         assert (sample_site / listing / "index.html").exists(), listing
     seoul = (sample_site / "events/eu-korea-matchmaking-seoul-2020/index.html").read_text()
-    assert "UTC+09:00" in seoul
+    assert "27 May 2020, 09:00 – 29 May 2020, 17:00 (UTC+9)" in seoul
 
 
 def test_sample_site_is_byte_identical_when_built_again(sample_site: Path, tmp_path: Path):
