@@ -426,6 +426,19 @@ def test_the_events_page_offers_only_calendars_with_something_in_them(sample_sit
     assert "events-workshop.ics" not in offered  # no workshop is coming up on the sample date
 
 
+def test_the_events_page_offers_each_calendar_once(sample_site: Path):
+    """One "Subscribe to a calendar" list, each calendar in it once for calendar apps and
+    once for Google Calendar, and no second offer beside the feeds."""
+    page = (sample_site / "events" / "index.html").read_text()
+    webcal = re.findall(r'href="(webcal://[^"]+)"', page)
+    google = re.findall(r'href="https://calendar\.google\.com/calendar/r\?cid=([^"]+)"', page)
+    assert webcal and len(webcal) == len(set(webcal))
+    assert sorted(parse_qs(f"cid={cid}")["cid"][0] for cid in google) == sorted(webcal)
+    assert page.count("Subscribe to") == 1
+    (links,) = re.findall(r'<p class="nd-links">(.*?)</p>', page)
+    assert "calendar" not in links.lower()
+
+
 def test_each_collection_folder_has_a_sitemap_of_its_own_pages(sample_site: Path):
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     for collection in MODELS:

@@ -45,6 +45,16 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarLink:
+    """A calendar to subscribe to: its webcal:// address, and Google Calendar's page that
+    subscribes to it."""
+
+    label: str
+    url: str
+    google: str
+
+
+@dataclass(frozen=True, slots=True)
 class Badge:
     label: str
     tone: str
@@ -180,8 +190,8 @@ class ListingView:
     links: tuple[Link, ...]
     empty: str
     facets: FacetPanel | None = None
-    calendars: tuple[Link, ...] = ()
-    """Calendars to subscribe to (webcal:// addresses)."""
+    calendars: tuple[CalendarLink, ...] = ()
+    """Calendars to subscribe to, offered once, in their own list."""
     implied: tuple[str, ...] = ()
     """Badges (by tone) every card of the listing would carry, as its title already says
     ("Upcoming" on the upcoming events): the cards leave them out."""
