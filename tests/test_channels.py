@@ -298,6 +298,9 @@ def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
 def test_the_404_page_helps_readers_on(sample_site: Path):
     page = (sample_site / "404.html").read_text()
     assert "<h1>Page not found</h1>" in page
+    # A tab or a bookmark says what happened, as other pages' titles name them.
+    (title,) = re.findall(r"<title>(.*?)</title>", page)
+    assert title == "Page not found - European Cluster Collaboration Platform"
     form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>\s*<label for="nd-404-search"', page)
     assert form and form.group(1) == "/search/"
     assert '<li><a href="/knowledge/">Knowledge repository</a></li>' in page
