@@ -315,7 +315,7 @@ class Presenter:
             item.page_url,
             self.kind_label(item),
             self.when(item),
-            item.summary or "",
+            _summary(item),
             self.where(item),
             self.badges(item),
             _figure(item, self),
@@ -371,7 +371,7 @@ class Presenter:
             collection=item.collection,
             kind=self.kind_label(item),
             title=item.title,
-            summary=item.summary or "",
+            summary=_summary(item),
             badges=self.badges(item),
             facts=tuple(_facts(item, self)),
             tags=tuple(
@@ -506,6 +506,19 @@ def _(item: Edition, p: Presenter) -> Card:
     """An edition's card shows what it chose (which other files say), so its picture is
     made afresh."""
     return replace(p.once("card", item, p._card), image=p.edition_picture(item))
+
+
+@singledispatch
+def _summary(item: Item) -> str:
+    """The sentence under an item's title on its card and its page."""
+    return item.summary or ""
+
+
+@_summary.register
+def _(item: Edition) -> str:
+    """An edition without a summary of its own is told by its preheader, the line inboxes
+    show after the subject."""
+    return item.summary or item.preheader
 
 
 @singledispatch
