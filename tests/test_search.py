@@ -250,6 +250,62 @@ def test_events_filter_by_kind_and_country(open_page):
     assert _shown_counts(page) == counts
 
 
+BOXES = """() => [...document.querySelectorAll('fieldset[data-facet] input')].map(box => ({
+    facet: box.name, value: box.value, checked: box.checked, disabled: box.disabled,
+    count: Number(box.nextElementSibling.querySelector('.nd-facet__count').textContent),
+    colour: getComputedStyle(box.nextElementSibling).color}))"""
+
+
+def _luminance(colour: str) -> float:
+    """How light a computed ``rgb(…)``/``rgba(…)`` text colour reads on white."""
+    red, green, blue, *alpha = (float(n) for n in re.findall(r"[\d.]+", colour))
+    opacity = alpha[0] if alpha else 1.0
+    return sum(opacity * c + (1 - opacity) * 255 for c in (red, green, blue)) / 3
+
+
+def test_a_value_that_would_find_nothing_cannot_be_ticked_unless_it_is(open_page):
+    opener, _ = open_page
+    page = opener("knowledge/")
+    _settle(page)
+    assert not any(box["disabled"] for box in page.evaluate(BOXES))
+    page.check("#nd-facet-kind-report")
+    _settle(page)
+    _, counts = _expected("knowledge", {"kind": ["report"]})
+    boxes = page.evaluate(BOXES)
+    for box in boxes:
+        nothing = (box["facet"], box["value"]) not in counts
+        assert box["disabled"] == (nothing and not box["checked"]), box
+    offered = [box["colour"] for box in boxes if not box["disabled"]]
+    greyed = [box["colour"] for box in boxes if box["disabled"]]
+    assert greyed and max(map(_luminance, offered)) + 40 < min(map(_luminance, greyed))
+    # Read as unavailable, and a click on its label ticks nothing.
+    international = page.get_by_role("checkbox", name=re.compile(r"^International \("))
+    assert international.is_disabled()
+    assert page.get_by_role("checkbox", disabled=True).count() == len(greyed)
+    page.click("label[for=nd-facet-territorial_validity-international]", force=True)
+    _settle(page)
+    assert not international.is_checked()
+    assert page.url.endswith("?kind=report")
+
+    # A choice from an address that finds nothing: its values stay ticked and can be
+    # unticked; the one unticked, now finding nothing, hands the focus on.
+    page = opener("knowledge/?kind=report&territorial_validity=international")
+    _settle(page)
+    assert page.locator(".nd-filtered__status").inner_text() == "0 items match the filters"
+    international = page.locator("#nd-facet-territorial_validity-international")
+    report = page.locator("#nd-facet-kind-report")
+    assert international.is_enabled() and report.is_enabled()
+    international.uncheck()
+    _settle(page)
+    assert international.is_disabled() and not international.is_checked()
+    assert page.evaluate(
+        "document.activeElement.matches('.nd-facets input[type=checkbox]:enabled')"
+    )
+    page.get_by_role("button", name="Clear filters").click()
+    _settle(page)
+    assert not any(box["disabled"] for box in page.evaluate(BOXES))
+
+
 @pytest.mark.parametrize("url", ["search/?q=cluster", "knowledge/?kind=report&kind=guide"])
 def test_search_and_repository_pages_are_accessible(open_page, url):
     assert AXE.exists(), "axe-core is missing: run scripts/install-test-deps"
@@ -504,7 +560,7 @@ def test_on_a_phone_the_repository_shows_results_first_and_filters_in_a_sheet(
     sheet = page.locator("dialog.nd-sheet[open]")
     sheet.wait_for()
     assert first.bounding_box() == before and page.evaluate("scrollY") == 0  # nothing moved
-    sheet.get_by_label(re.compile("^Report")).check()
+    sheet.get_by_label(re.compile("^Policy example")).check()  # offered with skills too
     _settle(page)
     done = sheet.get_by_role("button", name=re.compile(r"^Show \d+ results?$"))
     count = int(done.inner_text().split()[1])
