@@ -97,6 +97,31 @@ def test_a_phrase_from_one_item_finds_it_first(open_page):
     assert foreign == []
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_results_line_up_with_the_search_box(open_page, width):
+    """On the search page the cards start and end where the search field's row does; in the
+    header's panel the results start where its summary line does, and the panel ends where
+    the box does."""
+    opener, _ = open_page
+    page = opener("search/?q=cluster", width)
+    page.locator(".nd-search-page__results .nd-card").first.wait_for()
+    row = page.locator(".nd-search-page__row").bounding_box()
+    field = page.locator("#nd-search-page-input").bounding_box()
+    for card in page.locator(".nd-search-page__results .nd-card").all()[:3]:
+        box = card.bounding_box()
+        assert abs(box["x"] - field["x"]) < 0.5
+        assert abs(box["x"] + box["width"] - (row["x"] + row["width"])) < 0.5
+
+    page.fill("#nd-search-input", "cluster")
+    page.locator(".nd-search__list .nd-result").first.wait_for()
+    header_box = page.locator("#nd-search-input").bounding_box()
+    panel = page.locator(".nd-search__results").bounding_box()
+    summary = page.locator(".nd-search__summary").bounding_box()
+    assert abs(panel["x"] + panel["width"] - (header_box["x"] + header_box["width"])) < 0.5
+    for result in page.locator(".nd-search__list .nd-result").all():
+        assert abs(result.bounding_box()["x"] - summary["x"]) < 0.5
+
+
 def test_search_works_from_the_keyboard_alone(open_page):
     opener, _ = open_page
     page = opener("news/")
