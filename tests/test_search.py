@@ -107,6 +107,8 @@ def test_results_line_up_with_the_search_box(open_page, width):
     page.locator(".nd-search-page__results .nd-card").first.wait_for()
     row = page.locator(".nd-search-page__row").bounding_box()
     field = page.locator("#nd-search-page-input").bounding_box()
+    button = page.get_by_role("button", name="Search", exact=True).bounding_box()
+    assert button["x"] + button["width"] <= row["x"] + row["width"] + 0.5  # on a phone too
     for card in page.locator(".nd-search-page__results .nd-card").all()[:3]:
         box = card.bounding_box()
         assert abs(box["x"] - field["x"]) < 0.5
