@@ -530,6 +530,8 @@ def test_search_results_are_the_items_cards_with_what_matched(open_page):
     assert card.locator(".nd-badge").all_inner_texts() in (["Upcoming", *badges], badges)
     assert card.locator(".nd-badge--upcoming, .nd-badge--ongoing").count() == 1
     assert card.locator(".nd-result__excerpt").count() == 1
+    # The passage that matched reads on from the summary, in the card's column of text.
+    assert card.locator(".nd-card__text > .nd-card__summary + .nd-result__excerpt").count() == 1
 
 
 def test_filtered_results_from_several_shards_keep_the_listing_s_order(browser, tmp_path):

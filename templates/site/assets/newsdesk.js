@@ -72,7 +72,8 @@ function resultItem(data) {
 function resultCard(data) {
   const node = card(data);
   node.querySelector(".nd-card__title a")?.classList.add("nd-result__title");
-  if (data.excerpt) node.append(excerpt(data.excerpt));
+  // Under the card's summary, in its column of text, not below its picture.
+  if (data.excerpt) (node.querySelector(".nd-card__text") ?? node).append(excerpt(data.excerpt));
   return element("li", { class: "nd-result" }, node);
 }
 
