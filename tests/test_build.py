@@ -135,6 +135,35 @@ def test_drafts_and_scheduled_items_stay_out_of_every_output(project: Project):
     assert (project.site / "news/scheduled-story/index.html").exists()
 
 
+def test_times_name_their_clock_as_a_person_writes_it(project: Project):
+    """A time in the site's zone carries the zone's short name; one written with an offset,
+    the offset from UTC in brackets, never "09:00 UTC+09:00". A range on one clock names it
+    once, at its end: on event cards and pages, and on calls' cards and deadlines."""
+    project.write(
+        "events/seoul.md", event("Seoul", "2020-05-27T09:00+09:00", "2020-05-29T17:00+09:00")
+    )
+    project.write("events/talk.md", event("Talk", "2020-03-17 10:00", "2020-03-17 11:30"))
+    project.write(
+        "calls/offsets.md", call("Offsets", "2020-04-02T17:00+02:00", "2020-05-04T17:00+05:30")
+    )
+    project.write("calls/brussels.md", call("Brussels", "2020-06-01 09:00"))
+    assert project.build().exit_code == 0
+    seoul = "27 May 2020, 09:00 – 29 May 2020, 17:00 (UTC+9)"
+    expected = {
+        "events": [seoul, "17 March 2020, 10:00–11:30 CET"],
+        "events/seoul": [seoul],
+        "events/talk": ["17 March 2020, 10:00–11:30 CET"],
+        "calls": ["Deadline: 2 April 2020, 17:00 (UTC+2)", "Deadline: 1 June 2020, 09:00 CEST"],
+        "calls/offsets": ["2 April 2020, 17:00 (UTC+2)", "4 May 2020, 17:00 (UTC+5:30)"],
+        "calls/brussels": ["1 June 2020, 09:00 CEST"],
+    }
+    for url, texts in expected.items():
+        page = project.page(url)
+        for text in texts:
+            assert text in page, (url, text)
+        assert not re.search(r"\d\d:\d\d UTC[+-]", page), url
+
+
 def test_item_pages_show_their_fields(project: Project):
     project.write(
         "events/webinar.md",

@@ -63,6 +63,19 @@ def test_every_feed_parses_and_lists_the_newest_fifty_of_the_catalog(sample_site
         )
 
 
+def test_every_feed_links_its_page_and_names_itself(sample_site: Path):
+    """A feed reader shows a feed's <link> as the site to visit, and subscribes to the file
+    that names itself "self": the HTML page, and the very file, RSS or Atom."""
+    for name in FEEDS:
+        parsed = feedparser.parse((sample_site / name).read_bytes())
+        folder = name.rpartition("/")[0]
+        page = SITE + (f"{folder}/" if folder else "")
+        assert (sample_site / (f"{folder}/" if folder else "") / "index.html").exists()
+        links = {link.rel: link.href for link in parsed.feed.links}
+        assert parsed.feed.link == page, name
+        assert links == {"alternate": page, "self": SITE + name}, name
+
+
 def test_feeds_calendars_and_sitemap_do_not_change_with_the_hour_of_the_build(
     sample_site: Path, tmp_path: Path
 ):
@@ -285,6 +298,9 @@ def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
 def test_the_404_page_helps_readers_on(sample_site: Path):
     page = (sample_site / "404.html").read_text()
     assert "<h1>Page not found</h1>" in page
+    # A tab or a bookmark says what happened, as other pages' titles name them.
+    (title,) = re.findall(r"<title>(.*?)</title>", page)
+    assert title == "Page not found - European Cluster Collaboration Platform"
     form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>\s*<label for="nd-404-search"', page)
     assert form and form.group(1) == "/search/"
     assert '<li><a href="/knowledge/">Knowledge repository</a></li>' in page
@@ -411,6 +427,19 @@ def test_the_events_page_offers_only_calendars_with_something_in_them(sample_sit
         assert (path.name in offered) == bool(events), path.name
         assert calendar.subcomponents, f"{path.name}: RFC 5545 wants one component at least"
     assert "events-workshop.ics" not in offered  # no workshop is coming up on the sample date
+
+
+def test_the_events_page_offers_each_calendar_once(sample_site: Path):
+    """One "Subscribe to a calendar" list, each calendar in it once for calendar apps and
+    once for Google Calendar, and no second offer beside the feeds."""
+    page = (sample_site / "events" / "index.html").read_text()
+    webcal = re.findall(r'href="(webcal://[^"]+)"', page)
+    google = re.findall(r'href="https://calendar\.google\.com/calendar/r\?cid=([^"]+)"', page)
+    assert webcal and len(webcal) == len(set(webcal))
+    assert sorted(parse_qs(f"cid={cid}")["cid"][0] for cid in google) == sorted(webcal)
+    assert page.count("Subscribe to") == 1
+    (links,) = re.findall(r'<p class="nd-links">(.*?)</p>', page)
+    assert "calendar" not in links.lower()
 
 
 def test_each_collection_folder_has_a_sitemap_of_its_own_pages(sample_site: Path):

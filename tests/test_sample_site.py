@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from pathlib import Path
@@ -103,7 +104,24 @@ def test_sample_pages_exist_for_every_item_and_listing(sample_site: Path):
     ):
         assert (sample_site / listing / "index.html").exists(), listing
     seoul = (sample_site / "events/eu-korea-matchmaking-seoul-2020/index.html").read_text()
-    assert "UTC+09:00" in seoul
+    assert "27 May 2020, 09:00 – 29 May 2020, 17:00 (UTC+9)" in seoul
+
+
+def test_newsletter_cards_say_what_each_edition_holds(sample_site: Path):
+    """The archive's cards (and an edition's page) show the edition's summary, else its
+    preheader; no card anywhere has an empty summary."""
+    editions = {e.title: e for e in sample_catalog().collection("newsletters")}
+    archive = (sample_site / "newsletters" / "index.html").read_text()
+    shown = {}
+    for card in re.findall(r'<article class="nd-card.*?</article>', archive, flags=re.S):
+        title = re.search(r'nd-card__title"><a [^>]*>([^<]*)<', card).group(1)
+        summary = re.search(r'<p class="nd-card__summary">([^<]*)</p>', card)
+        shown[html.unescape(title)] = html.unescape(summary.group(1)) if summary else None
+    assert shown == {t: e.summary or e.preheader for t, e in editions.items()}
+    for page in reader_pages(sample_site):
+        text = page.read_text()
+        assert '<p class="nd-card__summary"></p>' not in text, page
+        assert 'class="nd-item__summary" data-pagefind-meta="summary"></p>' not in text, page
 
 
 def test_sample_site_is_byte_identical_when_built_again(sample_site: Path, tmp_path: Path):

@@ -97,6 +97,33 @@ def test_a_phrase_from_one_item_finds_it_first(open_page):
     assert foreign == []
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_results_line_up_with_the_search_box(open_page, width):
+    """On the search page the cards start and end where the search field's row does; in the
+    header's panel the results start where its summary line does, and the panel ends where
+    the box does."""
+    opener, _ = open_page
+    page = opener("search/?q=cluster", width)
+    page.locator(".nd-search-page__results .nd-card").first.wait_for()
+    row = page.locator(".nd-search-page__row").bounding_box()
+    field = page.locator("#nd-search-page-input").bounding_box()
+    button = page.get_by_role("button", name="Search", exact=True).bounding_box()
+    assert button["x"] + button["width"] <= row["x"] + row["width"] + 0.5  # on a phone too
+    for card in page.locator(".nd-search-page__results .nd-card").all()[:3]:
+        box = card.bounding_box()
+        assert abs(box["x"] - field["x"]) < 0.5
+        assert abs(box["x"] + box["width"] - (row["x"] + row["width"])) < 0.5
+
+    page.fill("#nd-search-input", "cluster")
+    page.locator(".nd-search__list .nd-result").first.wait_for()
+    header_box = page.locator("#nd-search-input").bounding_box()
+    panel = page.locator(".nd-search__results").bounding_box()
+    summary = page.locator(".nd-search__summary").bounding_box()
+    assert abs(panel["x"] + panel["width"] - (header_box["x"] + header_box["width"])) < 0.5
+    for result in page.locator(".nd-search__list .nd-result").all():
+        assert abs(result.bounding_box()["x"] - summary["x"]) < 0.5
+
+
 def test_search_works_from_the_keyboard_alone(open_page):
     opener, _ = open_page
     page = opener("news/")
@@ -248,6 +275,62 @@ def test_events_filter_by_kind_and_country(open_page):
     titles, counts = _expected("events", selection, lambda e: is_upcoming(e, catalog.clock))
     assert _shown_titles(page) == titles and len(titles) >= 3
     assert _shown_counts(page) == counts
+
+
+BOXES = """() => [...document.querySelectorAll('fieldset[data-facet] input')].map(box => ({
+    facet: box.name, value: box.value, checked: box.checked, disabled: box.disabled,
+    count: Number(box.nextElementSibling.querySelector('.nd-facet__count').textContent),
+    colour: getComputedStyle(box.nextElementSibling).color}))"""
+
+
+def _luminance(colour: str) -> float:
+    """How light a computed ``rgb(…)``/``rgba(…)`` text colour reads on white."""
+    red, green, blue, *alpha = (float(n) for n in re.findall(r"[\d.]+", colour))
+    opacity = alpha[0] if alpha else 1.0
+    return sum(opacity * c + (1 - opacity) * 255 for c in (red, green, blue)) / 3
+
+
+def test_a_value_that_would_find_nothing_cannot_be_ticked_unless_it_is(open_page):
+    opener, _ = open_page
+    page = opener("knowledge/")
+    _settle(page)
+    assert not any(box["disabled"] for box in page.evaluate(BOXES))
+    page.check("#nd-facet-kind-report")
+    _settle(page)
+    _, counts = _expected("knowledge", {"kind": ["report"]})
+    boxes = page.evaluate(BOXES)
+    for box in boxes:
+        nothing = (box["facet"], box["value"]) not in counts
+        assert box["disabled"] == (nothing and not box["checked"]), box
+    offered = [box["colour"] for box in boxes if not box["disabled"]]
+    greyed = [box["colour"] for box in boxes if box["disabled"]]
+    assert greyed and max(map(_luminance, offered)) + 40 < min(map(_luminance, greyed))
+    # Read as unavailable, and a click on its label ticks nothing.
+    international = page.get_by_role("checkbox", name=re.compile(r"^International \("))
+    assert international.is_disabled()
+    assert page.get_by_role("checkbox", disabled=True).count() == len(greyed)
+    page.click("label[for=nd-facet-territorial_validity-international]", force=True)
+    _settle(page)
+    assert not international.is_checked()
+    assert page.url.endswith("?kind=report")
+
+    # A choice from an address that finds nothing: its values stay ticked and can be
+    # unticked; the one unticked, now finding nothing, hands the focus on.
+    page = opener("knowledge/?kind=report&territorial_validity=international")
+    _settle(page)
+    assert page.locator(".nd-filtered__status").inner_text() == "0 items match the filters"
+    international = page.locator("#nd-facet-territorial_validity-international")
+    report = page.locator("#nd-facet-kind-report")
+    assert international.is_enabled() and report.is_enabled()
+    international.uncheck()
+    _settle(page)
+    assert international.is_disabled() and not international.is_checked()
+    assert page.evaluate(
+        "document.activeElement.matches('.nd-facets input[type=checkbox]:enabled')"
+    )
+    page.get_by_role("button", name="Clear filters").click()
+    _settle(page)
+    assert not any(box["disabled"] for box in page.evaluate(BOXES))
 
 
 @pytest.mark.parametrize("url", ["search/?q=cluster", "knowledge/?kind=report&kind=guide"])
@@ -447,6 +530,8 @@ def test_search_results_are_the_items_cards_with_what_matched(open_page):
     assert card.locator(".nd-badge").all_inner_texts() in (["Upcoming", *badges], badges)
     assert card.locator(".nd-badge--upcoming, .nd-badge--ongoing").count() == 1
     assert card.locator(".nd-result__excerpt").count() == 1
+    # The passage that matched reads on from the summary, in the card's column of text.
+    assert card.locator(".nd-card__text > .nd-card__summary + .nd-result__excerpt").count() == 1
 
 
 def test_filtered_results_from_several_shards_keep_the_listing_s_order(browser, tmp_path):
@@ -504,7 +589,7 @@ def test_on_a_phone_the_repository_shows_results_first_and_filters_in_a_sheet(
     sheet = page.locator("dialog.nd-sheet[open]")
     sheet.wait_for()
     assert first.bounding_box() == before and page.evaluate("scrollY") == 0  # nothing moved
-    sheet.get_by_label(re.compile("^Report")).check()
+    sheet.get_by_label(re.compile("^Policy example")).check()  # offered with skills too
     _settle(page)
     done = sheet.get_by_role("button", name=re.compile(r"^Show \d+ results?$"))
     count = int(done.inner_text().split()[1])

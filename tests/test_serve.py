@@ -224,7 +224,7 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         server.builder()
         assert f"({call})" in caplog.text
         assert (
-            "17:00 UTC+02:00" in (Path(server.root) / "newsletters/2020-03/email.txt").read_text()
+            "17:00 (UTC+2)" in (Path(server.root) / "newsletters/2020-03/email.txt").read_text()
         )
         ics = (Path(server.root) / webinar / "eccp-launch-meet-the-expert-2021.ics").read_text()
         assert "DTSTART:20210226T113000Z" in ics

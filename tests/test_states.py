@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ from newsdesk.content.states import CallState, call_status, deadline_state, is_o
 from newsdesk.site.formatting import amount_text, range_text
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+SEOUL = timezone(timedelta(hours=9))  # a time written with an offset: "+09:00"
 
 
 def event(**fields) -> Event:
@@ -130,6 +131,27 @@ def test_naive_times_are_brussels_time_and_offsets_are_kept():
             "17 March 2020, 10:00–11:30 CET",
         ),
         (datetime(2020, 6, 1, 9, tzinfo=BRUSSELS), None, "1 June 2020, 09:00 CEST"),
+        (
+            datetime(2020, 5, 27, 9, tzinfo=SEOUL),
+            datetime(2020, 5, 29, 17, tzinfo=SEOUL),
+            "27 May 2020, 09:00 – 29 May 2020, 17:00 (UTC+9)",
+        ),
+        (
+            datetime(2020, 3, 28, 9, tzinfo=BRUSSELS),
+            datetime(2020, 3, 30, 17, tzinfo=BRUSSELS),
+            "28 March 2020, 09:00 CET – 30 March 2020, 17:00 CEST",
+        ),
+        (
+            datetime(2020, 4, 2, 17, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+            None,
+            "2 April 2020, 17:00 (UTC+5:30)",
+        ),
+        (
+            datetime(2020, 4, 2, 17, tzinfo=timezone(-timedelta(hours=3))),
+            None,
+            "2 April 2020, 17:00 (UTC\u22123)",
+        ),
+        (datetime(2020, 4, 2, 17, tzinfo=UTC), None, "2 April 2020, 17:00 UTC"),
     ],
 )
 def test_date_ranges_read_naturally(start, end, text):

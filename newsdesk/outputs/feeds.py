@@ -26,12 +26,20 @@ class FeedLink:
     rss: str
     atom: str
     """Site-relative paths of the two files."""
+    page: str = ""
+    """Site-relative URL of the HTML page the feed follows: the home page, or the
+    collection's listing."""
 
 
 def feed_links(collection: str | None = None) -> FeedLink:
     if collection is None:
         return FeedLink("Everything", "feed.xml", "atom.xml")
-    return FeedLink(SECTION_TITLES[collection], f"{collection}/feed.xml", f"{collection}/atom.xml")
+    return FeedLink(
+        SECTION_TITLES[collection],
+        f"{collection}/feed.xml",
+        f"{collection}/atom.xml",
+        f"{collection}/",
+    )
 
 
 def feeds(catalog: Catalog, site: SiteInfo) -> Iterator[tuple[str, bytes]]:
@@ -57,9 +65,7 @@ def _pair(
     title = site.name if link.title == "Everything" else f"{link.title} · {site.name}"
     generator.title(title)
     generator.id(site.absolute(link.atom))
-    home = site.url if link.title == "Everything" else site.absolute(link.rss.split("/")[0] + "/")
-    generator.link(href=home, rel="alternate")
-    generator.link(href=site.absolute(link.atom), rel="self")
+    page = site.absolute(link.page)
     generator.description(site.description or title)
     generator.subtitle(site.description or title)
     generator.language(site.language)
@@ -91,5 +97,15 @@ def _pair(
         entry.updated(moment)
         for tag in item.tags:
             entry.category(term=tag, label=taxonomy.label("tags", tag))
+    # Each file names itself as "self" and the HTML page as the one it follows. feedgen's
+    # RSS <link> is the last link given, so the page comes last.
+    generator.link(
+        [{"href": site.absolute(link.rss), "rel": "self"}, {"href": page, "rel": "alternate"}],
+        replace=True,
+    )
     yield link.rss, generator.rss_str(pretty=True)
+    generator.link(
+        [{"href": site.absolute(link.atom), "rel": "self"}, {"href": page, "rel": "alternate"}],
+        replace=True,
+    )
     yield link.atom, generator.atom_str(pretty=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_timezone_name
 from babel.numbers import format_compact_decimal, format_decimal
 
 DASH = "\u2013"
@@ -21,14 +23,40 @@ def day_text(day: date, locale: str = "en_GB") -> str:
     return format_date(day, "d MMMM y", locale=locale)
 
 
-def time_text(moment: datetime) -> str:
-    """``17:00 CET``: the zone abbreviation says which clock the time is on."""
-    return f"{moment:%H:%M} {moment.tzname()}"
+def zone_text(moment: datetime, locale: str = "en_GB") -> str:
+    """The clock a time is on, as a person writes it after the time: the zone's short name
+    where the locale has one (``CET``, ``BST``, ``UTC``), else the offset from UTC in
+    brackets (``(UTC+9)``, ``(UTC+5:30)``, ``(UTC−3)``), as for a time given with an
+    offset rather than a zone."""
+    if isinstance(moment.tzinfo, ZoneInfo):
+        name = _short_zone_name(moment.tzinfo, moment.replace(tzinfo=None), locale)
+        if name:
+            return name
+    offset = moment.utcoffset() or timedelta()
+    if not offset:
+        return "UTC"
+    sign = "+" if offset > timedelta() else "\u2212"
+    hours, seconds = divmod(abs(int(offset.total_seconds())), 3600)
+    minutes = f":{seconds // 60:02d}" if seconds // 60 else ""
+    return f"(UTC{sign}{hours}{minutes})"
+
+
+@lru_cache(maxsize=1024)
+def _short_zone_name(zone: ZoneInfo, wall_clock: datetime, locale: str) -> str | None:
+    """Babel's short name of ``zone`` at that time, if it is an abbreviation (``CET``);
+    where the locale has none, Babel gives an offset (``+0900``) or a long name."""
+    name = get_timezone_name(wall_clock.replace(tzinfo=zone), "short", locale=locale)
+    return name if name.isalpha() and name.isupper() else None
+
+
+def time_text(moment: datetime, locale: str = "en_GB") -> str:
+    """``17:00 CET``, ``09:00 (UTC+9)``: the time, and which clock it is on."""
+    return f"{moment:%H:%M} {zone_text(moment, locale)}"
 
 
 def moment_text(moment: date | datetime, locale: str = "en_GB") -> str:
     if isinstance(moment, datetime):
-        return f"{day_text(moment.date(), locale)}, {time_text(moment)}"
+        return f"{day_text(moment.date(), locale)}, {time_text(moment, locale)}"
     return day_text(moment, locale)
 
 
@@ -46,12 +74,16 @@ def range_text(start: date | datetime, end: date | datetime | None, locale: str 
         text = f"{day_text(first, locale)} {DASH} {day_text(last, locale)}"
     if isinstance(start, datetime):
         if end is None or not isinstance(end, datetime):
-            return f"{text}, {time_text(start)}"
+            return f"{text}, {time_text(start, locale)}"
+        # The zone is said once, after the end, when both are on the same clock.
+        same_zone = zone_text(start, locale) == zone_text(end, locale)
+        start_time = f"{start:%H:%M}" if same_zone else time_text(start, locale)
         if first == last:
-            same_zone = start.tzname() == end.tzname()
-            start_time = f"{start:%H:%M}" if same_zone else time_text(start)
-            return f"{text}, {start_time}{DASH}{time_text(end)}"
-        return f"{moment_text(start, locale)} {DASH} {moment_text(end, locale)}"
+            return f"{text}, {start_time}{DASH}{time_text(end, locale)}"
+        return (
+            f"{day_text(first, locale)}, {start_time} {DASH} "
+            f"{day_text(last, locale)}, {time_text(end, locale)}"
+        )
     return text
 
 

@@ -34,6 +34,7 @@ from newsdesk.site import facets
 from newsdesk.site.related import chronological, related_items
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 from newsdesk.site.views import (
+    CalendarLink,
     CardGroup,
     HomeSection,
     HomeView,
@@ -291,17 +292,13 @@ def _listings(catalog: Catalog, settings: Settings, presenter: Presenter) -> Ite
         upcoming,
         size,
         presenter,
-        (
-            Link("Past events", "events/past/"),
-            Link(
-                "Subscribe to the calendar (iCalendar)", _webcal(settings, "calendars/events.ics")
-            ),
-            Link("Add to Google Calendar", _google_subscribe(settings, "calendars/events.ics")),
-            *_feed_links("events"),
-        ),
+        (Link("Past events", "events/past/"), *_feed_links("events")),
         "No events are coming up. See the past events.",
         _panel(catalog, settings, "events", upcoming, ("soonest", "asc"), timing=("upcoming",)),
-        tuple(Link(title, _webcal(settings, path)) for title, path in calendar_paths(catalog)),
+        tuple(
+            CalendarLink(title, _webcal(settings, path), _google_subscribe(settings, path))
+            for title, path in calendar_paths(catalog)
+        ),
         implied=("upcoming",),
     )
     yield from _paginate(
@@ -402,7 +399,7 @@ def _paginate(
     links: tuple[Link, ...],
     empty: str,
     panel: facets.FacetPanel | None = None,
-    calendars: tuple[Link, ...] = (),
+    calendars: tuple[CalendarLink, ...] = (),
     implied: tuple[str, ...] = (),
 ) -> Iterator[PageSpec]:
     """Pages ``base/``, ``base/page/2/``…; an empty list still gets its first page, which

@@ -45,6 +45,16 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarLink:
+    """A calendar to subscribe to: its webcal:// address, and Google Calendar's page that
+    subscribes to it."""
+
+    label: str
+    url: str
+    google: str
+
+
+@dataclass(frozen=True, slots=True)
 class Badge:
     label: str
     tone: str
@@ -180,8 +190,8 @@ class ListingView:
     links: tuple[Link, ...]
     empty: str
     facets: FacetPanel | None = None
-    calendars: tuple[Link, ...] = ()
-    """Calendars to subscribe to (webcal:// addresses)."""
+    calendars: tuple[CalendarLink, ...] = ()
+    """Calendars to subscribe to, offered once, in their own list."""
     implied: tuple[str, ...] = ()
     """Badges (by tone) every card of the listing would carry, as its title already says
     ("Upcoming" on the upcoming events): the cards leave them out."""
@@ -305,7 +315,7 @@ class Presenter:
             item.page_url,
             self.kind_label(item),
             self.when(item),
-            item.summary or "",
+            _summary(item),
             self.where(item),
             self.badges(item),
             _figure(item, self),
@@ -361,7 +371,7 @@ class Presenter:
             collection=item.collection,
             kind=self.kind_label(item),
             title=item.title,
-            summary=item.summary or "",
+            summary=_summary(item),
             badges=self.badges(item),
             facts=tuple(_facts(item, self)),
             tags=tuple(
@@ -496,6 +506,19 @@ def _(item: Edition, p: Presenter) -> Card:
     """An edition's card shows what it chose (which other files say), so its picture is
     made afresh."""
     return replace(p.once("card", item, p._card), image=p.edition_picture(item))
+
+
+@singledispatch
+def _summary(item: Item) -> str:
+    """The sentence under an item's title on its card and its page."""
+    return item.summary or ""
+
+
+@_summary.register
+def _(item: Edition) -> str:
+    """An edition without a summary of its own is told by its preheader, the line inboxes
+    show after the subject."""
+    return item.summary or item.preheader
 
 
 @singledispatch

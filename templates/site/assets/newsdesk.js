@@ -72,7 +72,8 @@ function resultItem(data) {
 function resultCard(data) {
   const node = card(data);
   node.querySelector(".nd-card__title a")?.classList.add("nd-result__title");
-  if (data.excerpt) node.append(excerpt(data.excerpt));
+  // Under the card's summary, in its column of text, not below its picture.
+  if (data.excerpt) (node.querySelector(".nd-card__text") ?? node).append(excerpt(data.excerpt));
   return element("li", { class: "nd-result" }, node);
 }
 
@@ -261,7 +262,9 @@ function setUpFacets(section) {
       listing.hidden = false;
       filtered.hidden = true;
       for (const [id, text] of staticCounts) {
-        document.getElementById(id).nextElementSibling.querySelector(".nd-facet__count").textContent = text;
+        const box = document.getElementById(id);
+        box.nextElementSibling.querySelector(".nd-facet__count").textContent = text;
+        offer(box, Number(text));
       }
       return;
     }
@@ -293,12 +296,15 @@ function setUpFacets(section) {
       return true;
     };
     if (!(await render())) return;
+    const focused = document.activeElement;
     for (const group of groups) {
       for (const box of group.querySelectorAll("input")) {
         const count = counts[group.dataset.facet][box.value] ?? 0;
         box.nextElementSibling.querySelector(".nd-facet__count").textContent = count;
+        offer(box, count);
       }
     }
+    if (focused?.disabled) nearestOffered(section, focused)?.focus(); // just unticked, and now empty
     more.onclick = async () => {
       const before = shown;
       shown += pageSize;
@@ -325,6 +331,23 @@ function setUpFacets(section) {
     update(true);
   });
   update(false);
+}
+
+// A value that would find nothing cannot be ticked: it is disabled (greyed, and read as
+// unavailable), unless it is ticked already, so that it can be unticked.
+function offer(box, count) {
+  const none = count === 0 && !box.checked;
+  box.disabled = none;
+  box.closest("li").classList.toggle("nd-facet__value--none", none);
+}
+
+// The value that takes the focus from one just disabled: the next that can be ticked, else
+// the one before.
+function nearestOffered(section, box) {
+  const boxes = [...section.querySelectorAll("input[type=checkbox]")];
+  const index = boxes.indexOf(box);
+  const offered = (candidate) => !candidate.disabled && candidate.closest("li:not([hidden])");
+  return boxes.slice(index + 1).find(offered) ?? boxes.slice(0, index).reverse().find(offered);
 }
 
 // A filter with many values shows the first few (and any chosen); "Show more" the rest.
