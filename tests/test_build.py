@@ -318,7 +318,7 @@ def test_content_errors_abort_mkdocs_build_before_it_cleans_the_site(project: Pr
     )
     assert result.returncode == 1
     assert (
-        "content/news/a.md:3: date: expected a date as YYYY-MM-DD, got '2020-02-31'"
+        "content/news/a.md:3: date: 2020-02-31 is not a day: February 2020 has 29 days"
         in result.stderr
     )
     assert (project.site / "news/a/index.html").exists()
