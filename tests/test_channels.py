@@ -272,14 +272,30 @@ def test_every_page_has_sharing_tags_a_canonical_url_and_a_description(sample_si
 # -- sitemap, robots, 404 ------------------------------------------------------------------------
 
 
-def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
-    catalog = sample_catalog()
-    tree = ElementTree.parse(sample_site / "sitemap.xml")
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    rows = {
-        u.find("s:loc", ns).text: getattr(u.find("s:lastmod", ns), "text", None)
-        for u in tree.getroot()
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def _sitemap_rows(site: Path, name: str) -> dict[str, str | None]:
+    """A sitemap's or a sitemap index's rows: each address with its last change."""
+    return {
+        row.find("s:loc", SITEMAP).text: getattr(row.find("s:lastmod", SITEMAP), "text", None)
+        for row in ElementTree.parse(site / name).getroot()
     }
+
+
+def test_the_sitemap_lists_real_pages_with_real_dates(sample_site: Path):
+    """sitemap.xml is an index of one sitemap per folder, each dated by its newest page;
+    every page is in one of them, once."""
+    catalog = sample_catalog()
+    index = ElementTree.parse(sample_site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    rows: dict[str, str | None] = {}
+    for part, newest in _sitemap_rows(sample_site, "sitemap.xml").items():
+        part_rows = _sitemap_rows(sample_site, part.removeprefix(SITE))
+        assert newest == max((m for m in part_rows.values() if m), default=None), part
+        assert not rows.keys() & part_rows.keys()
+        rows.update(part_rows)
+    assert len(rows) == len(reader_pages(sample_site)) - 1  # all but the search page
     for loc in rows:
         assert (sample_site / loc.removeprefix(SITE) / "index.html").exists(), loc
     assert rows[SITE + "news/green-deal-clusters-climate-neutral-europe/"] == (
@@ -443,11 +459,13 @@ def test_the_events_page_offers_each_calendar_once(sample_site: Path):
 
 
 def test_each_collection_folder_has_a_sitemap_of_its_own_pages(sample_site: Path):
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    """Material's script reads the sitemap.xml beside each feed a page links, on every page:
+    the site's is an index of folders, a collection's lists its own pages only."""
     for collection in MODELS:
-        tree = ElementTree.parse(sample_site / collection / "sitemap.xml")
-        locs = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", namespace)]
+        locs = _sitemap_rows(sample_site, f"{collection}/sitemap.xml")
         assert locs and all(loc.startswith(f"{SITE}{collection}/") for loc in locs), collection
+    index = ElementTree.parse(sample_site / "sitemap.xml").getroot()
+    assert index.findall("s:url", SITEMAP) == []
 
 
 # -- time: items dated later, items that expire -----------------------------------------

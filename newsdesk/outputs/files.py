@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from newsdesk.content.catalog import Catalog, page_url
-from newsdesk.content.models import MODELS
 from newsdesk.editor.screen import screen_files
 from newsdesk.outputs.calendars import calendars
 from newsdesk.outputs.feeds import feeds
@@ -27,9 +26,7 @@ def channel_files(
         (page_url(page.src_uri), None) for page in catalog.pages if page.src_uri not in plan.pages
     ]
     changes = last_changes(catalog, presenter)
-    # Material's script asks for a sitemap.xml beside every <link rel="alternate">, which
-    # a collection's feed is: each collection's folder has one of its own pages.
-    files.update(sitemaps(pages, changes, site, folders=MODELS))
+    files.update(sitemaps(pages, changes, site))
     files["robots.txt"] = robots(site)
     if settings.editor is not None:
         files.update(screen_files(settings, catalog.taxonomy, settings.editor))

@@ -1,8 +1,14 @@
-"""``sitemap.xml`` with each page's real last change, and ``robots.txt``.
+"""The sitemaps, with each page's real last change, and ``robots.txt``.
 
 An item's page last changed when it was published, or since then when its state did (an
 event started or ended, a call passed a deadline); a listing's when the newest of what it
 shows did. Pages with no date of their own (plain pages, the search page) have none.
+
+Each top folder of the site has a sitemap of its pages (``news/sitemap.xml``; the home
+page's is ``sitemap-home.xml``), and ``sitemap.xml`` is their index. Material's script asks
+for the ``sitemap.xml`` beside every ``<link rel="alternate">``, which every feed link is,
+and reads it on every page a reader opens: an index of a few folders reads in no time,
+where a list of every page of a site of 10,000 items would take the phone longest of all.
 """
 
 from __future__ import annotations
@@ -40,35 +46,45 @@ def last_changes(catalog: Catalog, presenter: Presenter) -> dict[str, datetime]:
 
 
 def sitemaps(
-    pages: Iterable[tuple[str, object]],
-    items: dict[str, datetime],
-    site: SiteInfo,
-    folders: Iterable[str] = (),
+    pages: Iterable[tuple[str, object]], items: dict[str, datetime], site: SiteInfo
 ) -> dict[str, bytes]:
-    """``sitemap.xml`` and its gzip for ``pages`` (page URL, the view it shows), and a
-    ``sitemap.xml`` in each of ``folders`` of the pages in it, by path in the site."""
-    rows = []
+    """The sitemap of each top folder of ``pages`` (page URL, the view it shows) and
+    ``sitemap.xml``, their index, by path in the site."""
+    folders: dict[str, list[tuple[str, datetime | None]]] = {}
     for url, view in sorted(pages, key=lambda page: page[0]):
         if url in NOT_LISTED:
             continue
         changed = items.get(url) or _newest(_shown(view), items)
-        lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
-        rows.append((url, f"  <url><loc>{escape(site.absolute(url))}</loc>{lastmod}</url>"))
-    whole = _urlset(row for _, row in rows)
-    found = {"sitemap.xml": whole, "sitemap.xml.gz": gzip.compress(whole, compresslevel=6, mtime=0)}
-    for folder in folders:
-        found[f"{folder}/sitemap.xml"] = _urlset(
-            row for url, row in rows if url.startswith(f"{folder}/")
-        )
+        folder = url.split("/", 1)[0] if "/" in url else ""
+        folders.setdefault(folder, []).append((url, changed))
+    found = {}
+    entries = []
+    for folder, rows in folders.items():
+        name = f"{folder}/sitemap.xml" if folder else "sitemap-home.xml"
+        found[name] = _urlset(_entry("url", site.absolute(url), changed) for url, changed in rows)
+        newest = max((changed for _, changed in rows if changed), default=None)
+        entries.append(_entry("sitemap", site.absolute(name), newest))
+    found["sitemap.xml"] = _document("sitemapindex", entries)
+    # MkDocs writes a sitemap.xml.gz of its own pages; this one replaces it.
+    found["sitemap.xml.gz"] = gzip.compress(found["sitemap.xml"], compresslevel=6, mtime=0)
     return found
 
 
+def _entry(kind: str, loc: str, changed: datetime | None) -> str:
+    lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
+    return f"  <{kind}><loc>{escape(loc)}</loc>{lastmod}</{kind}>"
+
+
 def _urlset(rows: Iterable[str]) -> bytes:
+    return _document("urlset", rows)
+
+
+def _document(root: str, rows: Iterable[str]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         + "\n".join(rows)
-        + "\n</urlset>\n"
+        + f"\n</{root}>\n"
     ).encode("utf-8")
 
 
