@@ -384,6 +384,22 @@ def _width_of_png(path: Path) -> int:
 
 
 @pytest.mark.browser
+def test_a_story_s_stored_image_shows_in_its_field(screen):
+    page, project, url, _ = screen
+    picture = REPO / "content/news/images/green-tech-clusters.png"
+    (project.root / "content/news/images").mkdir()
+    shutil.copy(picture, project.root / "content/news/images")
+    extra = "image: images/green-tech-clusters.png\nimage_alt: Dots on a blue field\n"
+    project.write("news/a-map.md", _story("A map of the clusters", "2020-01-10", extra))
+    _open(page, url, "/collections/news/entries/a-map")
+    page.wait_for_function(
+        "(width) => [...document.images].some((image) => image.naturalWidth === width)",
+        arg=_width_of_png(picture),
+        timeout=10_000,
+    )  # the stored picture itself, not Decap's empty placeholder
+
+
+@pytest.mark.browser
 def test_entries_are_listed_newest_first(screen):
     page, project, url, _ = screen
     project.write("news/older.md", _story("An older story", "2019-05-01"))
@@ -414,3 +430,30 @@ def test_a_new_entry_is_unsaved_until_it_is_saved(screen, collection):
     _open(page, url, f"/collections/{collection}/new")
     page.wait_for_timeout(500)  # the fields' own first values
     assert _status(page) == "unsaved changes"
+
+
+MISSING_GLYPHS = """(element) => {
+  const style = getComputedStyle(element);
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  context.textBaseline = "top";
+  const drawn = (character) => {
+    context.clearRect(0, 0, 64, 64);
+    context.fillText(character, 8, 8);
+    return context.getImageData(0, 0, 64, 64).data.join();
+  };
+  const nothing = drawn("\\u{10FFFD}"); // a character no font has: the missing glyph's box
+  return [...element.innerText].filter((c) => c.trim() && drawn(c) === nothing);
+}"""
+
+
+@pytest.mark.browser
+def test_the_new_entry_button_shows_every_character(screen):
+    page, _, url, _ = screen
+    page.goto(f"{url}admin/#/collections/news")
+    button = page.get_by_role("link", name=re.compile("Create entry of type"))
+    button.wait_for()
+    assert "News" in button.inner_text()
+    assert button.evaluate(MISSING_GLYPHS) == []
