@@ -432,6 +432,62 @@ def test_a_new_entry_is_unsaved_until_it_is_saved(screen, collection):
     assert _status(page) == "unsaved changes"
 
 
+ROUTES = ("/collections/news", "/collections/news/entries/green-deal", "/collections/news/new")
+"""The list of a collection, an entry's form and a new one's."""
+
+
+def _load(page, url: str, route: str) -> None:
+    page.goto(f"{url}admin/#{route}")
+    page.reload()
+    story = page.get_by_text("Clusters and the Green Deal")
+    story.or_(page.locator("[id^=title-field]")).first.wait_for()
+
+
+AXE_CONTRAST = """async () => {
+  const { violations } = await axe.run(document, { runOnly: ["color-contrast"] });
+  return violations.flatMap((rule) =>
+    rule.nodes.map((node) => `${node.target}: ${node.failureSummary}`));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_screen_s_text_reads_against_its_ground(browser, editing, scheme):
+    _project, url = editing
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{url}admin/")
+    page.get_by_role("button", name="Login").click()
+    found = {}
+    for route in ROUTES:
+        _load(page, url, route)
+        page.wait_for_timeout(500)
+        page.add_script_tag(path=str(AXE))
+        found[route] = page.evaluate(AXE_CONTRAST)
+    context.close()
+    assert found == {route: [] for route in found}
+
+
+@pytest.mark.browser
+def test_the_screen_fits_a_phone(browser, editing):
+    _project, url = editing
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{url}admin/")
+    page.get_by_role("button", name="Login").click()
+    for route in ROUTES:
+        _load(page, url, route)
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, route
+        if route != "/collections/news":
+            title = page.locator("[id^=title-field]").bounding_box()
+            assert title["x"] >= 0 and title["x"] + title["width"] <= 375, route
+            publish = page.get_by_role("button", name=re.compile("^Publish")).first
+            box = publish.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, route
+    context.close()
+
+
 MISSING_GLYPHS = """(element) => {
   const style = getComputedStyle(element);
   const canvas = document.createElement("canvas");
