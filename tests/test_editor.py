@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -17,7 +19,7 @@ import yaml
 
 from newsdesk.content.models import FILE_FIELDS, MODELS
 from newsdesk.editor.config import LEFT_OUT
-from tests.conftest import REPO, Project, keep_local, make_project
+from tests.conftest import AXE, REPO, Project, keep_local, make_project
 from tests.test_serve import fetch, free_port, wait_for
 
 NEWS = """\
@@ -228,6 +230,7 @@ def _new_event(page, url: str, title: str, summary: str, kind: str, day: str) ->
     page.locator("[id^=summary-field]").fill(summary)
     _choose(page, "kind", kind)
     page.get_by_label("Start: day").fill(day)
+    page.locator("[id^=date-field]").fill("2020-02-20")  # announced: before the build date
 
 
 def _publish(page) -> None:
@@ -274,6 +277,7 @@ def test_an_event_and_a_call_made_in_the_forms_are_files_check_accepts_and_the_p
     page.locator("[id^=title-field]").fill("Cluster internationalisation call 2020")
     page.locator("[id^=summary-field]").fill("Funding for clusters that go international.")
     page.locator("[id^=programme-field]").fill("COSME")
+    page.locator("[id^=date-field]").fill("2020-02-20")
     page.get_by_role("button", name="Add deadlines").click()
     page.get_by_label("Date: day").fill("2020-04-30")
     page.get_by_label("Date: time (optional)").fill("17:00")
@@ -365,3 +369,147 @@ def test_an_image_uploaded_in_the_form_is_stored_in_the_item_s_folder(screen):
     page_text = wait_for(f"{url}news/a-map-of-europes-green-tech-clusters/", "Dots on a blue")
     assert "green-tech-clusters" in page_text
     assert project.run("check").exit_code == 0
+
+
+def _story(title: str, day: str, extra: str = "") -> str:
+    """A news story as an editor would have saved it."""
+    return (
+        f"---\ntitle: {title}\ndate: {day}\nsummary: A story of {day}.\n{extra}---\n"
+        "What happened.\n"
+    )
+
+
+def _width_of_png(path: Path) -> int:
+    return struct.unpack(">I", path.read_bytes()[16:20])[0]
+
+
+@pytest.mark.browser
+def test_a_story_s_stored_image_shows_in_its_field(screen):
+    page, project, url, _ = screen
+    picture = REPO / "content/news/images/green-tech-clusters.png"
+    (project.root / "content/news/images").mkdir()
+    shutil.copy(picture, project.root / "content/news/images")
+    extra = "image: images/green-tech-clusters.png\nimage_alt: Dots on a blue field\n"
+    project.write("news/a-map.md", _story("A map of the clusters", "2020-01-10", extra))
+    _open(page, url, "/collections/news/entries/a-map")
+    page.wait_for_function(
+        "(width) => [...document.images].some((image) => image.naturalWidth === width)",
+        arg=_width_of_png(picture),
+        timeout=10_000,
+    )  # the stored picture itself, not Decap's empty placeholder
+
+
+@pytest.mark.browser
+def test_entries_are_listed_newest_first(screen):
+    page, project, url, _ = screen
+    project.write("news/older.md", _story("An older story", "2019-05-01"))
+    project.write("news/newest.md", _story("The newest story", "2020-02-20"))
+    project.write("news/between.md", _story("A story in between", "2020-01-10"))
+    page.goto(f"{url}admin/#/collections/news")
+    page.reload()
+    page.get_by_text("An older story").wait_for()
+    titles = page.locator("a[href*='/collections/news/entries/']").all_inner_texts()
+    assert [title.split(" · ")[0] for title in titles] == [
+        "The newest story",
+        "Clusters and the Green Deal",
+        "A story in between",
+        "An older story",
+    ]
+
+
+def _status(page) -> str:
+    """What the screen's toolbar says of the entry: saved, or changes unsaved."""
+    status = page.get_by_text(re.compile(r"^(Changes saved|Unsaved changes)$", re.IGNORECASE))
+    return status.first.inner_text().lower()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("collection", ["events", "news"])
+def test_a_new_entry_is_unsaved_until_it_is_saved(screen, collection):
+    page, _, url, _ = screen
+    _open(page, url, f"/collections/{collection}/new")
+    page.wait_for_timeout(500)  # the fields' own first values
+    assert _status(page) == "unsaved changes"
+
+
+ROUTES = ("/collections/news", "/collections/news/entries/green-deal", "/collections/news/new")
+"""The list of a collection, an entry's form and a new one's."""
+
+
+def _load(page, url: str, route: str) -> None:
+    page.goto(f"{url}admin/#{route}")
+    page.reload()
+    story = page.get_by_text("Clusters and the Green Deal")
+    story.or_(page.locator("[id^=title-field]")).first.wait_for()
+
+
+AXE_CONTRAST = """async () => {
+  const { violations } = await axe.run(document, { runOnly: ["color-contrast"] });
+  return violations.flatMap((rule) =>
+    rule.nodes.map((node) => `${node.target}: ${node.failureSummary}`));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_screen_s_text_reads_against_its_ground(browser, editing, scheme):
+    _project, url = editing
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{url}admin/")
+    page.get_by_role("button", name="Login").click()
+    found = {}
+    for route in ROUTES:
+        _load(page, url, route)
+        page.wait_for_timeout(500)
+        page.add_script_tag(path=str(AXE))
+        found[route] = page.evaluate(AXE_CONTRAST)
+    context.close()
+    assert found == {route: [] for route in found}
+
+
+@pytest.mark.browser
+def test_the_screen_fits_a_phone(browser, editing):
+    _project, url = editing
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{url}admin/")
+    page.get_by_role("button", name="Login").click()
+    for route in ROUTES:
+        _load(page, url, route)
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, route
+        if route != "/collections/news":
+            title = page.locator("[id^=title-field]").bounding_box()
+            assert title["x"] >= 0 and title["x"] + title["width"] <= 375, route
+            publish = page.get_by_role("button", name=re.compile("^Publish")).first
+            box = publish.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, route
+    context.close()
+
+
+MISSING_GLYPHS = """(element) => {
+  const style = getComputedStyle(element);
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  context.textBaseline = "top";
+  const drawn = (character) => {
+    context.clearRect(0, 0, 64, 64);
+    context.fillText(character, 8, 8);
+    return context.getImageData(0, 0, 64, 64).data.join();
+  };
+  const nothing = drawn("\\u{10FFFD}"); // a character no font has: the missing glyph's box
+  return [...element.innerText].filter((c) => c.trim() && drawn(c) === nothing);
+}"""
+
+
+@pytest.mark.browser
+def test_the_new_entry_button_shows_every_character(screen):
+    page, _, url, _ = screen
+    page.goto(f"{url}admin/#/collections/news")
+    button = page.get_by_role("link", name=re.compile("Create entry of type"))
+    button.wait_for()
+    assert "News" in button.inner_text()
+    assert button.evaluate(MISSING_GLYPHS) == []

@@ -62,8 +62,10 @@ def wait_for(url: str, text: str, seconds: float = 20) -> str:
     raise AssertionError(f"{text!r} did not appear at {url} within {seconds} s")
 
 
-def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Project, tmp_path: Path):
-    story = project.write("news/green-deal.md", STORY.format(summary="First version."))
+@contextmanager
+def serving_preview(project: Project, tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
+    """``python build.py serve`` on ``project``; yields its address and, once it has
+    stopped, what it printed. It must leave no folder behind."""
     port = free_port()
     temporary = tmp_path / "temporary"  # where the preview keeps its folders
     temporary.mkdir()
@@ -85,8 +87,20 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}/news/green-deal/"
+    printed: list[str] = []
     try:
+        yield f"http://127.0.0.1:{port}/", printed
+    finally:
+        server.terminate()  # as a task runner stops it
+        output, _ = server.communicate(timeout=10)
+        printed.append(output)
+    assert list(temporary.iterdir()) == []  # the preview's folders went with it
+
+
+def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Project, tmp_path: Path):
+    story = project.write("news/green-deal.md", STORY.format(summary="First version."))
+    with serving_preview(project, tmp_path) as (site, printed):
+        url = f"{site}news/green-deal/"
         page = wait_for(url, "First version.")
         assert "livereload" in page
         assert '"build_date": "2020-02-15T09:00:00+01:00"' in (
@@ -103,14 +117,57 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         assert "Second version." in page  # the last good content stays up
         story.write_text(STORY.format(summary="Fourth version."))
         wait_for(url, "Fourth version.")
-    finally:
-        server.terminate()  # as a task runner stops it
-        output, _ = server.communicate(timeout=10)
-    assert list(temporary.iterdir()) == []  # the preview's folders went with it
     assert (
         "content/news/green-deal.md:3: date: 2020-02-30 is not a day: February 2020 has 29 days"
-        in output
+        in printed[0]
     )
+
+
+LONG_STORY = STORY.replace(
+    "Body.\n", "".join(f"Paragraph {n} of a long story.\n\n" for n in range(80))
+)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_banner_is_in_sight_after_a_save_reloads_a_page_read_far_down(
+    browser, project: Project, tmp_path: Path, width: int
+):
+    story = project.write("news/green-deal.md", LONG_STORY.format(summary="First version."))
+    with serving_preview(project, tmp_path) as (site, _):
+        wait_for(f"{site}news/green-deal/", "First version.")
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(f"{site}news/green-deal/")
+        page.mouse.wheel(0, 1500)
+        page.wait_for_function("scrollY >= 1500")
+        reading = page.get_by_text("Paragraph 40 of a long story.").bounding_box()
+        story.write_text(story.read_text().replace("2020-02-01", "2020-02-30"))  # a mistake
+        page.wait_for_selector(".nd-content-errors", state="attached", timeout=20_000)
+        page.wait_for_timeout(500)  # the reload's restored scroll position
+
+        # The page is where the editor was reading, and a notice in sight tells the error.
+        assert page.evaluate("scrollY") > 1000
+        header = page.locator(".md-header").bounding_box()
+        notice = page.get_by_role("link", name="1 error in the content")
+        notice.wait_for(timeout=5_000)
+        box = notice.bounding_box()
+        assert box is not None
+        assert box["y"] >= header["y"] + header["height"]  # not under the header
+        assert box["y"] + box["height"] <= 800
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert page.evaluate(
+            "([x, y]) => !!document.elementFromPoint(x, y).closest('.nd-content-errors__notice')",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )  # nothing covers it
+        assert reading is not None and reading["y"] > 0
+        # It leads to the list of errors, in sight.
+        notice.click()
+        banner = page.locator(".nd-content-errors").bounding_box()
+        assert banner is not None and 0 <= banner["y"] and banner["y"] + 20 <= 800
+        assert page.get_by_text("content/news/green-deal.md:3: date:").is_visible()
+        notice.wait_for(state="hidden", timeout=2_000)  # the banner says it now
+        context.close()
 
 
 @contextmanager

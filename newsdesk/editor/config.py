@@ -172,7 +172,8 @@ def _collection(
         "preview_path": f"{name}/{{{{slug}}}}/",  # "View live": the item's page on the site
         "identifier_field": "title",
         "summary": f"{{{{title}}}} · {{{{{ordered_by}}}}}",
-        "sortable_fields": ["title", ordered_by],
+        # Newest first, as the site lists them; the editor may sort by title instead.
+        "sortable_fields": [{"field": ordered_by, "default_sort": "desc"}, "title"],
         "media_folder": "images",
         "public_folder": "images",
         "view_filters": [
@@ -198,14 +199,12 @@ class _FieldMaker:
         if info.description:
             field["hint"] = " ".join(info.description.split())
         field["required"] = info.is_required()
-        field |= self._widget(name, info.annotation, info.metadata, dotted, info.is_required())
+        field |= self._widget(name, info.annotation, info.metadata, dotted)
         if isinstance(info.default, str) and "default" not in field:
             field["default"] = info.default  # a section's placement, say
         return field
 
-    def _widget(
-        self, name: str, annotation: Any, metadata: list[Any], dotted: str, required: bool
-    ) -> dict:
+    def _widget(self, name: str, annotation: Any, metadata: list[Any], dotted: str) -> dict:
         if dotted in self.choices:
             many = _is_sequence(annotation)
             return {"widget": "select", "options": self.choices[dotted], "multiple": many}
@@ -242,8 +241,9 @@ class _FieldMaker:
                 "format": "YYYY-MM-DD",
                 "date_format": "YYYY-MM-DD",
                 "time_format": False,
-                # An item's own date is today's until the editor picks another.
-                "default": "{{now}}" if dotted == "date" and required else "",
+                # An item's own date (when it is published, or announced) is today's until
+                # the editor picks another, as `new` writes it.
+                "default": "{{now}}" if dotted == "date" else "",
             }
         if validator is models._moment:
             return {"widget": "nd-moment", "time_zone": self.zone}

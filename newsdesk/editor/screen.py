@@ -21,7 +21,9 @@ from newsdesk.settings import Settings
 FOLDER = "admin"
 """Where the screen is in the site: ``/admin/``."""
 SCREEN_TEMPLATES = "templates/admin"
-"""The screen's page and script, in the project."""
+"""The screen's page, script and stylesheet, in the project."""
+OWN_FILES = ("index.html", "editor.js", "editor.css")
+"""The screen's own files there: the page, a template, then those served as they are."""
 DECAP = Path(__file__).parent / "decap"
 
 
@@ -39,7 +41,7 @@ def screen_files(
         settings.locale,
         editor,
         tuple((name, tuple(terms.items())) for name, terms in taxonomy.vocabularies.items()),
-        tuple(_state(templates / name) for name in ("index.html", "editor.js")),
+        tuple(_state(templates / name) for name in OWN_FILES),
     )
     if _made and _made[0] == key:
         return _made[1]
@@ -75,7 +77,7 @@ def _screen_files(
     return {
         f"{FOLDER}/index.html": page.encode(),
         f"{FOLDER}/config.yml": config_file(settings, taxonomy, editor),
-        f"{FOLDER}/editor.js": (templates / "editor.js").read_bytes(),
+        **{f"{FOLDER}/{name}": (templates / name).read_bytes() for name in OWN_FILES[1:]},
         **{f"{FOLDER}/decap/{name}": data for name, data in decap_bundle().items()},
     }
 

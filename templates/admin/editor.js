@@ -1,6 +1,7 @@
 // What the editing screen needs beyond Decap CMS's configuration (admin/config.yml): a
-// field for a day with an optional time, as Newsdesk reads them; previews in the site's
-// own style; and files saved without the empty values a form leaves behind.
+// field for a day with an optional time, as Newsdesk reads them; a stored image shown in
+// its field; previews in the site's own style; words the screen's fonts can show; and
+// files saved without the empty values a form leaves behind.
 (function () {
   "use strict";
   const { CMS, h, createClass } = window;
@@ -55,6 +56,59 @@
   });
 
   CMS.registerWidget("nd-moment", MomentControl, MomentPreview);
+
+  // Decap fetches a stored image from the local backend after it has drawn the field, and
+  // draws the field again only when its value or the entry changes: the image stayed an
+  // empty placeholder. The field is drawn again once the image has come.
+  const image = CMS.getWidget("image");
+  const PLACEHOLDER = "empty.svg"; // what Decap shows while it fetches an image
+  const ImageControl = createClass({
+    getInitialState() {
+      return { drawn: 0 };
+    },
+    componentDidMount() {
+      this.waitForImage();
+    },
+    componentDidUpdate(before) {
+      if (before.value !== this.props.value) this.waitForImage();
+    },
+    componentWillUnmount() {
+      clearTimeout(this.timer);
+    },
+    // Decap asks the field's control whether to draw it again (an image chosen in the
+    // media library, say): the answer is Decap's own image control's.
+    shouldComponentUpdate(next, state) {
+      if (state && state.drawn !== this.state.drawn) return true;
+      return !this.inner?.shouldComponentUpdate || this.inner.shouldComponentUpdate(next);
+    },
+    fetching() {
+      const { value, field, getAsset } = this.props;
+      return typeof value === "string" && value !== "" && getAsset(value, field)?.path === PLACEHOLDER;
+    },
+    waitForImage(tries = 100) {
+      clearTimeout(this.timer);
+      if (!this.fetching()) return;
+      this.timer = setTimeout(() => {
+        if (!this.fetching()) this.setState(({ drawn }) => ({ drawn: drawn + 1 }));
+        else if (tries > 1) this.waitForImage(tries - 1);
+      }, 100);
+    },
+    render() {
+      const ref = (inner) => (this.inner = inner);
+      return h(image.control, { ...this.props, key: this.state.drawn, ref });
+    },
+  });
+  CMS.registerWidget("image", ImageControl, image.preview, image.schema);
+
+  // Decap's "＋ News" button is written with a full-width plus (U+FF0B), which few fonts
+  // outside East Asian ones have: a plain one reads the same.
+  for (const code of new Set([document.documentElement.lang.split("-")[0], "en"])) {
+    const phrases = CMS.getLocale(code);
+    const top = phrases?.collection?.collectionTop;
+    if (!top?.newButton) continue;
+    const collectionTop = { ...top, newButton: top.newButton.replace("\uFF0B", "+") };
+    CMS.registerLocale(code, { ...phrases, collection: { ...phrases.collection, collectionTop } });
+  }
 
   // Previews: the entry as its page shows it, in the site's stylesheets.
   for (const style of (script.dataset.previewStyles || "").split(" ").filter(Boolean)) {

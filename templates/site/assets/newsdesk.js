@@ -487,8 +487,38 @@ async function showPreviewFailure(hook) {
     element("ul", {}, element("li", {}, element("code", {}, told))),
   );
   document.querySelector(".md-main__inner, main, body").prepend(banner);
+  keepInSight(banner);
 }
 
+// The banner stands at the top of the page. The preview reloads a page as an editor saves,
+// and the browser keeps the place they were reading, often below it: while the banner is
+// out of sight (or under the header), a notice at the foot of the window says what it
+// says and leads to it, and the page stays where the reader left it.
+function keepInSight(banner) {
+  banner.id ||= "nd-content-errors";
+  const line = banner.querySelector("p") || banner;
+  const summary = line.textContent.trim().split(/(?<=\.)\s/)[0].replace(/\.$/, "");
+  const notice = element("a", { class: "nd-content-errors__notice", href: `#${banner.id}` }, `${summary} ↑`);
+  document.body.append(notice);
+  const header = document.querySelector(".md-header");
+  let queued = false;
+  const update = () => {
+    queued = false;
+    const shown = line.getBoundingClientRect();
+    const over = header?.getBoundingClientRect();
+    const covered = over && over.top < shown.bottom && over.bottom > shown.top;
+    notice.hidden = shown.top >= 0 && shown.bottom <= innerHeight && !covered;
+  };
+  const later = () => {
+    if (!queued) requestAnimationFrame(update);
+    queued = true;
+  };
+  addEventListener("scroll", later, { passive: true });
+  addEventListener("resize", later);
+  update();
+}
+
+document.querySelectorAll(".nd-content-errors").forEach(keepInSight);
 document.querySelectorAll('meta[name="nd-preview-failure"]').forEach(showPreviewFailure);
 document.querySelectorAll("[data-nd-search]").forEach(setUpSearchBox);
 document.querySelectorAll("[data-nd-search-page]").forEach(setUpSearchPage);
