@@ -43,5 +43,5 @@ def test_every_page_holds_together_at_every_width(browser, sample_site, base_url
                 tab.set_viewport_size({"width": width, "height": 900})
                 problems += [f"/{url} at {width}px: {problem}" for problem in tab.evaluate(MEASURE)]
     context.close()
-    assert problems == []
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     assert foreign == []
