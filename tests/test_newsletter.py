@@ -367,6 +367,16 @@ def test_mailing_platform_merge_tags_reach_the_email_untouched(
     assert "<https://lists.example.org/unsubscribe>" in message["List-Unsubscribe"]
 
 
+class _Text(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words = ""
+        self.feed(html)
+
+    def handle_data(self, data: str) -> None:
+        self.words += f" {data}"
+
+
 # -- the quality gate --------------------------------------------------------------------
 
 
@@ -489,6 +499,27 @@ def test_merge_tags_and_encoded_addresses_in_an_intro_come_out_as_written(tmp_pa
         "?utm_source=newsletter&utm_medium=email&utm_campaign=2020-03" in hrefs
     )
     assert "Dear *|FNAME|*," in (project.site / "newsletters/2020-03/email.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("platform", "greeting"), [("generic", "Dear reader"), ("mailchimp", "Dear *|FNAME|*")]
+)
+def test_no_text_in_an_edition_can_pass_for_a_held_merge_tag(
+    tmp_path: Path, platform: str, greeting: str
+):
+    project = edition_project(tmp_path / "newsroom", f"        platform: {platform}\n")
+    edition = project.root / "content/newsletters/2020-03.md"
+    edition.write_text(
+        edition.read_text() + f"\n{greeting}, our product code ndmergetag0x ships today, "
+        "and so does \ue0010\ue002\ue000{.\n"
+    )
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    written = f"{greeting}, our product code ndmergetag0x ships today, and so does 0{{."
+    text = (project.site / "newsletters/2020-03/email.txt").read_text()
+    assert written in " ".join(text.split())
+    html = (project.site / "newsletters/2020-03/email.html").read_text()
+    assert written in " ".join(_Text(html).words.split())
 
 
 def test_an_edition_with_nothing_in_it_fails(tmp_path: Path):

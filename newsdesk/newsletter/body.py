@@ -23,6 +23,7 @@ from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
 from newsdesk.newsletter.links import Linker
+from newsdesk.newsletter.mergetags import Stash
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 
 EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")
@@ -95,17 +96,11 @@ class BodyRenderer:
         if not text.strip():
             return EmailBody(Markup(""), "")
         platform = self.linker.settings.platform
-        tags: list[str] = []
-
-        def stash(match: re.Match[str]) -> str:
-            tags.append(match.group(0))
-            return f"ndmergetag{len(tags) - 1}x"
-
-        if platform.tag_pattern:
-            text = re.sub(platform.tag_pattern, stash, text)
+        stash = Stash(platform.tag_pattern)
+        text = stash.hold(text)
 
         def address(element: str, url: str) -> str:
-            if re.fullmatch(r"ndmergetag\d+x", url):
+            if stash.is_held(url):
                 return url
             return self.linker.resolve(url, src_uri, image=element == "img")
 
@@ -113,7 +108,7 @@ class BodyRenderer:
         html = _IMG.sub(lambda match: self._sized(match.group(1), column), html)
         html = _LONE_IMAGE.sub(_captioned, html)
         html = _LONE_BUTTON.sub(_button, html)
-        html = re.sub(r"ndmergetag(\d+)x", lambda m: tags[int(m.group(1))], html)
+        html = stash.put_back(html)
         plain = get_text(html, ParserConfig(display_links=True)).strip()
         return EmailBody(Markup(html), plain)
 
