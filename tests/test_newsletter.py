@@ -16,7 +16,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
+from newsdesk.adapter import commands
+from newsdesk.build import pipeline
+from newsdesk.content.catalog import load_catalog
+from newsdesk.newsletter.editions import render_editions
+from newsdesk.newsletter.render import RenderedEdition
+from newsdesk.site.plan import plan_site
 from tests.conftest import REPO, Project, error_lines, make_project
 
 SITE_URL = "https://www.clustercollaboration.eu/"
@@ -365,6 +372,80 @@ def test_mailing_platform_merge_tags_reach_the_email_untouched(
     assert f"\n{unsubscribe}\n" in text and f"\n{web_version}\n" in text
     message = read_eml(folder / "2020-03.eml")
     assert "<https://lists.example.org/unsubscribe>" in message["List-Unsubscribe"]
+
+
+TEMPLATE_CODE = (
+    '{{ .Subscriber.Email }} {{ template "content" . }} *|EMAIL|* *|UNSUB|* '
+    "{{ contact.EMAIL }} {% if contact.SMS %}"
+)
+"""What an outside organisation might write: every platform's tags and statements."""
+OPENERS = {
+    "mailchimp": {"*|": "|*"},
+    "listmonk": {"{{": "}}"},
+    "brevo": {"{{": "}}", "{%": "%}", "{#": "#}"},
+}
+
+
+def sample_editions(root: Path, platform: str) -> tuple[RenderedEdition, ...]:
+    """The sample editions as ``platform`` gets them, from the sample content with
+    ``TEMPLATE_CODE`` in every item's title, summary, alt text and body."""
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "templates").symlink_to(REPO / "templates")
+    config = (REPO / "mkdocs.yml").read_text()
+    chosen = f"        subscribe_list: 4b7d1c2e-list\n        platform: {platform}"  # (listmonk)
+    (root / "mkdocs.yml").write_text(config.replace("        platform: generic", chosen))
+
+    def said(match: re.Match[str]) -> str:
+        value = yaml.safe_load(match.group(2))
+        if not isinstance(value, str):
+            return match.group(0)
+        return f"{match.group(1)}: {json.dumps(f'{value} {TEMPLATE_CODE}')}"
+
+    written = TEMPLATE_CODE.replace("*", "\\*")  # as Markdown, its stars not emphasis
+    for path in (root / "content").glob("*/*.md"):
+        if path.parent.name == "newsletters" or path.name == "index.md":
+            continue
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        front = re.sub(r"^(title|summary|image_alt|venue): (.+)$", said, front, flags=re.M)
+        body += f"\n\n{written}\n\n[{written}](https://partner.example.com/?to=*|EMAIL|*)\n"
+        path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    config, plugin = commands.load(str(root / "mkdocs.yml"), None)
+    settings = commands.settings(config, plugin)
+    catalog = load_catalog(settings)
+    page_urls = pipeline.page_urls(catalog, plan_site(catalog, settings))
+    return render_editions(catalog, settings, plugin.mail_settings(), page_urls)
+
+
+def runs(source: str, platform: str) -> set[str]:
+    """Every tag or statement ``platform`` would run in ``source``."""
+    found = set()
+    for opener, closer in OPENERS[platform].items():
+        for match in re.finditer(re.escape(opener), source):
+            end = source.find(closer, match.end())
+            found.add(source[match.start() : end + len(closer)] if end >= 0 else source)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("platform", "own"),
+    [
+        ("mailchimp", {"*|UNSUB|*", "*|ARCHIVE|*"}),
+        ("listmonk", {"{{ UnsubscribeURL }}", "{{ MessageURL }}"}),
+        ("brevo", {"{{ unsubscribe }}", "{{ mirror }}"}),
+    ],
+)
+def test_the_sample_editions_carry_only_their_own_tags_whatever_items_say(
+    tmp_path: Path, platform: str, own: set[str]
+):
+    for edition in sample_editions(tmp_path / "newsroom", platform):
+        message = email.message_from_bytes(edition.eml, _class=EmailMessage, policy=policy.default)
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert runs(html, platform) == own, edition.id  # the tags of the layout, no more
+        assert runs(text, platform) == own, edition.id
+        words = " ".join(_Text(html).words.split())
+        assert TEMPLATE_CODE in words, edition.id  # what a subscriber reads: as written
+        assert TEMPLATE_CODE in " ".join(text.replace("\u200b", "").split()), edition.id
 
 
 class _Text(HTMLParser):

@@ -4,8 +4,9 @@ stories it shows in full.
 Links become absolute (and tagged, as ``Linker`` does), images get the size of their file
 fitted to the column they sit in (never wider than the file, never stretched), an image's
 Markdown title becomes its caption, a link marked ``{.button}`` alone in its paragraph
-becomes a button, and the mailing platform's merge tags (``*|FNAME|*``) pass through
-untouched for the platform to fill in.
+becomes a button, and the mailing platform's merge tags (``*|FNAME|*``) in the edition's
+own text pass through untouched for the platform to fill in; in an item's, they are made
+inert.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
 from newsdesk.newsletter.links import Linker
-from newsdesk.newsletter.mergetags import Stash
+from newsdesk.newsletter.mergetags import Stash, inert
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 
 EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")
@@ -90,13 +91,14 @@ class BodyRenderer:
         width, height = fitted(image_size(self.docs_dir / site_path), column)
         return EmailImage(self.linker.asset(site_path), alt, width, height, caption)
 
-    def render(self, text: str, src_uri: str, column: int) -> EmailBody:
+    def render(self, text: str, src_uri: str, column: int, *, own: bool) -> EmailBody:
         """``text`` (Markdown written in the file ``src_uri``) for a column ``column``
-        pixels wide."""
+        pixels wide. The edition's ``own`` text keeps the platform's merge tags for it to
+        fill in; an item's is made inert (``mergetags``), links and all."""
         if not text.strip():
             return EmailBody(Markup(""), "")
         platform = self.linker.settings.platform
-        stash = Stash(platform.tag_pattern)
+        stash = Stash(platform.tag_pattern if own else None)
         text = stash.hold(text)
 
         def address(element: str, url: str) -> str:
@@ -110,6 +112,8 @@ class BodyRenderer:
         html = _LONE_BUTTON.sub(_button, html)
         html = stash.put_back(html)
         plain = get_text(html, ParserConfig(display_links=True)).strip()
+        if not own:
+            html, plain = inert(html, platform.openers), inert(plain, platform.openers)
         return EmailBody(Markup(html), plain)
 
     def _sized(self, attributes: str, column: int) -> str:
