@@ -3,7 +3,12 @@ per-edition overrides, free blocks, layouts, sized and captioned images, and wor
 
 from __future__ import annotations
 
+import email as emails
+import html as html_lib
+import json
 import re
+from email import policy
+from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -425,3 +430,102 @@ def test_a_section_that_chooses_nothing_leaves_the_columns_as_if_it_were_not_the
     (story_map,) = [i for i in email.images if (i["src"] or "").endswith("map.png")]
     assert (story_map["width"], story_map["height"]) == ("322", "161")  # in the main column
     assert "Nothing this week" not in email.text
+
+
+# -- what items may not say to the mailing platform ----------------------------------------
+
+PLATFORM_TAGS = {
+    "mailchimp": {"*|": "|*"},
+    "listmonk": {"{{": "}}"},
+    "brevo": {"{{": "}}", "{%": "%}", "{#": "#}"},
+}
+"""Each platform's openers, and where what each opens ends."""
+OWN_TAGS = {
+    "mailchimp": ("*|FNAME|*", {"*|FNAME|*", "*|UNSUB|*", "*|ARCHIVE|*"}),
+    "listmonk": (
+        "{{ .Subscriber.FirstName }}",
+        {"{{ .Subscriber.FirstName }}", "{{ UnsubscribeURL }}", "{{ MessageURL }}"},
+    ),
+    "brevo": (
+        "{{ contact.FIRSTNAME }}",
+        {"{{ contact.FIRSTNAME }}", "{{ unsubscribe }}", "{{ mirror }}"},
+    ),
+}
+"""The tag each platform's edition greets with, and every tag its email may carry: that one
+and those of Newsdesk's layout (unsubscribe, web version)."""
+HOSTILE_TITLE = "Hi {{ .Subscriber.Email }} *|EMAIL|* {{ contact.EMAIL }} {% if x %}"
+HOSTILE_SUMMARY = 'Run {{ template "content" . }} *|UNSUB|* {{ contact.SMS }} {# x #}'
+HOSTILE_ALT = "Portrait of {{ .Subscriber.Name }} *|LNAME|* {{ contact.LASTNAME }}"
+HOSTILE_BODY = """\
+Send {{ template "content" . }} to \\*|EMAIL|\\* and {{ contact.EMAIL }} {% for x in y %}.
+
+[Reply to {{ .Subscriber.Email }}](https://partner.example.com/{{.Subscriber.UUID}}?to=*|EMAIL|*)
+
+![Map of {{ .Subscriber.Name }} *|FNAME|*](images/map.png "Caption *|FNAME|* {{ .Name }}")
+
+Spelt &#123;&#123; .Name }}, or {<b></b>{ .Name }}, or {{{ UnsubscribeURL }}.
+"""
+
+
+def platform_tags(source: str, platform: str) -> list[str]:
+    """What ``platform`` would run in ``source``: from each opener of its tags to the end
+    of what it opens."""
+    found = []
+    for opener, closer in PLATFORM_TAGS[platform].items():
+        for match in re.finditer(re.escape(opener), source):
+            end = source.find(closer, match.end())
+            found.append(source[match.start() : end + len(closer)] if end >= 0 else source)
+    return found
+
+
+def test_items_carry_no_template_code_to_any_platform_and_read_as_written(tmp_path: Path):
+    sections = (
+        "  - heading: In full\n    collection: news\n    items: [hostile]\n    display: full\n"
+        "  - heading: Teasers\n    collection: news\n    items: [hostile-teaser]\n"
+        "  - heading: Titles\n    collection: news\n    items: [winter]\n    display: title\n"
+    )
+
+    def story(day: str, body: str) -> str:
+        return (
+            f"---\ntitle: {json.dumps(HOSTILE_TITLE)}\ndate: 2020-02-{day}\n"
+            f"summary: {json.dumps(HOSTILE_SUMMARY)}\n"
+            f"image: images/small.png\nimage_alt: {json.dumps(HOSTILE_ALT)}\n---\n{body}"
+        )
+
+    for platform, (greeting, own) in OWN_TAGS.items():
+        project = newsroom(tmp_path / platform, sections, options=f"        platform: {platform}\n")
+        project.write("news/hostile.md", story("21", HOSTILE_BODY))
+        project.write("news/hostile-teaser.md", story("22", "Its body.\n"))
+        edition = project.root / "content/newsletters/2020-03.md"
+        edition.write_text(
+            edition.read_text().replace("The March edition.", f"Dear {greeting}, welcome.")
+        )
+        email, text = built(project)
+        folder = project.site / "newsletters/2020-03"
+        message = emails.message_from_bytes(
+            (folder / "2020-03.eml").read_bytes(), _class=EmailMessage, policy=policy.default
+        )
+        eml_text = message.get_body(("plain",)).get_content()
+        eml_html = message.get_body(("html",)).get_content()
+        html = (folder / "email.html").read_text()
+        for source in (html, text, eml_html, eml_text):  # as the platform reads them
+            assert set(platform_tags(source, platform)) == own, platform
+        # As the subscriber reads them: the item's words as written, the greeting filled in.
+        words = squeezed(email.text)
+        assert f"Dear {greeting}, welcome." in words
+        for written in (HOSTILE_TITLE, HOSTILE_SUMMARY, "to *|EMAIL|* and {{ contact.EMAIL }}"):
+            assert written in words, platform
+        assert "Spelt {{ .Name }}, or {{ .Name }}, or {{{ UnsubscribeURL }}." in words
+        assert "Reply to {{ .Subscriber.Email }}" in words
+        assert "https://partner.example.com/{{.Subscriber.UUID}}?to=*|EMAIL|*" in email.links
+        alts = {image["alt"] for image in email.images}
+        assert {HOSTILE_ALT, "Map of {{ .Subscriber.Name }} *|FNAME|*"} <= alts
+        assert "Caption *|FNAME|* {{ .Name }}" in words
+        read = squeezed(text.replace("\u200b", ""))
+        assert squeezed(HOSTILE_TITLE) in read and "or {{{ UnsubscribeURL }}." in read
+        assert "to *|EMAIL|* and {{ contact.EMAIL }}" in read
+        assert eml_html.replace("\r\n", "\n").rstrip() == html.rstrip()  # the same, encoded
+        # The item's own page shows it as written, with nothing of the email's escaping.
+        page = project.page("news/hostile")
+        assert HOSTILE_TITLE in html_lib.unescape(page)
+        assert not re.search("&#123;|&#124;|\u200b|[\ue000-\uf8ff]", page)

@@ -16,7 +16,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
+from newsdesk.adapter import commands
+from newsdesk.build import pipeline
+from newsdesk.content.catalog import load_catalog
+from newsdesk.newsletter.editions import render_editions
+from newsdesk.newsletter.render import RenderedEdition
+from newsdesk.site.plan import plan_site
 from tests.conftest import REPO, Project, error_lines, make_project
 
 SITE_URL = "https://www.clustercollaboration.eu/"
@@ -367,6 +374,90 @@ def test_mailing_platform_merge_tags_reach_the_email_untouched(
     assert "<https://lists.example.org/unsubscribe>" in message["List-Unsubscribe"]
 
 
+TEMPLATE_CODE = (
+    '{{ .Subscriber.Email }} {{ template "content" . }} *|EMAIL|* *|UNSUB|* '
+    "{{ contact.EMAIL }} {% if contact.SMS %}"
+)
+"""What an outside organisation might write: every platform's tags and statements."""
+OPENERS = {
+    "mailchimp": {"*|": "|*"},
+    "listmonk": {"{{": "}}"},
+    "brevo": {"{{": "}}", "{%": "%}", "{#": "#}"},
+}
+
+
+def sample_editions(root: Path, platform: str) -> tuple[RenderedEdition, ...]:
+    """The sample editions as ``platform`` gets them, from the sample content with
+    ``TEMPLATE_CODE`` in every item's title, summary, alt text and body."""
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "templates").symlink_to(REPO / "templates")
+    config = (REPO / "mkdocs.yml").read_text()
+    chosen = f"        subscribe_list: 4b7d1c2e-list\n        platform: {platform}"  # (listmonk)
+    (root / "mkdocs.yml").write_text(config.replace("        platform: generic", chosen))
+
+    def said(match: re.Match[str]) -> str:
+        value = yaml.safe_load(match.group(2))
+        if not isinstance(value, str):
+            return match.group(0)
+        return f"{match.group(1)}: {json.dumps(f'{value} {TEMPLATE_CODE}')}"
+
+    written = TEMPLATE_CODE.replace("*", "\\*")  # as Markdown, its stars not emphasis
+    for path in (root / "content").glob("*/*.md"):
+        if path.parent.name == "newsletters" or path.name == "index.md":
+            continue
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        front = re.sub(r"^(title|summary|image_alt|venue): (.+)$", said, front, flags=re.M)
+        body += f"\n\n{written}\n\n[{written}](https://partner.example.com/?to=*|EMAIL|*)\n"
+        path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    config, plugin = commands.load(str(root / "mkdocs.yml"), None)
+    settings = commands.settings(config, plugin)
+    catalog = load_catalog(settings)
+    page_urls = pipeline.page_urls(catalog, plan_site(catalog, settings))
+    return render_editions(catalog, settings, plugin.mail_settings(), page_urls)
+
+
+def runs(source: str, platform: str) -> set[str]:
+    """Every tag or statement ``platform`` would run in ``source``."""
+    found = set()
+    for opener, closer in OPENERS[platform].items():
+        for match in re.finditer(re.escape(opener), source):
+            end = source.find(closer, match.end())
+            found.add(source[match.start() : end + len(closer)] if end >= 0 else source)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("platform", "own"),
+    [
+        ("mailchimp", {"*|UNSUB|*", "*|ARCHIVE|*"}),
+        ("listmonk", {"{{ UnsubscribeURL }}", "{{ MessageURL }}"}),
+        ("brevo", {"{{ unsubscribe }}", "{{ mirror }}"}),
+    ],
+)
+def test_the_sample_editions_carry_only_their_own_tags_whatever_items_say(
+    tmp_path: Path, platform: str, own: set[str]
+):
+    for edition in sample_editions(tmp_path / "newsroom", platform):
+        message = email.message_from_bytes(edition.eml, _class=EmailMessage, policy=policy.default)
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert runs(html, platform) == own, edition.id  # the tags of the layout, no more
+        assert runs(text, platform) == own, edition.id
+        words = " ".join(_Text(html).words.split())
+        assert TEMPLATE_CODE in words, edition.id  # what a subscriber reads: as written
+        assert TEMPLATE_CODE in " ".join(text.replace("\u200b", "").split()), edition.id
+
+
+class _Text(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words = ""
+        self.feed(html)
+
+    def handle_data(self, data: str) -> None:
+        self.words += f" {data}"
+
+
 # -- the quality gate --------------------------------------------------------------------
 
 
@@ -489,6 +580,27 @@ def test_merge_tags_and_encoded_addresses_in_an_intro_come_out_as_written(tmp_pa
         "?utm_source=newsletter&utm_medium=email&utm_campaign=2020-03" in hrefs
     )
     assert "Dear *|FNAME|*," in (project.site / "newsletters/2020-03/email.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("platform", "greeting"), [("generic", "Dear reader"), ("mailchimp", "Dear *|FNAME|*")]
+)
+def test_no_text_in_an_edition_can_pass_for_a_held_merge_tag(
+    tmp_path: Path, platform: str, greeting: str
+):
+    project = edition_project(tmp_path / "newsroom", f"        platform: {platform}\n")
+    edition = project.root / "content/newsletters/2020-03.md"
+    edition.write_text(
+        edition.read_text() + f"\n{greeting}, our product code ndmergetag0x ships today, "
+        "and so does \ue0010\ue002\ue000{.\n"
+    )
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    written = f"{greeting}, our product code ndmergetag0x ships today, and so does 0{{."
+    text = (project.site / "newsletters/2020-03/email.txt").read_text()
+    assert written in " ".join(text.split())
+    html = (project.site / "newsletters/2020-03/email.html").read_text()
+    assert written in " ".join(_Text(html).words.split())
 
 
 def test_an_edition_with_nothing_in_it_fails(tmp_path: Path):

@@ -4,8 +4,9 @@ stories it shows in full.
 Links become absolute (and tagged, as ``Linker`` does), images get the size of their file
 fitted to the column they sit in (never wider than the file, never stretched), an image's
 Markdown title becomes its caption, a link marked ``{.button}`` alone in its paragraph
-becomes a button, and the mailing platform's merge tags (``*|FNAME|*``) pass through
-untouched for the platform to fill in.
+becomes a button, and the mailing platform's merge tags (``*|FNAME|*``) in the edition's
+own text pass through untouched for the platform to fill in; in an item's, they are made
+inert.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
 from newsdesk.newsletter.links import Linker
+from newsdesk.newsletter.mergetags import Stash, inert
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 
 EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")
@@ -89,23 +91,18 @@ class BodyRenderer:
         width, height = fitted(image_size(self.docs_dir / site_path), column)
         return EmailImage(self.linker.asset(site_path), alt, width, height, caption)
 
-    def render(self, text: str, src_uri: str, column: int) -> EmailBody:
+    def render(self, text: str, src_uri: str, column: int, *, own: bool) -> EmailBody:
         """``text`` (Markdown written in the file ``src_uri``) for a column ``column``
-        pixels wide."""
+        pixels wide. The edition's ``own`` text keeps the platform's merge tags for it to
+        fill in; an item's is made inert (``mergetags``), links and all."""
         if not text.strip():
             return EmailBody(Markup(""), "")
         platform = self.linker.settings.platform
-        tags: list[str] = []
-
-        def stash(match: re.Match[str]) -> str:
-            tags.append(match.group(0))
-            return f"ndmergetag{len(tags) - 1}x"
-
-        if platform.tag_pattern:
-            text = re.sub(platform.tag_pattern, stash, text)
+        stash = Stash(platform.tag_pattern if own else None)
+        text = stash.hold(text)
 
         def address(element: str, url: str) -> str:
-            if re.fullmatch(r"ndmergetag\d+x", url):
+            if stash.is_held(url):
                 return url
             return self.linker.resolve(url, src_uri, image=element == "img")
 
@@ -113,8 +110,10 @@ class BodyRenderer:
         html = _IMG.sub(lambda match: self._sized(match.group(1), column), html)
         html = _LONE_IMAGE.sub(_captioned, html)
         html = _LONE_BUTTON.sub(_button, html)
-        html = re.sub(r"ndmergetag(\d+)x", lambda m: tags[int(m.group(1))], html)
+        html = stash.put_back(html)
         plain = get_text(html, ParserConfig(display_links=True)).strip()
+        if not own:
+            html, plain = inert(html, platform.openers), inert(plain, platform.openers)
         return EmailBody(Markup(html), plain)
 
     def _sized(self, attributes: str, column: int) -> str:

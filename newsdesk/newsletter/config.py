@@ -33,6 +33,9 @@ class Platform:
     tag_pattern: str | None = None
     """What any merge tag of the platform looks like, so ones editors write (``*|FNAME|*``)
     pass through Markdown and link checks as they are."""
+    openers: tuple[str, ...] = ()
+    """How its tags and template statements begin: what item text must not carry into an
+    email (see ``mergetags``)."""
 
     def is_merge_tag(self, text: str) -> bool:
         return bool(self.tag_pattern and re.fullmatch(self.tag_pattern, text))
@@ -41,9 +44,17 @@ class Platform:
 _CURLY_TAG = r"\{\{[^{}<>\"\n]+\}\}"
 PLATFORMS = {
     "generic": Platform("generic", None, None),
-    "mailchimp": Platform("mailchimp", "*|UNSUB|*", "*|ARCHIVE|*", r"\*\|[A-Z0-9_:]+\|\*"),
-    "listmonk": Platform("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}", _CURLY_TAG),
-    "brevo": Platform("brevo", "{{ unsubscribe }}", "{{ mirror }}", _CURLY_TAG),
+    "mailchimp": Platform(
+        "mailchimp", "*|UNSUB|*", "*|ARCHIVE|*", r"\*\|[A-Z0-9_:]+\|\*", ("*|",)
+    ),
+    # listmonk runs a campaign as a Go template ({{ … }}); Brevo's language has {{ … }}
+    # for values, {% … %} for statements and {# … #} for comments.
+    "listmonk": Platform(
+        "listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}", _CURLY_TAG, ("{{",)
+    ),
+    "brevo": Platform(
+        "brevo", "{{ unsubscribe }}", "{{ mirror }}", _CURLY_TAG, ("{{", "{%", "{#")
+    ),
 }
 
 T = TypeVar("T")

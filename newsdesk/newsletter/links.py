@@ -61,9 +61,8 @@ class Linker:
 
     def resolve(self, target: str, src_uri: str, image: bool = False) -> str:
         """A link written in content (``../news/x.md``, ``images/map.png``, ``https://…``),
-        made absolute; Markdown files become their page's URL."""
-        if self.settings.platform.is_merge_tag(target):
-            return target
+        made absolute; Markdown files become their page's URL. (The edition's links to
+        merge tags never come here: ``mergetags.Stash`` holds them.)"""
         parts = urlsplit(target)
         if parts.scheme or parts.netloc:
             return target if image or parts.scheme not in ("http", "https") else self.tag(target)

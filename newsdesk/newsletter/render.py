@@ -2,7 +2,8 @@
 
 The view is computed here; ``templates/email/`` only lays it out. Merge tags of the
 configured mailing platform are plain values in the view, so they reach the email as
-written, for the platform to fill in.
+written, for the platform to fill in; text from items is made inert for the platform
+(``mergetags``), so that what an item says is never run as the platform's template.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import re
 import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from email import policy
 from email.message import EmailMessage
@@ -39,6 +40,7 @@ from newsdesk.content.states import CallState, call_status
 from newsdesk.newsletter.body import BodyRenderer, EmailBody, EmailImage
 from newsdesk.newsletter.config import NewsletterSettings, SocialLink
 from newsdesk.newsletter.links import Linker
+from newsdesk.newsletter.mergetags import for_html, for_text, inert
 from newsdesk.newsletter.selection import ChosenSection, EditionContent
 from newsdesk.settings import Settings
 from newsdesk.site.formatting import day_text, moment_text, range_text
@@ -168,7 +170,8 @@ class EditionRenderer:
     def render(self, content: EditionContent) -> RenderedEdition:
         view = self.view(content)
         html = _INLINER.inline(self.env.get_template("edition.html").render(view=view))
-        text = self.env.get_template("edition.txt").render(view=view)
+        html = for_html(html)  # after inlining, which would decode its character references
+        text = for_text(self.env.get_template("edition.txt").render(view=view))
         edition = content.edition
         return RenderedEdition(
             id=edition.slug,
@@ -230,7 +233,7 @@ class EditionRenderer:
             site_name=mail.site_name,
             masthead=masthead,
             banner=banner,
-            intro=bodies.render(edition.body, edition.src_uri, FULL_WIDTH),
+            intro=bodies.render(edition.body, edition.src_uri, FULL_WIDTH, own=True),
             lead=lead,
             rows=tuple(_rows(shown)),
             blocks=tuple(block for _, block in shown),
@@ -272,7 +275,7 @@ class EditionRenderer:
     ) -> EmailBlock:
         section = chosen.section
         if section.block is not None:
-            body = bodies.render(section.block, content.edition.src_uri, column)
+            body = bodies.render(section.block, content.edition.src_uri, column, own=True)
             return EmailBlock(section.heading, body=body, number=number)
         items = tuple(
             self._item(item, section.shows, content, bodies, column) for item in chosen.items
@@ -289,6 +292,11 @@ class EditionRenderer:
     ) -> EmailItem:
         override = content.edition.overrides.get(f"{item.collection}/{item.slug}", Override())
         display = override.display or display
+
+        def said(text: str) -> str:
+            """Text of the item's own, which never speaks the platform's tag language."""
+            return inert(text, self.mail.platform.openers)
+
         image = None
         if display != "title":
             if override.image:
@@ -297,14 +305,17 @@ class EditionRenderer:
             elif (picture := item.picture) is not None:  # a story's image, a portrait
                 stored, alt = picture
                 path = stored_file_uri(item, stored)
-                image = bodies.image(path, alt or "", column, override.caption or "")
-        body = bodies.render(item.body, item.src_uri, column) if display == "full" else None
+                image = bodies.image(path, said(alt or ""), column, override.caption or "")
+                image = replace(image, url=said(image.url))
+        body = None
+        if display == "full":
+            body = bodies.render(item.body, item.src_uri, column, own=False)
         return EmailItem(
-            title=override.headline or item.title,
-            url=bodies.linker.page(item.page_url),
+            title=override.headline or said(item.title),
+            url=said(bodies.linker.page(item.page_url)),
             kind=self.presenter.kind_label(item),
-            lines=tuple(_facts(item, self, content)),
-            summary=override.teaser or item.summary or "",
+            lines=tuple(said(line) for line in _facts(item, self, content)),
+            summary=override.teaser or said(item.summary or ""),
             display=display,
             image=image,
             body=body,
