@@ -687,3 +687,36 @@ def test_a_build_under_a_locale_that_is_not_utf8_reads_and_writes_utf8(project: 
     )
     assert result.returncode == 0, result.stderr
     assert (project.site / "pagefind" / "shards.json").is_file()
+
+
+OFF_SITE = (
+    "from another site; store the file in the content folder and refer to it there, so "
+    "readers' browsers contact no one else"
+)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<!--> <img src="https://evil.example/p.png" alt="x"> -->',
+        '<!---> <img src="https://evil.example/p.png" alt="x"> -->',
+        '<!-- a --!> <img src="https://evil.example/p.png" alt="x"> -->',
+        '![m](images/logo.png){: src="https://evil.example/p.png" }',
+    ],
+)
+def test_a_page_that_would_load_from_another_site_as_published_is_an_error(
+    project: Project, written: str
+):
+    """Whatever the Markdown looked like, the page's HTML as published is what is checked:
+    comments that end early, attribute lists that replace an address."""
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "markdown_extensions:\n  - attr_list\n")
+    project.write("news/images/logo.png", "a logo")
+    project.write("news/n.md", story().replace("Body.\n", f"Body.\n\n{written}\n"))
+    result = project.build()
+    assert result.exit_code == 1, result.output
+    assert error_lines(result) == [
+        "content/news/n.md:8: the published page loads 'https://evil.example/p.png' "
+        f"(<img src>) {OFF_SITE}"
+    ]
+    assert not project.site.exists()
