@@ -53,7 +53,7 @@ def _loads(html: str) -> Iterator[Load]:
     if not html.strip():
         return
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.document_fromstring(html)  # a fragment, or a whole email
     except (etree.ParserError, ValueError):
         return
     for element in root.iter():
