@@ -709,7 +709,8 @@ def test_a_page_body_is_checked_as_published_html_whatever_its_markdown(project:
         '<video poster="https://evil.example/poster.png"></video>\n\n'
         '<p style="background: u\\72l(//evil.example/bg.png)">styled</p>\n\n'
         '<object data="https://evil.example/o.swf"></object>\n\n'
-        '<img alt="x" src="images/x.png" srcset="images/x.png 1x, https://evil.example/2x.png 2x">\n\n'
+        '<img alt="x" src="images/x.png" '
+        'srcset="images/x.png 1x, https://evil.example/2x.png 2x">\n\n'
         '<svg><image href="https://evil.example/s.png"/></svg>\n'
     )
     project.write("news/images/x.png", "an image")

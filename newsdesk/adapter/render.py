@@ -546,7 +546,9 @@ def _render_share(share: list[tuple[str, str]], site_dir: Path) -> list[tuple[Pa
     return _every_page(render, share)
 
 
-def _every_page(render: Callable[[Any], tuple[PageRecord, bool]], jobs: Sequence[Any]) -> list[tuple[PageRecord, bool]]:
+def _every_page(
+    render: Callable[[Any], tuple[PageRecord, bool]], jobs: Sequence[Any]
+) -> list[tuple[PageRecord, bool]]:
     """Each job rendered; a page with errors in its content does not stop the others, and
     all such errors are raised together at the end."""
     rows, errors = [], []
