@@ -529,3 +529,46 @@ def test_items_carry_no_template_code_to_any_platform_and_read_as_written(tmp_pa
         page = project.page("news/hostile")
         assert HOSTILE_TITLE in html_lib.unescape(page)
         assert not re.search("&#123;|&#124;|\u200b|[\ue000-\uf8ff]", page)
+
+def test_an_email_that_would_load_from_another_site_is_an_error_on_its_line(tmp_path: Path):
+    """The email is checked as the HTML it is sent as, whatever the Markdown of its blocks
+    looked like: an attribute list that replaces an image's address, a comment a mail
+    client ends early."""
+    sections = (
+        "  - heading: Blocks\n    placement: full\n    block: |\n"
+        "      Look.\n\n"
+        '      ![m](../news/images/map.png){: src="https://evil.example/block.png" }\n\n'
+        '      <!--> <img src="https://evil.example/comment.png" alt="x"> -->\n'
+        "  - heading: Latest news\n    collection: news\n    items: [alliance, winter]\n"
+    )
+    project = newsroom(tmp_path / "newsroom", sections)
+    result = project.build()
+    assert result.exit_code == 1, result.output
+    outside = (
+        "from another site; store the file in the content folder and refer to it there, so "
+        "subscribers' mail clients contact no one else"
+    )
+    expected = [
+        "content/newsletters/2020-03.md:12: the edition's email loads "
+        f"'https://evil.example/block.png' (<img src>) {outside}",
+        "content/newsletters/2020-03.md:14: the edition's email loads "
+        f"'https://evil.example/comment.png' (<img src>) {outside}",
+    ]
+    assert error_lines(result) == expected
+    assert error_lines(project.run("check")) == expected
+    assert not project.site.exists()
+
+
+def test_an_intro_with_a_comment_a_mail_client_ends_early_is_an_error(tmp_path: Path):
+    sections = "  - heading: News\n    collection: news\n    items: [alliance]\n"
+    project = newsroom(tmp_path / "newsroom", sections)
+    edition = project.root / "content/newsletters/2020-03.md"
+    intro = '<!-- a --!> <img src="https://evil.example/intro.png" alt="x"> -->'
+    edition.write_text(edition.read_text().replace("The March edition.", intro))
+    result = project.build()
+    assert result.exit_code == 1 and not project.site.exists()
+    assert error_lines(result) == [
+        "content/newsletters/2020-03.md:11: image 'https://evil.example/intro.png' loads an "
+        "image from another site; store the image in the content folder so readers' browsers "
+        "contact no one else"
+    ]

@@ -687,3 +687,93 @@ def test_a_build_under_a_locale_that_is_not_utf8_reads_and_writes_utf8(project: 
     )
     assert result.returncode == 0, result.stderr
     assert (project.site / "pagefind" / "shards.json").is_file()
+
+
+OFF_SITE = (
+    "from another site; store the file in the content folder and refer to it there, so "
+    "readers' browsers contact no one else"
+)
+
+
+def test_a_page_body_is_checked_as_published_html_whatever_its_markdown(project: Project):
+    """With raw HTML published as written (``sanitize_html: false``), what the body's
+    HTML would load by itself is checked after Markdown has made it, every element and
+    attribute that fetches, while links to other sites stay links."""
+    config = project.root / "mkdocs.yml"
+    text = config.read_text().replace(
+        "      search_shard_pages:", "      sanitize_html: false\n      search_shard_pages:"
+    )
+    config.write_text(text)
+    body = (
+        "Body, and [a link](https://elsewhere.example/) is fine.\n\n"
+        '<video poster="https://evil.example/poster.png"></video>\n\n'
+        '<p style="background: u\\72l(//evil.example/bg.png)">styled</p>\n\n'
+        '<object data="https://evil.example/o.swf"></object>\n\n'
+        '<img alt="x" src="images/x.png" '
+        'srcset="images/x.png 1x, https://evil.example/2x.png 2x">\n\n'
+        '<svg><image href="https://evil.example/s.png"/></svg>\n'
+    )
+    project.write("news/images/x.png", "an image")
+    project.write("news/n.md", story().replace("Body.\n", body))
+    assert project.run("check").exit_code == 0
+    result = project.build()
+    assert result.exit_code == 1, result.output
+    assert error_lines(result) == [
+        f"content/news/n.md:8: the published page loads 'https://evil.example/poster.png' "
+        f"(<video poster>) {OFF_SITE}",
+        f"content/news/n.md:10: the published page loads '//evil.example/bg.png' (<p style>) "
+        f"{OFF_SITE}",
+        f"content/news/n.md:12: the published page loads 'https://evil.example/o.swf' "
+        f"(<object data>) {OFF_SITE}",
+        f"content/news/n.md:14: the published page loads 'https://evil.example/2x.png' "
+        f"(<img srcset>) {OFF_SITE}",
+        f"content/news/n.md:16: the published page loads 'https://evil.example/s.png' "
+        f"(<image href>) {OFF_SITE}",
+    ]
+    assert not project.site.exists()
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<!--> <img src="https://evil.example/p.png" alt="x"> -->',
+        '<!---> <img src="https://evil.example/p.png" alt="x"> -->',
+        '<!-- a --!> <img src="https://evil.example/p.png" alt="x"> -->',
+        "<!-- a\nb --!> <img src='https://evil.example/p.png' alt='x'> -->",
+    ],
+)
+def test_check_ends_a_comment_where_browsers_do(project: Project, written: str):
+    project.write("news/n.md", story().replace("Body.\n", f"Body.\n\n{written}\n"))
+    line = 8 + written.count("\n")
+    result = project.build()
+    assert result.exit_code == 1 and not project.site.exists()
+    assert error_lines(result) == error_lines(project.run("check")) == [
+        f"content/news/n.md:{line}: image 'https://evil.example/p.png' loads an image from "
+        "another site; store the image in the content folder so readers' browsers contact "
+        "no one else"
+    ]
+
+
+def test_attribute_lists_may_not_replace_an_address_or_run_script(project: Project):
+    project.write("news/images/logo.png", "a logo")
+    body = (
+        "Body.\n\n"
+        '![m](images/logo.png){: src="https://evil.example/p.png" }\n\n'
+        "[read](../news/n.md){: .button HREF='https://evil.example/' }\n\n"
+        "![m](images/logo.png){ srcset=\"https://evil.example/p.png 2x\" }\n\n"
+        "## Heading {: onclick=\"alert(1)\" }\n\n"
+        '![m](images/logo.png){: title="src=not a key" width=200 }\n\n'
+        '`{: src="https://in.code/x.png" }`\n'
+    )
+    project.write("news/n.md", story().replace("Body.\n", body))
+    address = (
+        "which would replace the address the Markdown gives; write the address in the link "
+        "or image itself ([text](address)) and take {} out of the braces"
+    )
+    assert error_lines(project.run("check")) == [
+        f"content/news/n.md:8: attribute list sets 'src', {address.format('src')}",
+        f"content/news/n.md:10: attribute list sets 'href', {address.format('href')}",
+        f"content/news/n.md:12: attribute list sets 'srcset', {address.format('srcset')}",
+        "content/news/n.md:14: attribute list sets 'onclick', an event handler that would "
+        "run a script in readers' browsers; take it out of the braces",
+    ]

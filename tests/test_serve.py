@@ -396,3 +396,31 @@ def test_the_preview_hears_of_saves_at_once_and_not_of_reads(tmp_path: Path):
     finally:
         observer.stop()
         observer.join()
+
+
+def test_the_preview_answers_a_burst_of_300_requests_at_once(project: Project, tmp_path: Path):
+    """MkDocs' server listens with a queue of 5: a burst beyond it had connections wait
+    past a minute. Every one of 300 requests sent at once is answered."""
+    project.write("news/n.md", "---\ntitle: A story\ndate: 2020-02-10\nsummary: S.\n---\nBody.\n")
+    with serving_preview(project, tmp_path) as (address, _):
+        wait_for(address, "A story", seconds=60)
+        count = 300
+        start = threading.Barrier(count)
+        answered: list[int] = []
+        failed: list[str] = []
+
+        def request() -> None:
+            start.wait()
+            try:
+                with urllib.request.urlopen(address, timeout=60) as response:
+                    response.read()
+                    answered.append(response.status)
+            except OSError as exc:
+                failed.append(str(exc))
+
+        threads = [threading.Thread(target=request) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failed == [] and answered == [200] * count

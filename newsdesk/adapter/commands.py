@@ -66,6 +66,14 @@ class BuildStopped(Exception):
         self.problems = problems
 
 
+class PreviewServer(LiveReloadServer):
+    """MkDocs' preview server, which listens with a queue of 5 (``socketserver``'s
+    default): a page's burst of requests for its assets, or many readers at once, would
+    see connections refused and time out. The system caps the queue at its own limit."""
+
+    request_queue_size = 1024
+
+
 def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlugin]:
     """The site's configuration, with ``--today`` handed to the plugin."""
     if os.path.lexists(config_file):  # else MkDocs says that it is missing
@@ -206,7 +214,7 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
         plugin = config.plugins["newsdesk"]
         assert isinstance(plugin, NewsdeskPlugin)
         _port_free(host, port)  # before building, not after
-        server = LiveReloadServer(
+        server = PreviewServer(
             builder=preview_builder(plugin, folders, full_build),
             host=host,
             port=port,

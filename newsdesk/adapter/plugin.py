@@ -68,9 +68,10 @@ from newsdesk.content.catalog import (
     Catalog,
 )
 from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.frontmatter import parse_document
 from newsdesk.content.models import MODELS, Item
 from newsdesk.content.schema import write_schemas
-from newsdesk.content.sources import problem_with
+from newsdesk.content.sources import UnreadableSource, problem_with, read_text
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.editor.config import EditorSettings
 from newsdesk.newsletter.body import for_the_web
@@ -87,6 +88,7 @@ from newsdesk.outputs.schedule import next_change
 from newsdesk.outputs.structured import HeadData, item_head, page_head, shared_picture, with_image
 from newsdesk.settings import Settings, SiteInfo, build_clock
 from newsdesk.site.plan import PageSpec
+from newsdesk.site.offsite import Load, line_naming, off_site_loads
 from newsdesk.site.sanitize import clean_html
 from newsdesk.site.views import Presenter
 
@@ -197,7 +199,12 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         site_dir = Path(config.site_dir)
         for file, inclusion in self._nav_pages:  # MkDocs' page loop is over
             file.inclusion = inclusion
-        own = self._render_pages(config, site_dir)
+        try:
+            own = self._render_pages(config, site_dir)
+        except ContentErrors as exc:
+            for error in exc.errors:
+                log.error(str(error))
+            raise Abort(exc.summary()) from None
         pipeline.write(site_dir, self.prepared)  # the sitemap replaces MkDocs' own
         self._write_copies(site_dir)
         self._built = (config, site_dir, own)
@@ -708,8 +715,35 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The body as published: cleaned, and checked, as HTML, to load nothing from
+        another site, whatever its Markdown looked like."""
         assert self.settings is not None
-        return clean_html(html) if self.settings.sanitize_html else html
+        html = clean_html(html) if self.settings.sanitize_html else html
+        if loads := off_site_loads(html):
+            raise ContentErrors(self._off_site(page.file.src_uri, loads))
+        return html
+
+    def _off_site(self, src_uri: str, loads: list[Load]) -> list[ContentError]:
+        """An error for each address a page's body loads from another site, on the line of
+        the file that writes it (else the body's first line)."""
+        assert self.settings is not None
+        shown = f"{self.settings.display_prefix}{src_uri}"
+        try:
+            text = read_text(self.settings.docs_dir / src_uri, shown)
+            document = parse_document(text, src_uri, shown)
+            body, first = document.body, document.body_line
+        except (UnreadableSource, ContentErrors):  # a page the site makes of others
+            body, first = "", 1
+        return [
+            ContentError(
+                shown,
+                line_naming(body, load.address, first) or first,
+                f"the published page loads {load} from another site; store the file in "
+                "the content folder and refer to it there, so readers' browsers contact "
+                "no one else",
+            )
+            for load in loads
+        ]
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         assert self.settings is not None

@@ -45,6 +45,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from newsdesk.adapter import engine, log_name
 from newsdesk.build import stage
 from newsdesk.build.cache import BuildCache, digest, link_unchanged
+from newsdesk.content.errors import ContentError, ContentErrors
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
@@ -217,7 +218,7 @@ class PageRenderer:
             if farm.started:
                 done = farm.finish(todo)
             else:
-                done = [self._render_one(job, site_dir) for job in todo]
+                done = _every_page(lambda job: self._render_one(job, site_dir), todo)
         finally:
             farm.close()
         stats = RenderStats(len(pages), len(todo), processes=farm.workers if farm.started else 1)
@@ -262,6 +263,8 @@ class PageRenderer:
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
             return converted, output.encode("utf-8", errors="xmlcharrefreplace")
+        except ContentErrors:
+            raise  # told as such, once every page has been rendered
         except Exception as exc:
             where = f"{Path(config.docs_dir).name}/{file.src_uri}"
             raise stage.Failed(where, f"{type(exc).__name__}: {exc}") from exc
@@ -486,7 +489,16 @@ class _Farm:
         assert self.pool is not None
         if self.sent < len(todo):
             self._send(todo[self.sent :])
-        return [row for future in self.futures for row in future.result()]
+        rows: list[tuple[PageRecord, bool]] = []
+        errors: list[ContentError] = []
+        for future in self.futures:
+            try:
+                rows += future.result()
+            except ContentErrors as exc:
+                errors += exc.errors
+        if errors:
+            raise ContentErrors(errors)
+        return rows
 
     def close(self) -> None:
         """Stop the workers, whatever they were doing (a page failed to render, say)."""
@@ -524,9 +536,27 @@ def _end_with_parent() -> None:
 
 def _render_share(share: list[tuple[str, str]], site_dir: Path) -> list[tuple[PageRecord, bool]]:
     assert _WORKER is not None
-    rows = []
-    for src_uri, fingerprint in share:
-        file = _WORKER.files.get_file_from_path(src_uri)
-        assert file is not None, src_uri
-        rows.append(_WORKER._render_one(Job(file, fingerprint), site_dir))
+    worker = _WORKER
+
+    def render(job: tuple[str, str]) -> tuple[PageRecord, bool]:
+        file = worker.files.get_file_from_path(job[0])
+        assert file is not None, job[0]
+        return worker._render_one(Job(file, job[1]), site_dir)
+
+    return _every_page(render, share)
+
+
+def _every_page(
+    render: Callable[[Any], tuple[PageRecord, bool]], jobs: Sequence[Any]
+) -> list[tuple[PageRecord, bool]]:
+    """Each job rendered; a page with errors in its content does not stop the others, and
+    all such errors are raised together at the end."""
+    rows, errors = [], []
+    for job in jobs:
+        try:
+            rows.append(render(job))
+        except ContentErrors as exc:
+            errors += exc.errors
+    if errors:
+        raise ContentErrors(errors)
     return rows

@@ -27,7 +27,7 @@ from newsdesk.content.frontmatter import (
     parse_document,
 )
 from newsdesk.content.image_files import IMAGE_SUFFIXES, ImageFile, NotAnImage, read_image
-from newsdesk.content.links import links_in
+from newsdesk.content.links import attributes_set, links_in
 from newsdesk.content.models import IMAGE_FIELDS, MODELS, Call, Event, Item, PageMeta, Reference
 from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
@@ -540,7 +540,24 @@ class _Loader:
         public: bool,
     ) -> None:
         """Links to content files must land on one (from a public page, on a public one);
-        images must be stored in the content folder, so no page loads from elsewhere."""
+        images must be stored in the content folder, so no page loads from elsewhere; an
+        attribute list may not replace an address or add an event handler."""
+        for attribute in attributes_set(document):
+            name = attribute.name
+            if name in ("src", "href", "srcset"):
+                problem = (
+                    f"attribute list sets '{name}', which would replace the address the "
+                    "Markdown gives; write the address in the link or image itself "
+                    f"([text](address)) and take {name} out of the braces"
+                )
+            elif name.startswith("on"):
+                problem = (
+                    f"attribute list sets '{name}', an event handler that would run a "
+                    "script in readers' browsers; take it out of the braces"
+                )
+            else:
+                continue
+            self.errors.append(ContentError(document.display_path, attribute.line, problem))
         for link in links_in(document):
             try:
                 parts = urlsplit(link.target)

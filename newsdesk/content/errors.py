@@ -28,6 +28,9 @@ class ContentErrors(Exception):
         self.errors: tuple[ContentError, ...] = tuple(sorted(set(errors)))
         super().__init__("\n".join(str(error) for error in self.errors))
 
+    def __reduce__(self) -> tuple[type[ContentErrors], tuple[tuple[ContentError, ...]]]:
+        return ContentErrors, (self.errors,)  # from a render worker, errors and all
+
     def summary(self, preview: bool = False) -> str:
         count = len(self.errors)
         errors = f"{count} error{'s' if count != 1 else ''} in the content"

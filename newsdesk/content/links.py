@@ -22,8 +22,16 @@ elsewhere."""
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
-_MARKUP = re.compile(r"[\[<`~]")
-"""A line without any of these holds no link, image, fence, code span or comment."""
+_MARKUP = re.compile(r"[\[<`~{]")
+"""A line without any of these holds no link, image, fence, code span, comment or
+attribute list."""
+_COMMENT_END = re.compile(r"--!?>")
+"""Where an HTML comment ends for browsers (and nh3): ``-->``, or ``--!>``."""
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)\}")
+"""``{: #id .class key=value }`` after a link, an image, a heading (Python-Markdown's
+attr_list)."""
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_ATTRIBUTE_KEY = re.compile(r"(?:^|\s)([^\s=#.][^\s=]*)\s*=")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,23 @@ class Link:
     line: int
     target: str
     image: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """An attribute an attribute list sets (``{: title="Map" }``), by its name."""
+
+    line: int
+    name: str
+
+
+def attributes_set(document: Document) -> Iterator[Attribute]:
+    """Every attribute the body's attribute lists set, with its line (names in lower
+    case, as HTML reads them)."""
+    for line, text in _visible_lines(document):
+        for block in _ATTRIBUTE_LIST.finditer(text):
+            for match in _ATTRIBUTE_KEY.finditer(_QUOTED.sub(" ", block.group(1))):
+                yield Attribute(line, match.group(1).lower())
 
 
 def links_in(document: Document) -> Iterator[Link]:
@@ -75,9 +100,9 @@ def _visible_lines(document: Document) -> Iterator[tuple[int, str]]:
             fence = opener.group(1)
             continue
         if in_comment:
-            if "-->" not in text:
+            if (ends := _COMMENT_END.search(text)) is None:
                 continue
-            text, in_comment = text.split("-->", 1)[1], False
+            text, in_comment = text[ends.end() :], False
         text = _CODE_SPAN.sub("", text)
         if "<!--" in text:
             text, in_comment = _outside_comments(text, body, offset)
@@ -91,18 +116,31 @@ def _outside_comments(text: str, body: list[str], offset: int) -> tuple[str, boo
     A comment Markdown would not keep is text, as it renders it: one that begins a block
     lasts until its ``-->`` however far on, one within a paragraph only until the
     paragraph ends, and one never closed is no comment at all (its ``<!--`` is printed and
-    what follows is rendered, images included)."""
+    what follows is rendered, images included). A comment ends where browsers end it:
+    ``<!-->`` and ``<!--->`` are whole comments, and ``--!>`` closes one as ``-->`` does."""
     kept, start = "", 0
     while (begins := text.find("<!--", start)) >= 0:
-        ends = text.find("-->", begins + 4)
+        ends = _comment_end(text, begins)
         if ends >= 0:
-            kept, start = kept + text[start:begins], ends + 3
+            kept, start = kept + text[start:begins], ends
             continue
         opens_block = not text[:begins].strip() and (offset == 0 or not body[offset - 1].strip())
         rest = body[offset + 1 :]
         if not opens_block:
             rest = list(takewhile(str.strip, rest))
-        if any("-->" in line for line in rest):
+        if any(_COMMENT_END.search(line) for line in rest):
             return kept + text[start:begins], True
         kept, start = kept + text[start : begins + 4], begins + 4
     return kept + text[start:], False
+
+
+def _comment_end(text: str, begins: int) -> int:
+    """Just past the end of the comment that opens at ``begins``, on this line; -1 if it
+    runs on."""
+    after = begins + 4
+    if text.startswith(">", after):  # <!-->
+        return after + 1
+    if text.startswith("->", after):  # <!--->
+        return after + 2
+    ends = _COMMENT_END.search(text, after)
+    return ends.end() if ends else -1

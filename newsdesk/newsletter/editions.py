@@ -10,10 +10,13 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document
 from newsdesk.content.models import Edition, Item
 from newsdesk.newsletter.config import NewsletterSettings
+from newsdesk.content.sources import UnreadableSource, read_text
 from newsdesk.newsletter.gate import check_edition, produced_paths
+from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.render import EditionRenderer, RenderedEdition
 from newsdesk.newsletter.selection import EditionContent, choose
 from newsdesk.settings import Settings
+from newsdesk.site.offsite import line_naming, off_site_loads
 
 
 def render_editions(
@@ -92,12 +95,56 @@ def _render(
         result = renderer.render(content)
         document = catalog.documents[edition.src_uri]
         errors.extend(_unshown_overrides(content, document))
+        errors.extend(_loads_off_site(result, content, catalog, settings, mail))
         measure = partial(renderer.sizes, result.view)
         errors.extend(check_edition(result, mail, produced, document, measure))
         rendered.append(result)
     if errors:
         raise ContentErrors(errors)
     return tuple(rendered)
+
+
+def _loads_off_site(
+    result: RenderedEdition,
+    content: EditionContent,
+    catalog: Catalog,
+    settings: Settings,
+    mail: NewsletterSettings,
+) -> list[ContentError]:
+    """The email as sent (its HTML, which the web version's blocks and the message are
+    made of too), checked as HTML: an error for each address it loads from anywhere but
+    the site, on the line of the file that writes it (the edition's, or a story's shown in
+    full), else the edition's body's first line."""
+    edition = content.edition
+    loads = off_site_loads(result.html, Linker(mail, edition.slug).is_site)
+    if not loads:
+        return []
+    shown = [content.lead, *(item for chosen in content.sections for item in chosen.items)]
+    sources = [edition.src_uri, *(item.src_uri for item in shown if item is not None)]
+    texts = []
+    for src_uri in dict.fromkeys(sources):
+        display = f"{settings.display_prefix}{src_uri}"
+        try:
+            texts.append((display, read_text(settings.docs_dir / src_uri, display)))
+        except UnreadableSource:
+            continue
+    document = catalog.documents[edition.src_uri]
+    errors = []
+    for load in loads:
+        where = document.display_path, document.body_line
+        for display, text in texts:
+            if (line := line_naming(text, load.address)) is not None:
+                where = display, line
+                break
+        errors.append(
+            ContentError(
+                *where,
+                f"the edition's email loads {load} from another site; store the file in the "
+                "content folder and refer to it there, so subscribers' mail clients contact "
+                "no one else",
+            )
+        )
+    return errors
 
 
 def _unshown_overrides(content: EditionContent, document: Document) -> list[ContentError]:
