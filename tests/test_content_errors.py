@@ -665,3 +665,33 @@ def test_every_problem_of_a_file_in_one_run_whatever_checks_it(project: Project)
         "add it there",
     ]
     assert "8 errors in the content; nothing was written" in result.output
+
+
+def test_a_typo_in_an_edition_s_override_is_an_unknown_field(project: Project):
+    project.write("news/story.md", news_with(""))
+    project.write(
+        "newsletters/2020-03.md",
+        """\
+        ---
+        title: March 2020
+        date: 2020-03-01
+        subject: Clusters in March
+        preheader: The news
+        sections:
+          - heading: Latest news
+            collection: news
+            items: [story]
+        overrides:
+          news/story:
+            headlne: A better headline
+        ---
+        """,
+    )
+    told = [
+        "content/newsletters/2020-03.md:12: unknown field 'overrides.news/story.headlne'; "
+        "did you mean 'headline'?"
+    ]
+    for command in ("check", "build"):
+        result = project.run(command)
+        assert result.exit_code == 1, result.output
+        assert error_lines(result) == told
