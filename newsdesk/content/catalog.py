@@ -26,7 +26,13 @@ from newsdesk.content.frontmatter import (
     Version,
     parse_document,
 )
-from newsdesk.content.image_files import IMAGE_SUFFIXES, ImageFile, NotAnImage, read_image
+from newsdesk.content.image_files import (
+    IMAGE_SUFFIXES,
+    ImageFile,
+    NotAnImage,
+    TooLarge,
+    read_image,
+)
 from newsdesk.content.links import links_in
 from newsdesk.content.models import IMAGE_FIELDS, MODELS, Call, Event, Item, PageMeta, Reference
 from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
@@ -575,6 +581,12 @@ class _Loader:
                         absolute = parts.path.startswith("/")
                         written = f"/{meant}" if absolute else posixpath.relpath(meant, folder or ".")
                         problem += suggestion(written)
+                elif (
+                    link.image
+                    and resolved.lower().endswith(IMAGE_SUFFIXES)
+                    and isinstance(found := self._image(resolved), TooLarge)
+                ):
+                    problem = str(found)
                 elif is_markdown and resolved in self.faulty:
                     if resolved in self.told:
                         continue
