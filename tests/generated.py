@@ -84,6 +84,97 @@ _TRICKY_YAML = [
 ]
 
 
+_STANDARD_TAGS = [
+    f"!!{name}"
+    for name in "str int float bool null timestamp seq map binary set omap pairs merge".split()
+]
+"""Every tag of YAML's own that PyYAML knows, each written as a value's tag in front matter."""
+_ODD_VALUES = [
+    "",
+    "''",
+    '""',
+    "~",
+    "nope",
+    "2020-03-29t02:30:00",
+    "2020-03-29 02:30:00 +01:00",
+    "1_000",
+    "0x",
+    "0b",
+    "0o",
+    "+",
+    ".",
+    "_",
+    "1:2",
+    "1:",
+    ":",
+    "190:20:30.15",
+    "yes",
+    "On",
+    "[]",
+    "{}",
+    "[a, b]",
+    "[[a, b], [c]]",
+    "{a: 1}",
+    "[{a: 1}, {b: 2}]",
+    "[a: 1]",
+    "aGk=",
+    "not base64!",
+    "*a",
+    "<<",
+    "=",
+    "!!str",
+]
+"""Values to put after a tag: none at all, the wrong kind, text PyYAML's readers of each tag
+stumble on."""
+
+
+def _tagged_yaml() -> st.SearchStrategy[str]:
+    """A value as YAML may write it: any standard or custom tag, an anchor before or after
+    it, and a value that fits the tag, fits another, is odd, or is not there at all."""
+    tag = st.sampled_from(["", "", *_STANDARD_TAGS, "!", "!custom", "!<tag:yaml.org,2002:int>"])
+    anchor = st.sampled_from(["", "", "&a", "&b"])
+    value = st.one_of(
+        st.sampled_from(_ODD_VALUES),
+        st.sampled_from(_TRICKY_YAML),
+        _date_text(),
+        st.integers(-(10**30), 10**30).map(str),
+    )
+
+    def written(tag: str, anchor: str, value: str, anchor_first: bool) -> str:
+        parts = (anchor, tag, value) if anchor_first else (tag, anchor, value)
+        return " ".join(part for part in parts if part)
+
+    return st.builds(written, tag, anchor, value, st.booleans())
+
+
+@st.composite
+def _yaml_lines(draw: st.DrawFn) -> str:
+    """Lines of front matter no dumper writes: tagged, anchored and aliased values, in
+    block and flow collections, merge keys, tagged and complex keys."""
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(_KEYS))
+        form = draw(st.sampled_from(["plain", "list", "flow", "map", "alias", "key", "merge"]))
+        value = draw(_tagged_yaml())
+        if form == "plain":
+            lines.append(f"{key}: {value}")
+        elif form == "list":
+            lines.append(f"{key}:\n  - {value}\n  - {draw(_tagged_yaml())}")
+        elif form == "flow":
+            lines.append(f"{key}: [{value}, {draw(_tagged_yaml())}]")
+        elif form == "map":
+            tag = draw(st.sampled_from(["", *_STANDARD_TAGS]))
+            lines.append(f"{key}: {tag}\n  {draw(st.sampled_from(_KEYS))}: {value}")
+        elif form == "alias":
+            lines.append(f"{key}: &a {value}\n{draw(st.sampled_from(_KEYS))}: *a")
+        elif form == "key":
+            tag = draw(st.sampled_from(_STANDARD_TAGS))
+            lines.append(draw(st.sampled_from([f"{tag} {key}: {value}", f"? {tag}\n: {value}"])))
+        else:
+            lines.append(f"{key}:\n  <<: {draw(st.sampled_from(['*a', '{city: Sofia}', value]))}")
+    return "\n".join(lines) + "\n"
+
+
 def _text() -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(max_size=40),
@@ -150,8 +241,35 @@ _KEYS = sorted(
         "deadline",
         "sumary",
         "draft",
+        "headlne",
+        "news/companion-story",
     }
 )
+
+
+_HTML_COMMENTS = [
+    "<!-->",
+    "<!--->",
+    "<!---->",
+    "<!-- a -->",
+    "<!-- a --!>",
+    "--!>",
+    "<!-- a -- b -->",
+    "<!-- never closed",
+    "<!--\n\nclosed after its paragraph -->",
+    "<!-- a --!> ![x](https://example.org/x.png)",
+    "<!--> ![x](https://example.org/x.png) -->",
+    "<!---> ![x](https://example.org/x.png) -->",
+    "<!-- ![x](https://example.org/x.png)",
+    '<!-- --> <img src="https://example.org/x.png">',
+    "<!",
+    "<!>",
+    "<!DOCTYPE html>",
+    "<![CDATA[ x ]]>",
+    "<?php x ?>",
+]
+"""Every way HTML5 opens and closes a comment (and the markup that looks like one), with
+images from other sites after them, which must be told wherever Markdown shows them."""
 
 
 def _body() -> st.SearchStrategy[str]:
@@ -163,6 +281,7 @@ def _body() -> st.SearchStrategy[str]:
         st.sampled_from(
             ["```\ncode\n", "<!--", "-->", "# Heading", "\n\n", "[ref]: https://x.org"]
         ),
+        st.sampled_from(_HTML_COMMENTS),
     )
     return st.lists(pieces, max_size=6).map("\n".join)
 
@@ -236,6 +355,10 @@ def content_file(draw: st.DrawFn) -> tuple[str, str]:
         front = ""
     if mode == "wild" and draw(st.booleans()):  # YAML that safe_dump would never write
         front += f"{draw(st.sampled_from(_KEYS))}: {draw(st.sampled_from(_TRICKY_YAML))}\n"
+    if mode != "valid" and draw(st.integers(0, 2)) == 0:  # tags, anchors and aliases
+        front = draw(st.sampled_from([front, ""])) + draw(_yaml_lines())
+    if mode == "wild" and draw(st.integers(0, 9)) == 0:  # front matter of one value
+        front = draw(_tagged_yaml()) + "\n"
     return f"{collection}/{slug}.md", f"{opening}{front}{closing}{body}"
 
 

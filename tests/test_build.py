@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ import time
 from pathlib import Path
 
 from newsdesk.site.plan import page_window
-from tests.conftest import REPO, Project, make_project, site_files
+from tests.conftest import REPO, Project, error_lines, make_project, site_files
 
 
 def news(title: str, day: str, extra: str = "", body: str = "A story.") -> str:
@@ -372,3 +373,38 @@ def test_old_sites_are_removed_where_priorities_cannot_be_lowered(tmp_path: Path
     windows_like = "import os\ndel os.nice\n" + cli._REMOVE  # Windows has no os.nice
     subprocess.run([sys.executable, "-c", windows_like, str(old)], check=True)
     assert not old.exists()
+
+
+def test_an_entry_check_refuses_is_a_change_to_what_a_site_is_built_of(project: Project):
+    """A link to nothing, a pipe or a file made unreadable since the last build changes
+    nothing a build reads, but ``check`` refuses them: the build must see them too."""
+    project.write("news/a.md", news("A", "2020-02-01"))
+    assert project.build().exit_code == 0
+    dangling = project.root / "content/news/zz-dangling.md"
+    dangling.symlink_to("zz-nothing-here.md")
+    result = project.build()
+    assert result.exit_code == 1, result.output
+    assert "up to date" not in result.output
+    assert error_lines(result) == [
+        "content/news/zz-dangling.md:1: is a link to a file that is not there; remove it or "
+        "restore what it names"
+    ]
+    dangling.unlink()
+    assert project.build().exit_code == 0
+    story = project.root / "content/news/a.md"
+    if os.name == "posix" and os.geteuid() != 0:  # the administrator may read anything
+        story.chmod(0)
+        result = project.build()
+        story.chmod(0o644)
+        assert result.exit_code == 1, result.output
+        assert error_lines(result) == [
+            "content/news/a.md:1: cannot be read: the build is not allowed to open it; make "
+            "it readable"
+        ]
+        assert project.build().exit_code == 0
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(project.root / "content/news/zz-pipe.md")
+        result = project.build()
+        assert result.exit_code == 1, result.output
+        told = ["content/news/zz-pipe.md:1: is a pipe, not a file; remove it"]
+        assert error_lines(result) == told

@@ -665,3 +665,70 @@ def test_every_problem_of_a_file_in_one_run_whatever_checks_it(project: Project)
         "add it there",
     ]
     assert "8 errors in the content; nothing was written" in result.output
+
+
+def test_a_typo_in_an_edition_s_override_is_an_unknown_field(project: Project):
+    project.write("news/story.md", news_with(""))
+    project.write(
+        "newsletters/2020-03.md",
+        """\
+        ---
+        title: March 2020
+        date: 2020-03-01
+        subject: Clusters in March
+        preheader: The news
+        sections:
+          - heading: Latest news
+            collection: news
+            items: [story]
+        overrides:
+          news/story:
+            headlne: A better headline
+        ---
+        """,
+    )
+    told = [
+        "content/newsletters/2020-03.md:12: unknown field 'overrides.news/story.headlne'; "
+        "did you mean 'headline'?"
+    ]
+    for command in ("check", "build"):
+        result = project.run(command)
+        assert result.exit_code == 1, result.output
+        assert error_lines(result) == told
+
+
+def test_names_an_editor_s_laptop_cannot_hold_are_refused(project: Project):
+    """Names macOS and Windows take for one (capitals, two ways of writing an accent), and
+    names Windows cannot make, each told on the file, with what to do."""
+    project.write("news/story.md", news_with(""))
+    project.write("News/x.md", "A page.\n")
+    project.write("images/zz-map.png", "a map")
+    project.write("images/Zz-Map.png", "a map")
+    project.write("news/con.md", news_with(""))
+    project.write("images/aux.tar.gz", "a file")
+    project.write("images/plan?.pdf", "a file")
+    project.write("images/notes. ", "a file")
+    project.write("images/caf\u00e9.pdf", "a file")  # é as one character (NFC)
+    project.write("images/cafe\u0301.pdf", "a file")  # e and an accent (NFD)
+    same = (
+        "on macOS and Windows, which take capitals and small letters (and an accent written "
+        "either way) for one: rename one"
+    )
+    told = [  # in the order of the files' names
+        "content/images/aux.tar.gz:1: is named 'aux', a name Windows keeps for a device, with "
+        "any extension; Windows cannot make such a file: rename it",
+        "content/images/caf\u00e9.pdf:1: is the same name as content/images/cafe\u0301.pdf "
+        + same,
+        "content/images/notes. :1: ends in a dot or a space, which Windows drops from a name; "
+        "rename it",
+        "content/images/plan?.pdf:1: has '?' in its name, which Windows does not allow; "
+        "rename it",
+        "content/images/zz-map.png:1: is the same name as content/images/Zz-Map.png " + same,
+        "content/news:1: is the same name as content/News " + same,
+        "content/news/con.md:1: is named 'con', a name Windows keeps for a device, with any "
+        "extension; Windows cannot make such a file: rename it",
+    ]
+    for command in ("check", "build"):
+        result = project.run(command) if command == "check" else project.build()
+        assert result.exit_code == 1, result.output
+        assert error_lines(result) == told

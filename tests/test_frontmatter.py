@@ -63,7 +63,22 @@ def test_file_without_front_matter_is_all_body():
             "---\ntitle: a\n  summary: b\n---\n",
             "content/events/x.md:3: invalid YAML: mapping values are not allowed in this context",
         ),
+        (
+            "---\n!!int\n---\n",
+            "content/events/x.md:2: '!!int' has no value after it; write one, or remove the tag",
+        ),
+        (
+            "---\ntitle: t\nflag: !!bool &a\n---\n",
+            "content/events/x.md:3: '!!bool' has no value after it; write one, or remove the tag",
+        ),
+        (
+            "---\ntitle: t\nflag: !!bool 2020-03-29t02:30:00\n---\n",
+            "content/events/x.md:3: '2020-03-29t02:30:00' is not true or false YAML can read; "
+            "write it plainly or in quotes",
+        ),
     ],
+    ids=["unclosed-list", "duplicate", "list", "unclosed", "indent", "bare-int", "empty-bool",
+         "date-as-bool"],
 )
 def test_yaml_faults_name_their_line(text, expected):
     with pytest.raises(FrontMatterError) as caught:

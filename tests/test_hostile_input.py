@@ -139,6 +139,19 @@ def test_taxonomy_and_configuration_that_are_not_utf8_name_their_line(project: P
             "deep: " + "[" * 1000 + "]" * 1000 + "\n",
             "5: values are nested more than 20 levels deep; simplify them",
         ),
+        ("e: !!bool\n", "5: '!!bool' has no value after it; write one, or remove the tag"),
+        (
+            "e: !!bool 2020-03-29t02:30:00\n",
+            "5: '2020-03-29t02:30:00' is not true or false YAML can read; write it plainly or "
+            "in quotes",
+        ),
+        ("y: !!float\n", "5: '!!float' has no value after it; write one, or remove the tag"),
+        (
+            "y: !!float &a\nz: 1\n",
+            "5: '!!float' has no value after it; write one, or remove the tag",
+        ),
+        ("y: [!!int ]\n", "5: '!!int' has no value after it; write one, or remove the tag"),
+        ("y: !!int ''\n", "5: '!!int' has no value after it; write one, or remove the tag"),
     ],
     ids=[
         "int-tag",
@@ -152,6 +165,12 @@ def test_taxonomy_and_configuration_that_are_not_utf8_name_their_line(project: P
         "number-key",
         "boolean-key",
         "deep-nesting",
+        "empty-bool",
+        "date-as-bool",
+        "empty-float",
+        "anchored-empty-float",
+        "empty-int-in-list",
+        "quoted-empty-int",
     ],
 )
 def test_yaml_features_front_matter_has_no_use_for_are_refused_on_their_line(

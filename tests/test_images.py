@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -363,3 +365,61 @@ def test_the_newsletter_s_logo_must_be_an_image_in_the_content_too(project: Proj
     ]
     write_image(project, "newsletters/images/logo.png", image_bytes((320, 120)))
     assert project.run("check").exit_code == 0
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that says it is ``width`` × ``height`` pixels: its header, all a reader needs
+    to be told its size (and all a check reads), with no pixels to speak of."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"")
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+BOMB = "has more than 40 megapixels; save it smaller (2400 pixels wide is plenty for any page)"
+LARGE = (
+    "is 9000 × 5000 pixels (45 megapixels), more than the 40 megapixels an image may have; "
+    "save it smaller (2400 pixels wide is plenty for any page)"
+)
+
+
+def test_an_image_past_the_limit_is_told_on_its_line_wherever_it_is_shown(project: Project):
+    write_image(project, "news/images/huge.png", png_header(20000, 20000))
+    write_image(project, "news/images/large.png", png_header(9000, 5000))
+    write_image(project, "newsletters/images/huge.png", png_header(20000, 20000))
+    project.write("news/front.md", news("front", "image: images/huge.png\nimage_alt: Huge\n"))
+    project.write(
+        "news/body.md",
+        "---\ntitle: Body\ndate: 2020-02-20\nsummary: S.\n---\nA map:\n\n"
+        "![Map](images/large.png)\n\n<img alt=\"Map\"\n  src=\"images/huge.png\">\n",
+    )
+    project.write(
+        "newsletters/2020-03.md",
+        "---\ntitle: March\ndate: 2020-03-01\nsubject: March\npreheader: News\n"
+        "sections:\n  - heading: News\n    collection: news\n    items: [front]\n"
+        "overrides:\n  news/front:\n    image: images/huge.png\n    image_alt: Huge\n"
+        "---\nThis month:\n\n![Map](../news/images/huge.png)\n",
+    )
+    told = [
+        f"content/news/body.md:8: image 'images/large.png' {LARGE}",
+        f"content/news/body.md:10: image 'images/huge.png' {BOMB}",
+        f"content/news/front.md:5: image: 'images/huge.png' {BOMB}",
+        f"content/newsletters/2020-03.md:12: overrides: news/front: image: 'images/huge.png' "
+        f"{BOMB}",
+        f"content/newsletters/2020-03.md:17: image '../news/images/huge.png' {BOMB}",
+    ]
+    for command in ("check", "build"):
+        result = project.run(command) if command == "check" else project.build()
+        assert result.exit_code == 1, result.output
+        assert error_lines(result) == told
+    assert not project.site.exists()
+
+
+def test_an_image_file_past_20_mb_is_too_large_however_few_its_pixels():
+    with pytest.raises(NotAnImage, match="is 21 MB, more than the 20 MB an image may be"):
+        read_image(png_header(100, 100) + bytes(21_000_000), "a.png")

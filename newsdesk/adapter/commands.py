@@ -125,7 +125,8 @@ def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -
 def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     """Everything a build is made of, as one hash: each file of the content folder, the
     site's and the email's templates (with the theme's own assets) and any folder ``watch``
-    adds, by path, size and time of change; the configuration, Newsdesk's code, the
+    adds, by path, size, time of change and kind (a link to nothing and a pipe among
+    them, as ``check`` sees them) and permissions; the configuration, Newsdesk's code, the
     versions of every library it uses, and the build date. Two builds with the same key
     write the same site."""
     settings = plugin.settings
@@ -139,7 +140,7 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
         *_versions(_requirements()),
         settings.clock.now.isoformat(),
         settings.clock.tz.key,
-        *(f"{path} {state[1]} {state[2]}" for path, state in sorted(files.items())),
+        *(f"{path} {state[1]} {state[2]} {state[3]:o}" for path, state in sorted(files.items())),
     )
 
 

@@ -10,13 +10,20 @@ page alone, in a fraction of a second.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-Snapshot = dict[str, tuple[int, int, int]]
-"""Path → (inode, modification time in ns, size in bytes); names starting with a dot are
-left out, as builds leave them out."""
+Snapshot = dict[str, tuple[int, int, int, int]]
+"""Path → (inode, modification time in ns, size in bytes, mode: its kind and permissions),
+of what a link leads to, else of the entry itself (a link to nothing, a pipe); names
+starting with a dot are left out, as builds leave them out. Every entry a build reads is
+in it, those it will refuse to read included, so that one appearing, or a file becoming
+unreadable, is a change."""
+
+_UNLISTED = -1
+"""The mode of a folder that could not be listed: its entries are unknown."""
 
 
 def snapshot(roots: Iterable[Path]) -> Snapshot:
@@ -33,7 +40,10 @@ def _scan(path: str, found: Snapshot) -> None:
     except NotADirectoryError:
         _record(path, found)
         return
-    except OSError:  # gone, or unreadable: the build reports what it cannot read
+    except FileNotFoundError:  # gone: the next snapshot sees it gone
+        return
+    except OSError:  # unreadable: the build reports it, and the snapshot tells it apart
+        found[path] = (0, 0, 0, _UNLISTED)
         return
     with entries:
         for entry in entries:
@@ -49,10 +59,15 @@ def _scan(path: str, found: Snapshot) -> None:
 
 def _record(path: str, found: Snapshot) -> None:
     try:
-        stat = os.stat(path)
+        status = os.lstat(path)
     except OSError:  # removed while scanning: the next snapshot sees it gone
         return
-    found[path] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if stat.S_ISLNK(status.st_mode):
+        try:
+            status = os.stat(path)
+        except (OSError, RuntimeError):  # a link to nothing, or round in a loop: itself
+            pass
+    found[path] = (status.st_ino, status.st_mtime_ns, status.st_size, status.st_mode)
 
 
 @dataclass(frozen=True, slots=True)

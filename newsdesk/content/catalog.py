@@ -26,10 +26,23 @@ from newsdesk.content.frontmatter import (
     Version,
     parse_document,
 )
-from newsdesk.content.image_files import IMAGE_SUFFIXES, ImageFile, NotAnImage, read_image
+from newsdesk.content.image_files import (
+    IMAGE_SUFFIXES,
+    ImageFile,
+    NotAnImage,
+    TooLarge,
+    read_image,
+)
 from newsdesk.content.links import attributes_set, links_in
 from newsdesk.content.models import IMAGE_FIELDS, MODELS, Call, Event, Item, PageMeta, Reference
-from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
+from newsdesk.content.sources import (
+    UnreadableSource,
+    problem_with,
+    read_bytes,
+    read_text,
+    same_name_key,
+    unportable,
+)
 from newsdesk.content.states import CallStatus, call_status, event_start, is_upcoming
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.content.validation import validate_item, validate_page
@@ -298,6 +311,7 @@ class _Loader:
         root_dir = self.docs_dir.resolve()
         seen = {root_dir}
         for root, folders, files in os.walk(self.docs_dir, followlinks=True):
+            self._check_names(Path(root), folders, files)
             kept = []
             for name in sorted(folders):
                 folder = Path(root, name)
@@ -325,6 +339,24 @@ class _Loader:
                 else:
                     static.add(src_uri)
         return markdown, static
+
+    def _check_names(self, root: Path, folders: list[str], files: list[str]) -> None:
+        """Names in ``root`` that an editor's laptop cannot hold: one Windows cannot make,
+        or two that macOS and Windows take for one (``News/`` and ``news/``)."""
+        seen: dict[str, str] = {}
+        for name in sorted([*folders, *files]):
+            if name.startswith("."):
+                continue
+            if problem := unportable(name):
+                self._report(root / name, problem)
+            key = same_name_key(name)
+            if (first := seen.setdefault(key, name)) != name:
+                other = f"{self.prefix}{(root / first).relative_to(self.docs_dir).as_posix()}"
+                self._report(
+                    root / name,
+                    f"is the same name as {other} on macOS and Windows, which take capitals "
+                    "and small letters (and an accent written either way) for one: rename one",
+                )
 
     def _inside_or_reported(self, path: Path, root_dir: Path) -> bool:
         """False (with an error) for a link whose target lies outside the content folder
@@ -592,6 +624,12 @@ class _Loader:
                         absolute = parts.path.startswith("/")
                         written = f"/{meant}" if absolute else posixpath.relpath(meant, folder or ".")
                         problem += suggestion(written)
+                elif (
+                    link.image
+                    and resolved.lower().endswith(IMAGE_SUFFIXES)
+                    and isinstance(found := self._image(resolved), TooLarge)
+                ):
+                    problem = str(found)
                 elif is_markdown and resolved in self.faulty:
                     if resolved in self.told:
                         continue

@@ -200,7 +200,7 @@ def _record_lines(
         tag = node.tag.replace(_YAML, "!!")
         raise refuse(f"the YAML tag '{tag}' is not allowed; remove it and write the value plainly")
     if isinstance(node, yaml.ScalarNode):
-        _check_number(node, refuse)
+        _check_scalar(node, refuse)
     elif isinstance(node, yaml.MappingNode):
         keys: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -263,29 +263,36 @@ def _first_line_nested_too_deep(text: str) -> int | None:
     return None
 
 
-_READ_NUMBER = {
+_READ_SCALAR = {
     f"{_YAML}int": yaml.constructor.SafeConstructor.construct_yaml_int,
     f"{_YAML}float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    _BOOL: yaml.constructor.SafeConstructor.construct_yaml_bool,
 }
+_WHAT = {f"{_YAML}int": "a whole number", f"{_YAML}float": "a number", _BOOL: "true or false"}
 
 
-def _check_number(node: yaml.ScalarNode, refuse: Callable[[str], FrontMatterError]) -> None:
-    """A number, whether its tag was written or YAML read it as one, must be one Python
-    can hold: ``!!int nope`` is not, nor an integer of thousands of digits."""
-    read = _READ_NUMBER.get(node.tag)
+def _check_scalar(node: yaml.ScalarNode, refuse: Callable[[str], FrontMatterError]) -> None:
+    """A number or a true/false, whether its tag was written or YAML read it as one, must
+    be one YAML can read: ``!!int nope`` is not, nor an integer of thousands of digits,
+    nor a tag with no value after it (``!!bool``, ``!!float &a``)."""
+    read = _READ_SCALAR.get(node.tag)
     if read is None:
         return
     try:
-        read(_NUMBERS, node)
-    except (ValueError, OverflowError, yaml.YAMLError):
-        kind = "whole number" if node.tag.endswith("int") else "number"
+        read(_SCALARS, node)
+    # PyYAML's constructors index the text without checking it (an IndexError for no
+    # text, a KeyError for a true/false it does not know).
+    except (ValueError, OverflowError, IndexError, KeyError, yaml.YAMLError):
+        if not node.value.strip():
+            tag = node.tag.replace(_YAML, "!!")
+            raise refuse(f"'{tag}' has no value after it; write one, or remove the tag") from None
         raise refuse(
-            f"'{shortened(node.value)}' is not a {kind} YAML can read; write it plainly or in "
-            "quotes"
+            f"'{shortened(node.value)}' is not {_WHAT[node.tag]} YAML can read; write it "
+            "plainly or in quotes"
         ) from None
 
 
-_NUMBERS = yaml.constructor.SafeConstructor()
+_SCALARS = yaml.constructor.SafeConstructor()
 
 
 def shortened(value: str, limit: int = 40) -> str:

@@ -21,6 +21,12 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
 RASTER_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 """What Pillow reads for the site (and browsers show)."""
 SHOWN = "PNG, JPEG, WebP, GIF or SVG"
+MAX_PIXELS = 40_000_000
+"""The most pixels an image of the content may have: 40 megapixels (8000 × 5000), more
+than any camera's photo needs for a page twice as wide as a screen, and what a phone's
+browser can still decode. Past it, every reader's browser would decode it whole."""
+MAX_BYTES = 20_000_000
+"""The largest file an image of the content may be: 20 MB."""
 _TURNED = frozenset({5, 6, 7, 8})
 """EXIF orientations that turn the picture a quarter: width and height change places."""
 _SVG_TAG = re.compile(rb"<svg\b[^>]*>", re.IGNORECASE)
@@ -50,10 +56,23 @@ class NotAnImage(ValueError):
     """Why a file cannot be shown as an image, in the words of an error message."""
 
 
+class TooLarge(NotAnImage):
+    """An image past ``MAX_PIXELS`` or ``MAX_BYTES``: too large to show, wherever it is."""
+
+
+_MEGAPIXELS = MAX_PIXELS // 1_000_000
+_SAVE_SMALLER = "save it smaller (2400 pixels wide is plenty for any page)"
+
+
 def read_image(data: bytes, name: str) -> ImageFile:
     """What the image in ``data`` (a file called ``name``) is; raises NotAnImage saying
     why it is not one."""
     digest = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_BYTES:
+        raise TooLarge(
+            f"is {len(data) / 1_000_000:.0f} MB, more than the {MAX_BYTES // 1_000_000} MB an "
+            f"image may be; {_SAVE_SMALLER}"
+        )
     if name.lower().endswith(".svg"):
         width, height = _svg_size(data)
         return ImageFile("SVG", width, height, digest)
@@ -62,17 +81,22 @@ def read_image(data: bytes, name: str) -> ImageFile:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(BytesIO(data)) as image:
                 kind, (width, height) = image.format, image.size
-                turned = image.getexif().get(0x0112) in _TURNED
-                animated = getattr(image, "n_frames", 1) > 1
+                turned = animated = False
+                if width * height <= MAX_PIXELS:  # else it is told so, however it is made
+                    turned = image.getexif().get(0x0112) in _TURNED
+                    animated = getattr(image, "n_frames", 1) > 1
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise NotAnImage(
-            "has more pixels than an image on a web page needs (and than is safe to "
-            "read); save it smaller"
-        ) from None
+        # Pillow refuses past its own limit, far above ours, before it tells the size.
+        raise TooLarge(f"has more than {_MEGAPIXELS} megapixels; {_SAVE_SMALLER}") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise NotAnImage(f"is not an image that can be read; save it as {SHOWN}") from None
     if kind not in RASTER_FORMATS:
         raise NotAnImage(f"is a {kind} image; save it as {SHOWN} for the web")
+    if width * height > MAX_PIXELS:
+        raise TooLarge(
+            f"is {width} × {height} pixels ({width * height / 1_000_000:.0f} megapixels), more "
+            f"than the {_MEGAPIXELS} megapixels an image may have; {_SAVE_SMALLER}"
+        )
     if turned:
         width, height = height, width
     return ImageFile(kind, width, height, digest, animated)

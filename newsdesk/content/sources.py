@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
+import unicodedata
 from pathlib import Path
 
 from newsdesk.content.errors import ContentError
@@ -87,3 +89,32 @@ def _not_a_file(mode: int) -> str:
         return "is a folder named like a file; rename it"
     what = "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
     return f"is {what}, not a file; remove it"
+
+
+_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(\..*)?", re.IGNORECASE)
+"""Names Windows keeps for its devices, whatever follows their first dot (``con.md``)."""
+_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]')
+"""Characters Windows does not allow in a name."""
+
+
+def unportable(name: str) -> str | None:
+    """Why a file or folder called ``name`` cannot exist on an editor's Windows laptop (so
+    that an editor there cannot check the content out, or loses the file), or None."""
+    if match := _DEVICE.fullmatch(name):
+        return (
+            f"is named '{match.group(1)}', a name Windows keeps for a device, with any "
+            "extension; Windows cannot make such a file: rename it"
+        )
+    if found := _FORBIDDEN.search(name):
+        shown = repr(found.group())[1:-1] if found.group() < " " else found.group()
+        return f"has '{shown}' in its name, which Windows does not allow; rename it"
+    if name.endswith((".", " ")):
+        return "ends in a dot or a space, which Windows drops from a name; rename it"
+    return None
+
+
+def same_name_key(name: str) -> str:
+    """``name`` as macOS and Windows compare names: capitals and small letters alike, and
+    an accented letter the same whether written as one character or two (NFC and NFD)."""
+    folded = unicodedata.normalize("NFC", name).casefold()
+    return unicodedata.normalize("NFC", folded)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -190,11 +190,17 @@ def _dotted(path: KeyPath) -> str:
 
 
 def _model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel]:
-    """The (nested) model that holds the value at ``path``."""
+    """The (nested) model that holds the value at ``path``: a list's index, and a
+    mapping's key (``overrides: {news/green-deal: …}``), lead to its values' model."""
+    keyed = False
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
+        if part not in model.model_fields:
+            break
         annotation = model.model_fields[part].annotation
+        keyed = any(get_origin(arg) is dict for arg in _flatten(annotation))
         nested = [
             arg
             for arg in _flatten(annotation)
