@@ -730,7 +730,8 @@ def test_a_page_body_is_checked_as_published_html_whatever_its_markdown(project:
         '<object data="https://evil.example/o.swf"></object>\n\n'
         '<img alt="x" src="images/x.png" '
         'srcset="images/x.png 1x, https://evil.example/2x.png 2x">\n\n'
-        '<svg><image href="https://evil.example/s.png"/></svg>\n'
+        '<svg><image href="https://evil.example/s.png"/></svg>\n\n'
+        '<p style="background: url(\\ffffff)">an escape past the last character</p>\n'
     )
     project.write("news/images/x.png", "an image")
     project.write("news/n.md", story().replace("Body.\n", body))

@@ -77,12 +77,19 @@ def _loads(html: str) -> Iterator[Load]:
 
 
 def _css_addresses(css: str) -> Iterator[str]:
-    css = _CSS_ESCAPE.sub(
-        lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), css
-    )
+    css = _CSS_ESCAPE.sub(_unescaped, css)
     css = _CSS_COMMENT.sub("", css)
     for match in _CSS_ADDRESS.finditer(css):
         yield next(group for group in match.groups() if group is not None)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    """A CSS escape's character; one past the last code point, or nothing, reads as U+FFFD,
+    as browsers read it."""
+    if match.group(1) is None:
+        return match.group(2)
+    code = int(match.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
 
 
 def _off_site(address: str, is_own: Callable[[str], bool]) -> bool:
