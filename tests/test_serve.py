@@ -29,7 +29,7 @@ from newsdesk.adapter.commands import (
     notices_work,
     preview_builder,
 )
-from tests.conftest import REPO, Project, site_files
+from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
 from tests.test_incremental import EDITED, edit, sample_project
 from tests.test_incremental import build as build_site
 
@@ -63,7 +63,9 @@ def wait_for(url: str, text: str, seconds: float = 20) -> str:
 
 
 @contextmanager
-def serving_preview(project: Project, tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
+def serving_preview(
+    project: Project, tmp_path: Path, today: str = "2020-02-15T09:00"
+) -> Iterator[tuple[str, list[str]]]:
     """``python build.py serve`` on ``project``; yields its address and, once it has
     stopped, what it printed. It must leave no folder behind."""
     port = free_port()
@@ -79,7 +81,7 @@ def serving_preview(project: Project, tmp_path: Path) -> Iterator[tuple[str, lis
             "-a",
             f"127.0.0.1:{port}",
             "--today",
-            "2020-02-15T09:00",
+            today,
         ],
         cwd=project.root,
         env={**os.environ, "TMPDIR": str(temporary), "TEMP": str(temporary)},
@@ -191,10 +193,10 @@ def preview(project: Project, folder: Path) -> Iterator[LiveReloadServer]:
         yield first.plugins.on_serve(server, config=first, builder=builder)
     finally:
         server.server_close()
-        first.plugins.on_shutdown()
         for thread in threading.enumerate():  # the search index, made in the background
             if thread.name == "newsdesk-search":
                 thread.join()
+        first.plugins.on_shutdown()
 
 
 PANEL = "news/industry-days-cross-sectoral-cluster-panel.md"
@@ -424,3 +426,16 @@ def test_the_preview_answers_a_burst_of_300_requests_at_once(project: Project, t
         for thread in threads:
             thread.join()
     assert failed == [] and answered == [200] * count
+
+
+def test_stopping_the_preview_while_its_search_index_is_made_leaves_no_folder(tmp_path: Path):
+    """The first build's search index is made in the background; a preview stopped while
+    Pagefind's program writes into its folder stops the program first, so nothing is
+    written after the folders are deleted (``serving_preview`` checks that none is left)."""
+    project = sample_project(tmp_path / "newsroom")  # no cache: every shard is indexed
+    temporary = tmp_path / "temporary"
+    with serving_preview(project, tmp_path, SAMPLE_TODAY):
+        deadline = time.monotonic() + 60
+        while not any(temporary.glob("*/*/*pagefind-*/*-run")):
+            assert time.monotonic() < deadline, "Pagefind's program never ran"
+            time.sleep(0.005)

@@ -193,8 +193,8 @@ def serve(config_file: str, dev_addr: str) -> None:
     (``update_preview``), by a full build into a new folder where it cannot. MkDocs keeps
     one instance of a plugin that has ``on_startup`` for every configuration it loads in a
     process, so the build date ``load`` gave the plugin holds for every rebuild."""
-    folders = PreviewFolders(Path(tempfile.mkdtemp(prefix="newsdesk-preview-")))
     with _ended_as_by_ctrl_c():
+        folders = PreviewFolders(Path(tempfile.mkdtemp(prefix="newsdesk-preview-")))
         _serve(config_file, dev_addr, folders)
 
 

@@ -59,10 +59,7 @@ from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.build.keys import value_key
 from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.build.pipeline import ImageError, Prepared
-from newsdesk.build.search import (
-    SearchIndexError,
-    ShardRecords,
-)
+from newsdesk.build.search import SearchIndexError, ShardRecords, stop_runs
 from newsdesk.build.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
     Catalog,
@@ -125,6 +122,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The navigation and tabs of pages outside the navigation, by folder (``_memo``)."""
         self._generation = 0
         """Counts previews built, so an outdated search index is never placed."""
+        self._indexer: threading.Thread | None = None
+        """While previewing: the thread making the search index of the last full build."""
         self._sources: Snapshot | None = None
         """While previewing, the files the last build read, as they stood when it began;
         None when it failed."""
@@ -149,6 +148,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._sources = self._built = None
 
     def on_shutdown(self) -> None:
+        self._generation += 1  # a search index under way is not wanted any more
+        if self._indexer is not None:
+            stop_runs()
+            self._indexer.join(timeout=60)  # nothing writes in the preview's folders after
+            self._indexer = None
         gc.unfreeze()
         self.serving = False
         self.today_override = self.replacing = None  # one command's, not the next one's
@@ -284,7 +288,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 if generation == self._generation:
                     log.warning(f"search index not updated: {exc}")
 
-        threading.Thread(target=index_in_background, name="newsdesk-search", daemon=True).start()
+        self._indexer = threading.Thread(
+            target=index_in_background, name="newsdesk-search", daemon=True
+        )
+        self._indexer.start()
 
     def on_build_error(self, error: Exception) -> None:
         self._sources = self._built = None

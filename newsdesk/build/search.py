@@ -140,7 +140,13 @@ def index_site(
         if missing:  # each thread waits on a run of Pagefind's program
             with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
                 jobs = [(shard, key, work / key) for shard, key in missing]
-                list(pool.map(lambda job: _make_shard(site_dir, language, *job, store), jobs))
+
+                def make(job: tuple[Shard, str, Path]) -> None:
+                    if not wanted():  # a preview that moved on, or closed
+                        raise SearchIndexError("the index is no longer wanted")
+                    _make_shard(site_dir, language, *job, store)
+
+                list(pool.map(make, jobs))
         indexed = len(missing)
         records: ShardRecords = {}
         if not wanted():
@@ -278,6 +284,29 @@ closes and the program is stopped. (On every system; a process that is killed ta
 children with it.)"""
 
 
+_running: set[subprocess.Popen[bytes]] = set()
+"""The guards of the runs of Pagefind's program under way in this process."""
+_running_lock = threading.Lock()
+
+
+def stop_runs() -> None:
+    """Stop every run of Pagefind's program under way in this process (a preview
+    closing), so that nothing writes into its folders once they are deleted. Each run
+    stopped ends with an error in the thread that waits on it."""
+    with _running_lock:
+        guards = list(_running)
+    for guard in guards:
+        _close_input(guard)
+
+
+def _close_input(guard: subprocess.Popen[bytes]) -> None:
+    assert guard.stdin is not None
+    try:
+        guard.stdin.close()
+    except OSError:  # closed by the other thread meanwhile
+        pass
+
+
 def _run_while_building(command: list[str], cwd: Path) -> tuple[int, str]:
     """Run ``command`` in ``cwd`` under ``_GUARD``; its exit status and what it said."""
     log = cwd / "program.log"
@@ -289,11 +318,14 @@ def _run_while_building(command: list[str], cwd: Path) -> tuple[int, str]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+        with _running_lock:
+            _running.add(guard)
         try:
             returncode = guard.wait()
         finally:
-            assert guard.stdin is not None
-            guard.stdin.close()
+            with _running_lock:
+                _running.discard(guard)
+            _close_input(guard)
             if guard.poll() is None:  # interrupted while waiting: the program stops too
                 guard.wait()
     return returncode, log.read_text(encoding="utf-8", errors="replace")
