@@ -717,12 +717,10 @@ def test_names_an_editor_s_laptop_cannot_hold_are_refused(project: Project):
     told = [  # in the order of the files' names
         "content/images/aux.tar.gz:1: is named 'aux', a name Windows keeps for a device, with "
         "any extension; Windows cannot make such a file: rename it",
-        "content/images/caf\u00e9.pdf:1: is the same name as content/images/cafe\u0301.pdf "
-        + same,
+        "content/images/caf\u00e9.pdf:1: is the same name as content/images/cafe\u0301.pdf " + same,
         "content/images/notes. :1: ends in a dot or a space, which Windows drops from a name; "
         "rename it",
-        "content/images/plan?.pdf:1: has '?' in its name, which Windows does not allow; "
-        "rename it",
+        "content/images/plan?.pdf:1: has '?' in its name, which Windows does not allow; rename it",
         "content/images/zz-map.png:1: is the same name as content/images/Zz-Map.png " + same,
         "content/news:1: is the same name as content/News " + same,
         "content/news/con.md:1: is named 'con', a name Windows keeps for a device, with any "

@@ -530,6 +530,7 @@ def test_items_carry_no_template_code_to_any_platform_and_read_as_written(tmp_pa
         assert HOSTILE_TITLE in html_lib.unescape(page)
         assert not re.search("&#123;|&#124;|\u200b|[\ue000-\uf8ff]", page)
 
+
 def test_an_email_that_would_load_from_another_site_is_an_error_on_its_line(tmp_path: Path):
     """The email is checked as the HTML it is sent as, whatever the Markdown of its blocks
     looked like: an attribute list that replaces an image's address, a comment a mail

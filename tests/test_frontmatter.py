@@ -77,8 +77,16 @@ def test_file_without_front_matter_is_all_body():
             "write it plainly or in quotes",
         ),
     ],
-    ids=["unclosed-list", "duplicate", "list", "unclosed", "indent", "bare-int", "empty-bool",
-         "date-as-bool"],
+    ids=[
+        "unclosed-list",
+        "duplicate",
+        "list",
+        "unclosed",
+        "indent",
+        "bare-int",
+        "empty-bool",
+        "date-as-bool",
+    ],
 )
 def test_yaml_faults_name_their_line(text, expected):
     with pytest.raises(FrontMatterError) as caught:

@@ -767,11 +767,15 @@ def test_check_ends_a_comment_where_browsers_do(project: Project, written: str):
     line = 8 + written.count("\n")
     result = project.build()
     assert result.exit_code == 1 and not project.site.exists()
-    assert error_lines(result) == error_lines(project.run("check")) == [
-        f"content/news/n.md:{line}: image 'https://evil.example/p.png' loads an image from "
-        "another site; store the image in the content folder so readers' browsers contact "
-        "no one else"
-    ]
+    assert (
+        error_lines(result)
+        == error_lines(project.run("check"))
+        == [
+            f"content/news/n.md:{line}: image 'https://evil.example/p.png' loads an image from "
+            "another site; store the image in the content folder so readers' browsers contact "
+            "no one else"
+        ]
+    )
 
 
 def test_attribute_lists_may_not_replace_an_address_or_run_script(project: Project):
@@ -780,8 +784,8 @@ def test_attribute_lists_may_not_replace_an_address_or_run_script(project: Proje
         "Body.\n\n"
         '![m](images/logo.png){: src="https://evil.example/p.png" }\n\n'
         "[read](../news/n.md){: .button HREF='https://evil.example/' }\n\n"
-        "![m](images/logo.png){ srcset=\"https://evil.example/p.png 2x\" }\n\n"
-        "## Heading {: onclick=\"alert(1)\" }\n\n"
+        '![m](images/logo.png){ srcset="https://evil.example/p.png 2x" }\n\n'
+        '## Heading {: onclick="alert(1)" }\n\n'
         '![m](images/logo.png){: title="src=not a key" width=200 }\n\n'
         '`{: src="https://in.code/x.png" }`\n'
     )

@@ -396,7 +396,7 @@ def test_an_image_past_the_limit_is_told_on_its_line_wherever_it_is_shown(projec
     project.write(
         "news/body.md",
         "---\ntitle: Body\ndate: 2020-02-20\nsummary: S.\n---\nA map:\n\n"
-        "![Map](images/large.png)\n\n<img alt=\"Map\"\n  src=\"images/huge.png\">\n",
+        '![Map](images/large.png)\n\n<img alt="Map"\n  src="images/huge.png">\n',
     )
     project.write(
         "newsletters/2020-03.md",

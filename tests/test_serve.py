@@ -113,8 +113,7 @@ def test_preview_reloads_after_an_edit_and_survives_a_broken_one(project: Projec
         story.write_text(STORY.format(summary="Third version.").replace("2020-02-01", "2020-02-30"))
         page = wait_for(url, "1 error in the content")
         assert (
-            "content/news/green-deal.md:3: date: 2020-02-30 is not a day: February 2020 has "
-            "29 days"
+            "content/news/green-deal.md:3: date: 2020-02-30 is not a day: February 2020 has 29 days"
         ) in page
         assert "Second version." in page  # the last good content stays up
         story.write_text(STORY.format(summary="Fourth version."))
@@ -282,9 +281,7 @@ def test_edits_to_items_update_the_preview_in_place_and_end_in_a_clean_build(
         caplog.clear()
         server.builder()
         assert f"({call})" in caplog.text
-        assert (
-            "17:00 (UTC+2)" in (Path(server.root) / "newsletters/2020-03/email.txt").read_text()
-        )
+        assert "17:00 (UTC+2)" in (Path(server.root) / "newsletters/2020-03/email.txt").read_text()
         ics = (Path(server.root) / webinar / "eccp-launch-meet-the-expert-2021.ics").read_text()
         assert "DTSTART:20210226T113000Z" in ics
         assert (

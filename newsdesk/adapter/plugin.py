@@ -84,8 +84,8 @@ from newsdesk.newsletter.labels import labels_for
 from newsdesk.outputs.schedule import next_change
 from newsdesk.outputs.structured import HeadData, item_head, page_head, shared_picture, with_image
 from newsdesk.settings import Settings, SiteInfo, build_clock
-from newsdesk.site.plan import PageSpec
 from newsdesk.site.offsite import Load, line_naming, off_site_loads
+from newsdesk.site.plan import PageSpec
 from newsdesk.site.sanitize import clean_html
 from newsdesk.site.views import Presenter
 

@@ -622,7 +622,9 @@ class _Loader:
                     problem = f"points at nothing: there is no {self.prefix}{resolved}"
                     if meant is not None:
                         absolute = parts.path.startswith("/")
-                        written = f"/{meant}" if absolute else posixpath.relpath(meant, folder or ".")
+                        written = (
+                            f"/{meant}" if absolute else posixpath.relpath(meant, folder or ".")
+                        )
                         problem += suggestion(written)
                 elif (
                     link.image

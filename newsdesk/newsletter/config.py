@@ -44,17 +44,13 @@ class Platform:
 _CURLY_TAG = r"\{\{[^{}<>\"\n]+\}\}"
 PLATFORMS = {
     "generic": Platform("generic", None, None),
-    "mailchimp": Platform(
-        "mailchimp", "*|UNSUB|*", "*|ARCHIVE|*", r"\*\|[A-Z0-9_:]+\|\*", ("*|",)
-    ),
+    "mailchimp": Platform("mailchimp", "*|UNSUB|*", "*|ARCHIVE|*", r"\*\|[A-Z0-9_:]+\|\*", ("*|",)),
     # listmonk runs a campaign as a Go template ({{ … }}); Brevo's language has {{ … }}
     # for values, {% … %} for statements and {# … #} for comments.
     "listmonk": Platform(
         "listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}", _CURLY_TAG, ("{{",)
     ),
-    "brevo": Platform(
-        "brevo", "{{ unsubscribe }}", "{{ mirror }}", _CURLY_TAG, ("{{", "{%", "{#")
-    ),
+    "brevo": Platform("brevo", "{{ unsubscribe }}", "{{ mirror }}", _CURLY_TAG, ("{{", "{%", "{#")),
 }
 
 T = TypeVar("T")
