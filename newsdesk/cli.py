@@ -18,8 +18,8 @@ from pathlib import Path
 import click
 
 from newsdesk import adapter
-from newsdesk.build import pipeline, stage
-from newsdesk.build.lock import one_build_at_a_time
+from newsdesk.engine import pipeline, stage
+from newsdesk.engine.lock import one_build_at_a_time
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import strategies as st
 
 from newsdesk.adapter import commands
-from newsdesk.build import pipeline
+from newsdesk.engine import pipeline
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
 from newsdesk.content.models import MODELS

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.build import cache as build_cache
+from newsdesk.engine import cache as build_cache
 from tests.conftest import Project, site_files
 from tests.test_incremental import build, cached, markdown_entries, sample_project
 

@@ -208,7 +208,7 @@ def test_a_pipe_saved_into_the_content_never_freezes_the_preview(project: Projec
 FAULT = """\
 import sys
 from newsdesk.adapter import log_name, render
-from newsdesk.build import pipeline
+from newsdesk.engine import pipeline
 def plan_site(*args, **kwargs):
     raise RuntimeError("a fault nobody foresaw")
 pipeline.plan_site = plan_site

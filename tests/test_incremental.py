@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from newsdesk.build.cache import CACHE_DIR, BuildCache
+from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.clock import make_clock
 from newsdesk.content.errors import ContentErrors

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.build.keys import value_key
+from newsdesk.engine.keys import value_key
 from newsdesk.site.views import Badge, Card
 
 

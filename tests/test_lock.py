@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsdesk.build.lock import project_lock
+from newsdesk.engine.lock import project_lock
 from tests.conftest import REPO, SAMPLE_TODAY, Project, make_project, site_files
 from tests.test_incremental import EDITED, build, sample_project
 

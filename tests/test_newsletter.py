@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from newsdesk.adapter import commands
-from newsdesk.build import pipeline
+from newsdesk.engine import pipeline
 from newsdesk.content.catalog import load_catalog
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.build.search import IndexedPage, plan_shards
+from newsdesk.engine.search import IndexedPage, plan_shards
 from newsdesk.content.models import Event
 from newsdesk.content.states import is_upcoming
 from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment

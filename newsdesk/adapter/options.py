@@ -13,8 +13,8 @@ import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
-from newsdesk.build.cache import MAX_BYTES
-from newsdesk.build.search import SHARD_PAGES
+from newsdesk.engine.cache import MAX_BYTES
+from newsdesk.engine.search import SHARD_PAGES
 from newsdesk.content.clock import MAX_DAYS, make_clock, timezone
 from newsdesk.content.errors import ContentError, did_you_mean
 from newsdesk.content.image_files import NotAnImage, read_image

@@ -54,13 +54,13 @@ from newsdesk.adapter.render import (
     site_key,
     write_manifest,
 )
-from newsdesk.build import pipeline, update
-from newsdesk.build.cache import CACHE_DIR, BuildCache, digest
-from newsdesk.build.keys import value_key
-from newsdesk.build.lock import acquire, one_build_at_a_time, project_lock
-from newsdesk.build.pipeline import ImageError, Prepared
-from newsdesk.build.search import SearchIndexError, ShardRecords, stop_runs
-from newsdesk.build.snapshot import Snapshot, changes, snapshot
+from newsdesk.engine import pipeline, update
+from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.engine.keys import value_key
+from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
+from newsdesk.engine.pipeline import ImageError, Prepared
+from newsdesk.engine.search import SearchIndexError, ShardRecords, stop_runs
+from newsdesk.engine.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
     Catalog,
 )

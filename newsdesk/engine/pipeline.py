@@ -26,9 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.build import stage
-from newsdesk.build.cache import BuildCache, link_unchanged
-from newsdesk.build.search import BUNDLE, ShardRecords, index_site, indexed_pages, plan_shards
+from newsdesk.engine import stage
+from newsdesk.engine.cache import BuildCache, link_unchanged
+from newsdesk.engine.search import BUNDLE, ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item

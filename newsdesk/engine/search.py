@@ -36,7 +36,7 @@ from typing import Any
 
 from pagefind.service import get_executable
 
-from newsdesk.build.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
+from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
 from newsdesk.content.models import Item
 
 BUNDLE = "pagefind"

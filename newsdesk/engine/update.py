@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newsdesk.build.pipeline import Prepared
+from newsdesk.engine.pipeline import Prepared
 from newsdesk.content.catalog import (
     MARKDOWN_SUFFIXES,
     Catalog,

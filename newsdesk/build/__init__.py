@@ -1,2 +1,0 @@
-"""Building: the cache, the search index over the rendered pages, one build of a project at
-a time, and what the preview reads from disk."""
