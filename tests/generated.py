@@ -17,10 +17,10 @@ import yaml
 from hypothesis import strategies as st
 
 from newsdesk.adapter import commands
-from newsdesk.engine import pipeline
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
 from newsdesk.content.models import MODELS
+from newsdesk.engine import pipeline
 from newsdesk.settings import Settings
 
 COLLECTIONS = sorted(MODELS)

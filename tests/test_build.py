@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import mkdocs.commands.build
+import pytest
+from mkdocs.config import load_config
+
 from newsdesk.site.plan import page_window
 from tests.conftest import REPO, Project, error_lines, make_project, site_files
 
@@ -296,6 +300,60 @@ def test_mkdocs_build_and_build_py_make_the_same_site(project: Project, tmp_path
     )
     assert "calls/c/index.html" in site_files(project.site)
     assert site_files(tmp_path / "by-mkdocs") == site_files(project.site)
+
+
+def test_newsdesk_builds_without_entering_mkdocs_build(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """``build``, ``check`` and the preview's full build run Newsdesk's engine, which uses
+    MkDocs as a library: with MkDocs' ``build()`` made to fail, they make the same site."""
+    project.write("news/a.md", news("A", "2020-02-01", body="[The call](../calls/c.md)."))
+    project.write("calls/c.md", call("C", "2020-04-02"))
+    assert project.build("--site-dir", str(tmp_path / "before")).exit_code == 0
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("MkDocs' build() was entered")
+
+    # Whoever holds the function, under whatever name, runs this instead.
+    monkeypatch.setattr(mkdocs.commands.build.build, "__code__", refused.__code__)
+    result = project.build()
+    assert result.exit_code == 0, result.output
+    assert project.run("check").exit_code == 0
+    preview = tmp_path / "preview"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(preview))
+    plugin = config.plugins["newsdesk"]
+    plugin.today_override = None  # not an earlier test's --today
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        plugin.build_site(config.plugins.on_config(config), preview)
+    finally:
+        config.plugins.on_shutdown()
+    assert "calls/c/index.html" in site_files(project.site)
+    assert site_files(project.site) == site_files(tmp_path / "before") == site_files(preview)
+
+
+def test_mkdocs_build_that_fails_while_rendering_leaves_the_site_as_it_was(project: Project):
+    """``mkdocs build`` hands the work to the engine before MkDocs empties the site: a
+    failure while pages are rendered (a template that breaks) leaves the last site."""
+    project.write("news/a.md", news("A", "2020-02-01"))
+    assert project.build().exit_code == 0
+    before = site_files(project.site)
+    overrides = project.root / "overrides"
+    shutil.copytree(REPO / "templates/site", overrides)
+    (overrides / "newsdesk/item.html").write_text("{{ nothing.at.all }}")
+    config = project.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("custom_dir: templates/site", "custom_dir: overrides")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(project.site)],
+        capture_output=True,
+        text=True,
+        cwd=project.root,
+    )
+    assert result.returncode != 0
+    assert site_files(project.site) == before
+    assert [path.name for path in project.root.iterdir() if path.name.startswith(".")] == [".cache"]
 
 
 def test_content_errors_abort_mkdocs_build_before_it_cleans_the_site(project: Project):

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from newsdesk.adapter import commands
-from newsdesk.engine import pipeline
 from newsdesk.content.catalog import load_catalog
+from newsdesk.engine import pipeline
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition
 from newsdesk.site.plan import plan_site

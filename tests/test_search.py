@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.engine.search import IndexedPage, plan_shards
 from newsdesk.content.models import Event
 from newsdesk.content.states import is_upcoming
 from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment
+from newsdesk.engine.search import IndexedPage, plan_shards
 from tests.conftest import AXE, make_project, sample_catalog, serving
 
 PHRASE = "best time for harvest"

@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEventHandler
@@ -178,7 +177,8 @@ def preview(project: Project, folder: Path) -> Iterator[LiveReloadServer]:
     watcher calls it. What a reader sees is under ``Path(server.root)``."""
 
     def full_build(site_dir: str) -> None:
-        build(load_config(str(project.root / "mkdocs.yml"), site_dir=site_dir))
+        config = load_config(str(project.root / "mkdocs.yml"), site_dir=site_dir)
+        config.plugins["newsdesk"].build_site(config.plugins.on_config(config), Path(site_dir))
 
     first = load_config(str(project.root / "mkdocs.yml"), site_dir=str(folder))
     first.plugins["newsdesk"].today_override = None  # not an earlier test's --today

@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
@@ -44,13 +43,13 @@ from newsdesk.adapter import log_name
 from newsdesk.adapter.options import problems
 from newsdesk.adapter.plugin import NewsdeskPlugin
 from newsdesk.adapter.render import markdown_setup, site_key
+from newsdesk.content.errors import ContentError
+from newsdesk.editor.screen import FOLDER as SCREEN
+from newsdesk.editor.screen import SCREEN_TEMPLATES
 from newsdesk.engine import stage
 from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.engine.search import BUNDLE
 from newsdesk.engine.snapshot import snapshot
-from newsdesk.content.errors import ContentError
-from newsdesk.editor.screen import FOLDER as SCREEN
-from newsdesk.editor.screen import SCREEN_TEMPLATES
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
 from newsdesk.settings import Settings
 
@@ -115,7 +114,8 @@ def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -
     plugin.replacing = replacing
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build(config)
+        config = config.plugins.on_config(config)
+        plugin.build_site(config, site_dir)
     except (Abort, MkDocsException) as exc:
         raise BuildStopped(str(exc)) from None
     finally:
@@ -209,7 +209,8 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
         def full_build(site_dir: str) -> None:
             config = load_config(config_file, site_dir=site_dir, dev_addr=dev_addr)
             config.site_url = url
-            mkdocs_build(config, serve_url=url)
+            config = config.plugins.on_config(config)
+            plugin.build_site(config, Path(site_dir), serve_url=url)
 
         config.plugins.on_startup(command="serve", dirty=False)
         plugin = config.plugins["newsdesk"]

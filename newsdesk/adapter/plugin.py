@@ -1,25 +1,26 @@
-"""The MkDocs plugin: MkDocs' build calls the phases of Newsdesk's pipeline from its hooks.
+"""The MkDocs plugin: the door through which MkDocs and Material serve Newsdesk's engine.
 
-- ``on_pre_build``: load, plan, outputs and editions (``build.pipeline.prepare``), before
-  MkDocs cleans the site, so a content error aborts with every problem listed and the
-  previous site untouched;
-- ``on_files``, ``on_nav``, ``on_env``: items become pages made in memory from the catalog,
-  listings, archives and tag pages generated files; MkDocs makes the navigation and the
-  theme's templates;
-- ``on_post_build``: every page rendered by one renderer (``render.py``), the outputs and
-  editions written, the search index made (``pipeline.write``, ``pipeline.index``).
-
-MkDocs renders none of the pages itself: its own pages (those in the navigation) are
-marked excluded while its page loop runs (``on_env``) and given back their place before
-Newsdesk renders them (``on_post_build``).
+- ``build_site``: a build of the whole site by the engine (``engine/build.py``), which
+  this plugin serves as its ``Theme`` (``SiteTheme``): the site opened once through
+  MkDocs' library calls (``open_site``: files, navigation, the theme's templates), every
+  page rendered by one renderer (``render.py``). ``python build.py build``, ``check``
+  and ``serve`` call it; none of them enters MkDocs' ``build()``.
+- ``mkdocs build`` (and ProperDocs') still work: ``on_pre_build`` has the engine build
+  the site beside ``site_dir`` before MkDocs empties it, so content with errors or a
+  template that fails leaves the site as it was; ``on_files`` then hands MkDocs no pages,
+  and ``on_post_build`` puts what the engine built in place of MkDocs' own few files.
+- The preview's updates in place (``update_preview``) remake what a round of saves
+  changes, over the state of the last full build.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import pickle
 import posixpath
+import shutil
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -30,7 +31,7 @@ from pathlib import Path
 from filelock import FileLock
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup, escape
-from mkdocs.commands.build import _populate_page
+from mkdocs.commands.build import _build_extra_template, _build_theme_template, _populate_page
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -54,13 +55,6 @@ from newsdesk.adapter.render import (
     site_key,
     write_manifest,
 )
-from newsdesk.engine import pipeline, update
-from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
-from newsdesk.engine.keys import value_key
-from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
-from newsdesk.engine.pipeline import ImageError, Prepared
-from newsdesk.engine.search import SearchIndexError, ShardRecords, stop_runs
-from newsdesk.engine.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
     Catalog,
 )
@@ -71,6 +65,14 @@ from newsdesk.content.schema import write_schemas
 from newsdesk.content.sources import UnreadableSource, problem_with, read_text
 from newsdesk.content.taxonomy import TAXONOMY_FILE
 from newsdesk.editor.config import EditorSettings
+from newsdesk.engine import build as engine
+from newsdesk.engine import pipeline, update
+from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.engine.keys import value_key
+from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
+from newsdesk.engine.pipeline import ImageError, Prepared
+from newsdesk.engine.search import SearchIndexError, ShardRecords, stop_runs
+from newsdesk.engine.snapshot import Snapshot, changes, snapshot
 from newsdesk.newsletter.body import for_the_web
 from newsdesk.newsletter.config import (
     PLATFORMS,
@@ -137,6 +139,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         """The last full build's configuration, site folder and own pages' fingerprints."""
         self.subscribe: Subscribe | None = None
         """How readers subscribe to the newsletter (mkdocs.yml's ``newsletter``)."""
+        self._handed_over: Path | None = None
+        """``mkdocs build``: the site the engine built, to take the place of MkDocs' own."""
+        self._not_found = logging.WARNING
+        """``mkdocs build``: how loud MkDocs' note of a page the navigation names and the
+        files lack was, while it is handed none."""
         self.show: Callable[[Path], None] | None = None
         """While previewing: told a full build's folder once its pages and files are all
         written, before its search index is made (the preview serves it from then on)."""
@@ -193,34 +200,21 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return config
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        try:
-            self._write_own(config)
-        finally:
-            self._release_lock()
-
-    def _write_own(self, config: MkDocsConfig) -> None:
-        assert self.settings is not None and self.prepared is not None
-        site_dir = Path(config.site_dir)
-        for file, inclusion in self._nav_pages:  # MkDocs' page loop is over
-            file.inclusion = inclusion
-        try:
-            own = self._render_pages(config, site_dir)
-        except ContentErrors as exc:
-            for error in exc.errors:
-                log.error(str(error))
-            raise Abort(exc.summary()) from None
-        pipeline.write(site_dir, self.prepared)  # the sitemap replaces MkDocs' own
-        self._write_copies(site_dir)
-        self._built = (config, site_dir, own)
-        if self.serving:
-            self._generation += 1  # the last site's index is not placed any more
-            if self.show is not None:
-                self.show(site_dir)
-        self._index(site_dir, own)
-        cache = BuildCache(self.settings.project_dir / CACHE_DIR)
-        cache.prune(self.config.cache_max_mb * 1024 * 1024, used_since=self._started)
-        if self.serving:
-            _settle()
+        """``mkdocs build``: what the engine built takes the place of what MkDocs wrote
+        (the theme's 404.html and sitemap, made of no pages)."""
+        staging, self._handed_over = self._handed_over, None
+        if staging is None:
+            return
+        config.validation.nav.not_found = self._not_found
+        target = Path(config.site_dir)
+        for entry in target.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        for entry in staging.iterdir():
+            entry.rename(target / entry.name)
+        staging.rmdir()
 
     def _write_copies(self, site_dir: Path, before: Prepared | None = None) -> None:
         """The copies of images the pages show, into ``site_dir``: linked from the site
@@ -294,8 +288,10 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._indexer.start()
 
     def on_build_error(self, error: Exception) -> None:
-        self._sources = self._built = None
-        self._release_lock()
+        if self._handed_over is not None:
+            shutil.rmtree(self._handed_over, ignore_errors=True)
+            self._handed_over = None
+        self._failed()
 
     def _take_lock(self) -> None:
         """The project's lock, held from ``on_pre_build`` until the build ends."""
@@ -309,8 +305,15 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._lock.release()
             self._lock = None
 
-    def on_pre_build(self, config: MkDocsConfig) -> None:
+    def build_site(
+        self, config: MkDocsConfig, site_dir: Path, serve_url: str | None = None
+    ) -> None:
+        """The whole site into ``site_dir`` by the engine (``engine.build``), this plugin
+        standing for MkDocs and Material as its ``Theme``; ``serve_url`` while previewing.
+        Raises Abort with a summary once every problem is logged, and writes nothing then."""
         assert self.settings is not None
+        started = time.monotonic()
+        config["site_dir"] = str(site_dir)
         self._take_lock()
         self._started = time.time() - 2  # what this build uses, even on a coarse clock
         if self.serving:
@@ -318,23 +321,59 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._roots = _sources_of(config)
             self._sources = snapshot(self._roots)
             self._built = None
+        theme = SiteTheme(self, config, serve_url)
+        last_good = self.prepared if self.serving else None
         try:
-            # While previewing, the views of items whose files are as they were carry over.
-            views = self.prepared.presenter if self.serving and self.prepared else None
-            prepared = pipeline.prepare(self.settings, self.mail_settings, views=views)
+            built = engine.build(
+                theme, self.settings, self.mail_settings, site_dir, last_good, config.strict
+            )
         except NewsletterConfigError as exc:
+            self._failed()
             raise Abort(str(exc)) from None
         except ContentErrors as exc:
+            self._failed()
             for error in exc.errors:
                 log.error(str(error))
-            if not (self.serving and self.prepared):
-                raise Abort(exc.summary()) from None
-            log.warning(f"{exc.summary()}: the preview shows the last good content")
-            self.problems = exc.errors
-            self.problems_summary = exc.summary(preview=True)
-            return
-        self.problems, self.problems_summary = (), ""
-        self._adopt(prepared)
+            raise Abort(exc.summary()) from None
+        except engine.StrictWarnings as exc:
+            self._failed()
+            raise Abort(str(exc)) from None
+        except BaseException:
+            self._failed()
+            raise
+        self._release_lock()
+        if built.problems:
+            for error in built.problems:
+                log.error(str(error))
+            summary = ContentErrors(built.problems).summary()
+            log.warning(f"{summary}: the preview shows the last good content")
+        log.info(engine.took(started))
+
+    def _failed(self) -> None:
+        self._sources = self._built = None
+        self._release_lock()
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """``mkdocs build`` (or ``mkdocs serve``): the engine builds the site beside
+        ``site_dir`` now, before MkDocs empties it, so that content with errors leaves the
+        site as it was; MkDocs is then handed no pages, and what the engine built is moved
+        into ``site_dir`` once MkDocs is done (``on_post_build``)."""
+        target = Path(config.site_dir)
+        staging = target.with_name(f".{target.name}.newsdesk-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        serving, self.serving = self.serving, False  # MkDocs' own server: a plain build
+        try:
+            self.build_site(config, staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            self.serving = serving
+            config["site_dir"] = str(target)
+        self._handed_over = staging
+        # MkDocs, handed no pages, would find none of those the navigation names.
+        self._not_found = config.validation.nav.not_found
+        config.validation.nav.not_found = logging.DEBUG
 
     def _adopt(self, prepared: Prepared) -> None:
         assert self.settings is not None
@@ -567,6 +606,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             raise NewsletterConfigError(f"mkdocs.yml: {exc}") from None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self._handed_over is not None:  # `mkdocs build`: the engine made every file
+            return Files([])
         assert self.prepared is not None
         catalog, plan = self.prepared.catalog, self.prepared.plan
         # Items are pages made from the catalog; nothing else in a collection folder is a
@@ -615,6 +656,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         return file
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if self._handed_over is not None:
+            return nav
         self.nav = nav
         self._nav_urls = [page.url for page in nav.pages]
         self._partials = {}
@@ -692,6 +735,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"theme": theme})])
         env.globals["nd_memo"] = _no_memo  # pages without a context of ours (404.html)
         env.globals["nd_subscribe"] = self.subscribe
+        if self._handed_over is not None:  # `mkdocs build`'s own 404.html, soon replaced
+            return env
         self.env = env
         # MkDocs has read its own pages; their titles label the navigation every page shows.
         self._nav_pages = [(file, file.inclusion) for file in files.documentation_pages()]
@@ -791,10 +836,86 @@ _OVERRIDDEN = ("site_dir", "site_url", "strict", "use_directory_urls")
 """Settings a command may give other than in mkdocs.yml (``serve`` sets the site's URL)."""
 
 
+class SiteTheme:
+    """The engine's ``Theme`` (``engine/build.py``): MkDocs and Material, used as
+    libraries, for one build into one folder."""
+
+    def __init__(self, plugin: NewsdeskPlugin, config: MkDocsConfig, serve_url: str | None):
+        self.plugin = plugin
+        self.config = config
+        self.inclusion = InclusionLevel.is_in_serve if serve_url else InclusionLevel.is_included
+        self.files: Files | None = None
+
+    def open(self, prepared: Prepared, problems: tuple[ContentError, ...]) -> None:
+        plugin = self.plugin
+        plugin.problems = problems
+        plugin.problems_summary = ContentErrors(problems).summary(preview=True) if problems else ""
+        if not problems:
+            plugin._adopt(prepared)
+        self.files = open_site(self.config, self.inclusion)
+
+    def write_theme_files(self, site_dir: Path) -> None:
+        config, plugin, files = self.config, self.plugin, self.files
+        assert files is not None and plugin.env is not None and plugin.nav is not None
+        files.copy_static_files(inclusion=self.inclusion)
+        # MkDocs' own functions for the theme's pages (404.html; its sitemap, which
+        # Newsdesk's replaces), as its build() calls them: the one use of them.
+        for template in config.theme.static_templates:
+            _build_theme_template(template, plugin.env, files, config, plugin.nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, plugin.nav)
+
+    def render_pages(self, site_dir: Path) -> dict[str, str]:
+        return self.plugin._render_pages(self.config, site_dir)
+
+    def write_copies(self, site_dir: Path) -> None:
+        self.plugin._write_copies(site_dir)
+
+    def index(self, site_dir: Path, pages: dict[str, str]) -> None:
+        plugin = self.plugin
+        assert plugin.settings is not None
+        plugin._built = (self.config, site_dir, pages)
+        if plugin.serving:
+            plugin._generation += 1  # the last site's index is not placed any more
+            if plugin.show is not None:
+                plugin.show(site_dir)
+        plugin._index(site_dir, pages)
+        cache = BuildCache(plugin.settings.project_dir / CACHE_DIR)
+        cache.prune(plugin.config.cache_max_mb * 1024 * 1024, used_since=plugin._started)
+        if plugin.serving:
+            _settle()
+
+
+def open_site(
+    config: MkDocsConfig, inclusion: Callable[[InclusionLevel], bool] = InclusionLevel.is_included
+) -> Files:
+    """The site's files, navigation and templates, through MkDocs' library calls and its
+    plugins' events (the plugin keeps them): the content's files, the theme's, and the
+    pages Newsdesk makes; the navigation, with the titles of the pages in it read; the
+    theme's Jinja environment. A build does this once, and each render worker the same."""
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+    for file in files.documentation_pages(inclusion=inclusion):
+        if file.page is None:
+            Page(None, file, config)
+        assert file.page is not None
+        _populate_page(file.page, config, files)
+    config.plugins.on_env(env, config=config, files=files)
+    plugin = config.plugins["newsdesk"]
+    assert isinstance(plugin, NewsdeskPlugin) and plugin.nav is nav
+    for file, inclusion_level in plugin._nav_pages:  # no page loop of MkDocs' skips them
+        file.inclusion = inclusion_level
+    return files
+
+
 def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     """In a worker process: the configuration loaded again, the plugin given the state of
-    the build that started the worker, and MkDocs' files, navigation and templates made
-    as its build makes them (``mkdocs.commands.build.build``, up to writing pages)."""
+    the build that started the worker, and the site opened as the build opened it
+    (``open_site``)."""
     config = load_config(recipe.config_file, **recipe.overrides)
     plugin = config.plugins["newsdesk"]
     assert isinstance(plugin, NewsdeskPlugin)
@@ -808,20 +929,7 @@ def renderer_for_worker(recipe: Recipe) -> PageRenderer:
     # The pages' views are the plan's, as the build that started the worker made them.
     presenter = Presenter(catalog, settings)
     plugin.prepared = Prepared(catalog, presenter, {}, plan, (), {}, items, {})
-    files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
-    files = config.plugins.on_files(files, config=config)
-    set_exclusions(files, config)
-    config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
-    for file in files.documentation_pages():
-        if file.page is None:
-            Page(None, file, config)
-        assert file.page is not None
-        _populate_page(file.page, config, files)
-    config.plugins.on_env(env, config=config, files=files)
-    for file, inclusion in plugin._nav_pages:
-        file.inclusion = inclusion
+    open_site(config)
     gc.freeze()  # the state lives as long as the worker: its collector need not walk it
     return plugin._renderer(config)
 

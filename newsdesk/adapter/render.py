@@ -43,9 +43,9 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from newsdesk.adapter import engine, log_name
+from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.engine import stage
 from newsdesk.engine.cache import BuildCache, digest, link_unchanged
-from newsdesk.content.errors import ContentError, ContentErrors
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 

@@ -36,8 +36,8 @@ from typing import Any
 
 from pagefind.service import get_executable
 
-from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
 from newsdesk.content.models import Item
+from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
 
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newsdesk.engine.pipeline import Prepared
 from newsdesk.content.catalog import (
     MARKDOWN_SUFFIXES,
     Catalog,
@@ -33,6 +32,7 @@ from newsdesk.content.clock import Clock
 from newsdesk.content.errors import ContentErrors
 from newsdesk.content.frontmatter import Document
 from newsdesk.content.models import Item
+from newsdesk.engine.pipeline import Prepared
 from newsdesk.settings import Settings
 
 
