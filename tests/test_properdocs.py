@@ -11,7 +11,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from tests.conftest import REPO, SAMPLE_TODAY, site_files
+from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
 
 
 def sample_project(root: Path) -> Path:
@@ -81,3 +81,29 @@ def test_properdocs_build_makes_the_site_mkdocs_build_makes_but_for_the_generato
     differing = sorted(name for name in expected if expected[name] != by_properdocs.get(name))
     assert differing == []
     assert by_properdocs.keys() == by_mkdocs.keys()
+
+
+def test_a_strict_properdocs_build_fails_on_a_warning_told_from_the_cache(project: Project):
+    """MkDocs stays installed beside ProperDocs (Newsdesk requires it): the warnings of a page
+    rendered under ``properdocs build`` are ProperDocs', and are kept with the page in the
+    cache, so that a strict build that takes the page from there fails as the first did."""
+    project.write(
+        "news/sofia-mission.md",
+        """
+        ---
+        title: Clusters meet in Sofia
+        date: 2020-02-10
+        summary: Bulgarian clusters plan a joint mission.
+        ---
+        The [programme](documents/missing-programme.pdf) follows.
+        """,
+    )
+    config, site = str(project.root / "mkdocs.yml"), str(project.site)
+    first = run("-m", "properdocs", "build", "-f", config, "-d", site, cwd=project.root)
+    assert first.returncode == 0, first.stderr
+    assert "missing-programme.pdf" in first.stderr
+    strict = run(
+        "-m", "properdocs", "build", "--strict", "-f", config, "-d", site, cwd=project.root
+    )
+    assert strict.returncode == 1, strict.stderr
+    assert "missing-programme.pdf" in strict.stderr
