@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from importlib import metadata
 
 SUPPORTED = {
@@ -34,8 +35,9 @@ SUPPORTED = {
 """Distribution → (lowest version, first version not supported, what to install). This
 module imports neither, so that a missing or wrong one gives a message, not a traceback."""
 FORK = ("properdocs", (1, 6), (2,), "properdocs>=1.6,<2")
-"""ProperDocs, the fork of MkDocs 1.x, stands in for MkDocs where MkDocs is not installed:
-it answers every ``import mkdocs…`` (Material's among them) with its own modules."""
+"""ProperDocs, the fork of MkDocs 1.x, stands in for MkDocs where MkDocs is not installed,
+and wherever ``properdocs build`` runs: it answers every ``import mkdocs…`` (Material's
+among them) with its own modules."""
 
 
 class UnsupportedVersion(RuntimeError):
@@ -44,9 +46,14 @@ class UnsupportedVersion(RuntimeError):
 
 @functools.cache
 def engine() -> str:
-    """The distribution that provides ``mkdocs``: MkDocs itself, else ProperDocs. (Looked
-    up once: the installed packages do not change while the program runs, and the lookup
-    reads every package's metadata, while the renderer asks for each page.)"""
+    """The distribution that provides ``mkdocs``: the one running, where one is (``properdocs
+    build`` answers ``import mkdocs…`` with ProperDocs' modules, MkDocs installed or not),
+    else MkDocs itself if installed, else ProperDocs. (Looked up once: the installed packages
+    do not change while the program runs, and the lookup reads every package's metadata,
+    while the renderer asks for each page.)"""
+    running = sys.modules.get("mkdocs")
+    if running is not None:
+        return FORK[0] if running.__name__ == FORK[0] else "mkdocs"
     for name in ("mkdocs", FORK[0]):
         try:
             metadata.version(name)
