@@ -356,6 +356,25 @@ def test_mkdocs_build_that_fails_while_rendering_leaves_the_site_as_it_was(proje
     assert [path.name for path in project.root.iterdir() if path.name.startswith(".")] == [".cache"]
 
 
+def test_a_quiet_build_keeps_a_pages_warnings_for_the_strict_build_after_it(project: Project):
+    """``mkdocs build -q`` prints no warning, but the page it renders goes into the cache
+    with its warnings, so a strict build that takes the page from there still fails."""
+    project.write(
+        "news/sofia-mission.md",
+        news("Sofia", "2020-02-10", body="The [programme](documents/missing-programme.pdf)."),
+    )
+    config, site = str(project.root / "mkdocs.yml"), str(project.site)
+
+    def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", "build", *args, "-f", config, "-d", site]
+        return subprocess.run(command, capture_output=True, text=True, cwd=project.root)
+
+    quiet = mkdocs("-q")
+    assert quiet.returncode == 0 and "missing-programme.pdf" not in quiet.stderr
+    strict = mkdocs("--strict")
+    assert strict.returncode == 1 and "missing-programme.pdf" in strict.stderr
+
+
 def test_content_errors_abort_mkdocs_build_before_it_cleans_the_site(project: Project):
     project.write("news/a.md", news("A", "2020-02-01"))
     project.build()

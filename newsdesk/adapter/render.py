@@ -411,14 +411,18 @@ def _warnings_kept() -> Iterator[list[LogLine]]:
 
     logger = logging.getLogger(log_name())
     keeper = Keeper(logging.WARNING)
-    handlers, propagate = logger.handlers[:], logger.propagate
+    handlers, propagate, level = logger.handlers[:], logger.propagate, logger.level
     logger.handlers[:] = [keeper]
     logger.propagate = False
+    # A quiet build (-q) drops warnings before any handler sees them; the page's entry
+    # in the cache keeps them all the same, for the builds after it that tell them.
+    logger.setLevel(min(logger.getEffectiveLevel(), logging.WARNING))
     try:
         yield kept
     finally:
         logger.handlers[:] = handlers
         logger.propagate = propagate
+        logger.setLevel(level)
 
 
 def _can_spawn() -> bool:
