@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,16 +26,24 @@ def test_a_build_waits_while_another_holds_the_project(tmp_path: Path):
     project = sample_project(tmp_path / "newsroom")
     lock = project_lock(project.root)
     lock.acquire()
+    said: list[str] = []
     try:
         waiting = start_build(project.root, project.site)
-        time.sleep(3)
+        assert waiting.stdout is not None
+        reader = threading.Thread(target=lambda: said.extend(waiting.stdout), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 60  # however long the machine takes to start it
+        while not any("waiting for it to finish" in line for line in said):
+            assert waiting.poll() is None and time.monotonic() < deadline, said
+            time.sleep(0.05)
+        time.sleep(1)
         assert waiting.poll() is None  # still waiting
         assert not project.site.exists()
     finally:
         lock.release()
-    output, _ = waiting.communicate(timeout=120)
-    assert waiting.returncode == 0, output
-    assert "another build of this project is running; waiting for it to finish" in output
+    assert waiting.wait(timeout=120) == 0
+    reader.join()
+    assert "another build of this project is running; waiting for it to finish\n" in said
     assert (project.site / "index.html").is_file()
 
 

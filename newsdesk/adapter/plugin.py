@@ -71,7 +71,7 @@ from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.keys import value_key
 from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.engine.pipeline import ImageError, Prepared
-from newsdesk.engine.search import SearchIndexError, ShardRecords, stop_runs
+from newsdesk.engine.search import SearchIndexError, stop_runs
 from newsdesk.engine.snapshot import Snapshot, changes, snapshot
 from newsdesk.newsletter.body import for_the_web
 from newsdesk.newsletter.config import (
@@ -132,7 +132,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._roots: list[Path] = []
         self._next_change: datetime | None = None
         self._lock: FileLock | None = None
-        self._started = 0.0
         self.replacing: Path | None = None
         """The site this build replaces (``build`` stages a new one beside it)."""
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
@@ -216,66 +215,40 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             entry.rename(target / entry.name)
         staging.rmdir()
 
-    def _write_copies(self, site_dir: Path, before: Prepared | None = None) -> None:
-        """The copies of images the pages show, into ``site_dir``: linked from the site
-        this build replaces where they are as the last build left them, else from the
-        cache, else made; with ``before``, the site holds those of ``before`` already."""
+    def _write_copies(self, site_dir: Path, before: Prepared) -> None:
+        """The preview's copies of images, after an update in place: the site holds those
+        of ``before`` already."""
         assert self.settings is not None and self.prepared is not None
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
-        manifest, previous = "", None
-        if self.replacing is not None and before is None:
-            manifest = digest("images", str(self.replacing))
-            previous = (self.replacing, _copy_records(cache, manifest))
         try:
-            written = pipeline.write_copies(
-                site_dir, self.prepared, self.settings, cache, before, previous
-            )
+            engine.write_copies(site_dir, self.prepared, self.settings, cache, before)
         except ImageError as exc:
             raise PluginError(str(exc)) from None
-        if manifest:
-            cache.manifests.write_json(manifest, written.records)
-        log.debug(
-            f"{written.copies} copies of images: {written.made} made, {written.cached} from "
-            f"the cache, {written.linked} from the site replaced"
-        )
+
+    def _limits(self) -> engine.Limits:
+        return engine.Limits(self.config.search_shard_pages, self.config.cache_max_mb * 1024**2)
 
     def _index(self, site_dir: Path, own: dict[str, str]) -> None:
-        """The search index, shard by shard, each from the cache unless one of its pages
-        changed. While previewing, it is made in the background: the preview reloads at
-        once, search follows."""
-        assert self.settings is not None and self.files is not None and self.prepared
+        """The preview's search index, after an update in place."""
+        assert self.settings is not None and self.prepared is not None and self.files
         settings, prepared = self.settings, self.prepared
         cache = BuildCache(settings.project_dir / CACHE_DIR)
-        items = {f.dest_uri: f.src_uri for f in self.files if f.src_uri in prepared.items}
-        limit = self.config.search_shard_pages
-        if not self.serving:
-            previous, manifest = None, ""
-            if self.replacing is not None:  # its shards are linked where they are the same
-                manifest = digest("search", str(self.replacing))
-                previous = (self.replacing, _shard_records(cache, manifest))
-            try:
-                *_, records = pipeline.index(
-                    site_dir, settings, prepared, own, items, cache, limit, previous=previous
-                )
-            except SearchIndexError as exc:
-                raise PluginError(str(exc)) from None
-            if manifest:
-                cache.manifests.write_json(manifest, records)
-            return
+        items = _item_pages(self.files, prepared)
+        limits = self._limits()
+        self._index_in_background(
+            lambda wanted: engine.index(
+                site_dir, settings, prepared, own, items, cache, limits, wanted
+            )
+        )
+
+    def _index_in_background(self, indexing: engine.Indexing) -> None:
+        """While previewing, the search index is made in the background: the preview
+        reloads at once, search follows. It is placed only if no build came after."""
         generation = self._generation
 
         def index_in_background() -> None:
             try:
-                indexed, shards, _ = pipeline.index(
-                    site_dir,
-                    settings,
-                    prepared,
-                    own,
-                    items,
-                    cache,
-                    limit,
-                    lambda: generation == self._generation,
-                )
+                indexed, shards = indexing(lambda: generation == self._generation)
                 if generation == self._generation:
                     log.info(f"search index ready ({indexed} of {shards} shards indexed)")
             except (SearchIndexError, OSError) as exc:  # a newer build replaced this site
@@ -315,7 +288,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         started = time.monotonic()
         config["site_dir"] = str(site_dir)
         self._take_lock()
-        self._started = time.time() - 2  # what this build uses, even on a coarse clock
         if self.serving:
             gc.unfreeze()  # the last build's objects, some of them garbage by now
             self._roots = _sources_of(config)
@@ -325,9 +297,17 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         last_good = self.prepared if self.serving else None
         try:
             built = engine.build(
-                theme, self.settings, self.mail_settings, site_dir, last_good, config.strict
+                theme,
+                self.settings,
+                self.mail_settings,
+                site_dir,
+                self._limits(),
+                replacing=self.replacing,
+                last_good=last_good,
+                strict=config.strict,
+                index_later=self._shown_then_indexed(config, site_dir) if self.serving else None,
             )
-        except NewsletterConfigError as exc:
+        except (NewsletterConfigError, ImageError, SearchIndexError) as exc:
             self._failed()
             raise Abort(str(exc)) from None
         except ContentErrors as exc:
@@ -342,12 +322,29 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._failed()
             raise
         self._release_lock()
+        self._built = (config, site_dir, built.pages)
+        if self.serving:
+            _settle()
         if built.problems:
             for error in built.problems:
                 log.error(str(error))
             summary = ContentErrors(built.problems).summary()
             log.warning(f"{summary}: the preview shows the last good content")
         log.info(engine.took(started))
+
+    def _shown_then_indexed(
+        self, config: MkDocsConfig, site_dir: Path
+    ) -> Callable[[engine.Indexing], None]:
+        """While previewing: once a full build has written every page and file, the
+        preview shows its folder, and its search index is made in the background."""
+
+        def index_later(indexing: engine.Indexing) -> None:
+            self._generation += 1  # the last site's index is not placed any more
+            if self.show is not None:
+                self.show(site_dir)
+            self._index_in_background(indexing)
+
+        return index_later
 
     def _failed(self) -> None:
         self._sources = self._built = None
@@ -868,22 +865,9 @@ class SiteTheme:
     def render_pages(self, site_dir: Path) -> dict[str, str]:
         return self.plugin._render_pages(self.config, site_dir)
 
-    def write_copies(self, site_dir: Path) -> None:
-        self.plugin._write_copies(site_dir)
-
-    def index(self, site_dir: Path, pages: dict[str, str]) -> None:
-        plugin = self.plugin
-        assert plugin.settings is not None
-        plugin._built = (self.config, site_dir, pages)
-        if plugin.serving:
-            plugin._generation += 1  # the last site's index is not placed any more
-            if plugin.show is not None:
-                plugin.show(site_dir)
-        plugin._index(site_dir, pages)
-        cache = BuildCache(plugin.settings.project_dir / CACHE_DIR)
-        cache.prune(plugin.config.cache_max_mb * 1024 * 1024, used_since=plugin._started)
-        if plugin.serving:
-            _settle()
+    def item_pages(self) -> dict[str, str]:
+        assert self.files is not None and self.plugin.prepared is not None
+        return _item_pages(self.files, self.plugin.prepared)
 
 
 def open_site(
@@ -976,22 +960,9 @@ def _editor_settings(options: NewsdeskConfig, config: MkDocsConfig) -> EditorSet
     )
 
 
-def _copy_records(cache: BuildCache, manifest: str) -> dict[str, tuple[int, int]]:
-    """The copies of images the last build put in a site, each with its size and time of
-    change (nothing, if that is unknown)."""
-    records = cache.manifests.read_json(manifest)
-    try:
-        return {
-            dest_uri: (int(size), int(changed)) for dest_uri, (size, changed) in records.items()
-        }
-    except (AttributeError, TypeError, ValueError):
-        return {}
-
-
-def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:
-    """What the last build put in the search index of a site (nothing, if it is unknown)."""
-    records = cache.manifests.read_json(manifest)
-    return records if isinstance(records, dict) else {}
+def _item_pages(files: Files, prepared: Prepared) -> dict[str, str]:
+    """The ``src_uri`` of the item each item page shows, by the page's path in the site."""
+    return {f.dest_uri: f.src_uri for f in files if f.src_uri in prepared.items}
 
 
 def _settle() -> None:

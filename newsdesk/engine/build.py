@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +21,13 @@ from typing import Protocol
 
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.engine import pipeline
+from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.pipeline import Prepared
+from newsdesk.engine.search import ShardRecords
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Theme(Protocol):
@@ -39,11 +43,8 @@ class Theme(Protocol):
     def render_pages(self, site_dir: Path) -> dict[str, str]:
         """Every page into ``site_dir``; returns each one's path there and fingerprint."""
 
-    def write_copies(self, site_dir: Path) -> None:
-        """The copies of images the pages show."""
-
-    def index(self, site_dir: Path, pages: dict[str, str]) -> None:
-        """The search index over the pages (``pages``: ``render_pages``' answer)."""
+    def item_pages(self) -> dict[str, str]:
+        """The ``src_uri`` of the item each item page shows, by the page's path in the site."""
 
 
 @dataclass(frozen=True)
@@ -56,20 +57,43 @@ class Built:
     """Errors in the content the preview shows over ``prepared``, the last good content."""
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What mkdocs.yml bounds a build by."""
+
+    shard_pages: int
+    """The most pages a shard of the search index holds."""
+    cache_bytes: int
+    """The most the cache keeps after a build."""
+
+
+Indexing = Callable[[Callable[[], bool]], tuple[int, int]]
+"""The search index made, while the callable given says that it is still wanted; returns
+how many shards were indexed, of how many."""
+
+
 def build(
     theme: Theme,
     settings: Settings,
     mail: Callable[[], NewsletterSettings],
     site_dir: Path,
+    limits: Limits,
+    replacing: Path | None = None,
     last_good: Prepared | None = None,
     strict: bool = False,
+    index_later: Callable[[Indexing], None] | None = None,
     logger: str = "mkdocs",
 ) -> Built:
-    """The whole site into ``site_dir``. Raises ContentErrors, with every problem of the
-    content, before anything is written. With ``last_good`` (the preview), content with
-    errors builds the last good content instead, with the errors on every page; its item
-    views are reused where their files are as they were. A ``strict`` build fails on any
-    warning ``logger`` (or one below it) gives."""
+    """The whole site into ``site_dir``, to take the place of the site at ``replacing``
+    (pages, copies of images and shards of the search index are linked from there where
+    they are as the last build left them). Raises ContentErrors, with every problem of
+    the content, before anything is written. With ``last_good`` (the preview), content
+    with errors builds the last good content instead, with the errors on every page; its
+    item views are reused where their files are as they were, and the search index is
+    handed to ``index_later`` rather than made before returning. A ``strict`` build fails
+    on any warning ``logger`` (or one below it) gives."""
+    started = time.time() - 2  # what this build uses, even on a coarse clock
+    cache = BuildCache(settings.project_dir / CACHE_DIR)
     problems: tuple[ContentError, ...] = ()
     views = last_good.presenter if last_good is not None else None
     try:
@@ -83,11 +107,89 @@ def build(
         theme.write_theme_files(site_dir)
         pages = theme.render_pages(site_dir)
         pipeline.write(site_dir, prepared)
-        theme.write_copies(site_dir)
+        write_copies(site_dir, prepared, settings, cache, replacing=replacing)
         if warned():
             raise StrictWarnings(warned())
-    theme.index(site_dir, pages)
+    item_pages = theme.item_pages()
+
+    def indexing(wanted: Callable[[], bool]) -> tuple[int, int]:
+        made_of = (prepared, pages, item_pages, cache, limits)
+        return index(site_dir, settings, *made_of, wanted, replacing)
+
+    if index_later is None:
+        indexing(lambda: True)
+    else:
+        index_later(indexing)
+    cache.prune(limits.cache_bytes, used_since=started)
     return Built(prepared, pages, problems)
+
+
+def write_copies(
+    site_dir: Path,
+    prepared: Prepared,
+    settings: Settings,
+    cache: BuildCache,
+    before: Prepared | None = None,
+    replacing: Path | None = None,
+) -> None:
+    """The copies of images the pages show, into ``site_dir``: linked from the site at
+    ``replacing`` where they are as the last build left them, else from the cache, else
+    made; with ``before``, the site holds those of ``before`` already."""
+    manifest, previous = "", None
+    if replacing is not None and before is None:
+        manifest = digest("images", str(replacing))
+        previous = (replacing, _copy_records(cache, manifest))
+    written = pipeline.write_copies(site_dir, prepared, settings, cache, before, previous)
+    if manifest:
+        cache.manifests.write_json(manifest, written.records)
+    log.debug(
+        f"{written.copies} copies of images: {written.made} made, {written.cached} from "
+        f"the cache, {written.linked} from the site replaced"
+    )
+
+
+def index(
+    site_dir: Path,
+    settings: Settings,
+    prepared: Prepared,
+    pages: Mapping[str, str],
+    item_pages: Mapping[str, str],
+    cache: BuildCache,
+    limits: Limits,
+    wanted: Callable[[], bool] = lambda: True,
+    replacing: Path | None = None,
+) -> tuple[int, int]:
+    """The search index, shard by shard, each linked from the site at ``replacing`` or
+    taken from the cache unless one of its pages changed; returns how many shards were
+    indexed, of how many."""
+    previous, manifest = None, ""
+    if replacing is not None:  # its shards are linked where they are the same
+        manifest = digest("search", str(replacing))
+        previous = (replacing, _shard_records(cache, manifest))
+    indexed, shards, records = pipeline.index(
+        site_dir, settings, prepared, pages, item_pages, cache, limits.shard_pages, wanted, previous
+    )
+    if manifest:
+        cache.manifests.write_json(manifest, records)
+    return indexed, shards
+
+
+def _copy_records(cache: BuildCache, manifest: str) -> dict[str, tuple[int, int]]:
+    """The copies of images the last build put in a site, each with its size and time of
+    change (nothing, if that is unknown)."""
+    records = cache.manifests.read_json(manifest)
+    try:
+        return {
+            dest_uri: (int(size), int(changed)) for dest_uri, (size, changed) in records.items()
+        }
+    except (AttributeError, TypeError, ValueError):
+        return {}
+
+
+def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:
+    """What the last build put in the search index of a site (nothing, if it is unknown)."""
+    records = cache.manifests.read_json(manifest)
+    return records if isinstance(records, dict) else {}
 
 
 class StrictWarnings(Exception):

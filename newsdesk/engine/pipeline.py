@@ -12,9 +12,10 @@
 7. **search**: the Pagefind index over the rendered pages, in shards.
 
 ``prepare`` runs phases 1–4, which need nothing but the content and the settings, and is
-all that ``check`` runs; the adapter's plugin calls it before MkDocs touches the site, so
-an error leaves the previous site as it was, then ``write`` and ``index`` once the pages
-are rendered. Nothing here imports MkDocs.
+all that ``check`` runs. ``engine/build.py`` runs them all, in this order, in one function:
+``prepare`` before anything is written, so an error leaves the previous site as it was,
+then the pages (asked of the adapter), then ``write``, the copies and ``index``. Nothing
+here imports MkDocs.
 """
 
 from __future__ import annotations
