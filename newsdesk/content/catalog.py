@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.engine import stage
+from newsdesk import stage
 from newsdesk.content.clock import Clock
 from newsdesk.content.errors import ContentError, ContentErrors, closest_file, suggestion
 from newsdesk.content.frontmatter import (
