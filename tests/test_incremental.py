@@ -6,10 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from newsdesk.engine.cache import CACHE_DIR, BuildCache
+from newsdesk.clock import make_clock
 from newsdesk.content.catalog import load_catalog
-from newsdesk.content.clock import make_clock
 from newsdesk.content.errors import ContentErrors
+from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.settings import Settings
 from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
 

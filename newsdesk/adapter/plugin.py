@@ -54,13 +54,6 @@ from newsdesk.adapter.render import (
     site_key,
     write_manifest,
 )
-from newsdesk.engine import pipeline, update
-from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
-from newsdesk.engine.keys import value_key
-from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
-from newsdesk.engine.pipeline import ImageError, Prepared
-from newsdesk.engine.search import SearchIndexError, ShardRecords, stop_runs
-from newsdesk.engine.snapshot import Snapshot, changes, snapshot
 from newsdesk.content.catalog import (
     Catalog,
 )
@@ -70,7 +63,13 @@ from newsdesk.content.models import MODELS, Item
 from newsdesk.content.schema import write_schemas
 from newsdesk.content.sources import UnreadableSource, problem_with, read_text
 from newsdesk.content.taxonomy import TAXONOMY_FILE
-from newsdesk.editor.config import EditorSettings
+from newsdesk.engine import pipeline, update
+from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.engine.keys import value_key
+from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
+from newsdesk.engine.pipeline import ImageError, Prepared
+from newsdesk.engine.search import SearchIndexError, ShardRecords, stop_runs
+from newsdesk.engine.snapshot import Snapshot, changes, snapshot
 from newsdesk.newsletter.body import for_the_web
 from newsdesk.newsletter.config import (
     PLATFORMS,
@@ -83,7 +82,7 @@ from newsdesk.newsletter.config import (
 from newsdesk.newsletter.labels import labels_for
 from newsdesk.outputs.schedule import next_change
 from newsdesk.outputs.structured import HeadData, item_head, page_head, shared_picture, with_image
-from newsdesk.settings import Settings, SiteInfo, build_clock
+from newsdesk.settings import EditorSettings, Settings, SiteInfo, build_clock
 from newsdesk.site.offsite import Load, line_naming, off_site_loads
 from newsdesk.site.plan import PageSpec
 from newsdesk.site.sanitize import clean_html

@@ -17,7 +17,7 @@ from typing import TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from newsdesk import stage
-from newsdesk.content.clock import Clock
+from newsdesk.clock import Clock
 from newsdesk.content.errors import ContentError, ContentErrors, closest_file, suggestion
 from newsdesk.content.frontmatter import (
     Document,
