@@ -15,8 +15,8 @@ from mkdocs.config import load_config
 
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.models import Edition
+from newsdesk.content.selection import choose
 from newsdesk.newsletter.render import EditionRenderer
-from newsdesk.newsletter.selection import choose
 
 REPO = Path(__file__).resolve().parent.parent
 

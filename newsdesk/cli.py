@@ -17,14 +17,14 @@ from pathlib import Path
 
 import click
 
-from newsdesk import adapter
+from newsdesk import adapter, stage
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import MODELS
 from newsdesk.content.scaffold import ScaffoldError, write_scaffold
 from newsdesk.content.schema import schema_path, write_schemas
 from newsdesk.content.taxonomy import load_taxonomy
-from newsdesk.engine import pipeline, stage
+from newsdesk.engine import pipeline
 from newsdesk.engine.lock import one_build_at_a_time
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof

@@ -1,15 +1,15 @@
-"""What a build needs to know besides the content: where it is, when "now" is, and house rules."""
+"""What a build needs to know besides the content: where it is, when "now" is, house rules,
+and the editing screen's options.
+
+Every package from the content up reads it, so it imports nothing of Newsdesk's but the
+clock."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from newsdesk.content.clock import Clock, make_clock
-
-if TYPE_CHECKING:
-    from newsdesk.editor.config import EditorSettings
+from newsdesk.clock import Clock, make_clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,38 @@ class SiteInfo:
     def path(self) -> str:
         """The site's path on its host (``/`` or ``/news/``)."""
         return "/" + self.url.split("://", 1)[1].partition("/")[2]
+
+
+BACKENDS = ("github", "gitlab", "gitea")
+"""Git hosts the editing screen publishes through."""
+LOCAL_PORT = 8081
+
+
+@dataclass(frozen=True, slots=True)
+class EditorSettings:
+    """The editing screen's options (``editor:`` in mkdocs.yml's ``newsdesk`` plugin)."""
+
+    backend: str = "github"
+    """The git host: github, gitlab or gitea."""
+    repo: str | None = None
+    """``owner/name`` of the repository on it; without one, the screen edits only through
+    the local backend (``python build.py edit``)."""
+    branch: str = "main"
+    base_url: str | None = None
+    """The OAuth server that signs editors in to the git host, where it is not the host's."""
+    auth_endpoint: str | None = None
+    api_root: str | None = None
+    """The host's API, for a self-hosted GitLab or Gitea."""
+    app_id: str | None = None
+    """GitLab's or Gitea's OAuth application id (PKCE sign-in)."""
+    editorial_workflow: bool = True
+    """Drafts, review and publishing as pull requests, rather than a commit per save."""
+    local_port: int = LOCAL_PORT
+    """Where ``python build.py edit`` runs the local backend."""
+    preview_styles: tuple[str, ...] = ()
+    """The site's stylesheets (absolute paths on its host), which previews use."""
+    logo: str | None = None
+    """The site's logo (an absolute path on its host), on the screen's sign-in page."""
 
 
 @dataclass(frozen=True, slots=True)

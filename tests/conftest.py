@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsdesk.cli import main
+from newsdesk.clock import make_clock
 from newsdesk.content.catalog import Catalog, load_catalog
-from newsdesk.content.clock import make_clock
 from newsdesk.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from newsdesk.clock import make_clock
 from newsdesk.content.catalog import load_catalog
-from newsdesk.content.clock import make_clock
 from newsdesk.content.errors import ContentErrors
 from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.settings import Settings

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from newsdesk.clock import make_clock
 from newsdesk.content.catalog import Catalog, load_catalog
-from newsdesk.content.clock import make_clock
 from newsdesk.content.models import Call, Item, KnowledgeDoc, News
 from newsdesk.settings import Settings
 from newsdesk.site.related import RELATED_COUNT, WIDEST, related_items

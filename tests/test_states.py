@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.content.clock import make_clock
+from newsdesk.clock import make_clock
 from newsdesk.content.models import Call, Event
 from newsdesk.content.states import CallState, call_status, deadline_state, is_ongoing, is_upcoming
 from newsdesk.site.formatting import amount_text, range_text

@@ -39,6 +39,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from newsdesk import stage
 from newsdesk.adapter import log_name
 from newsdesk.adapter.options import problems
 from newsdesk.adapter.plugin import NewsdeskPlugin
@@ -46,7 +47,6 @@ from newsdesk.adapter.render import markdown_setup, site_key
 from newsdesk.content.errors import ContentError
 from newsdesk.editor.screen import FOLDER as SCREEN
 from newsdesk.editor.screen import SCREEN_TEMPLATES
-from newsdesk.engine import stage
 from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.engine.search import BUNDLE
 from newsdesk.engine.snapshot import snapshot

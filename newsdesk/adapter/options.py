@@ -13,12 +13,11 @@ import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
-from newsdesk.content.clock import MAX_DAYS, make_clock, timezone
+from newsdesk.clock import MAX_DAYS, make_clock, timezone
 from newsdesk.content.errors import ContentError, did_you_mean
 from newsdesk.content.image_files import NotAnImage, read_image
 from newsdesk.content.models import one_line, plain_text, stored_file
 from newsdesk.content.sources import UnreadableSource, problem_with, read_bytes, read_text
-from newsdesk.editor.config import BACKENDS, LOCAL_PORT
 from newsdesk.engine.cache import MAX_BYTES
 from newsdesk.engine.search import SHARD_PAGES
 from newsdesk.newsletter.config import (
@@ -30,6 +29,7 @@ from newsdesk.newsletter.config import (
     unsubscribe_address,
     web_address,
 )
+from newsdesk.settings import BACKENDS, LOCAL_PORT
 
 
 class SocialLinkConfig(Config):

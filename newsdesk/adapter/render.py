@@ -42,9 +42,9 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from newsdesk import stage
 from newsdesk.adapter import engine, log_name
 from newsdesk.content.errors import ContentError, ContentErrors
-from newsdesk.engine import stage
 from newsdesk.engine.cache import BuildCache, digest, link_unchanged
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.content.clock import Clock
+from newsdesk import stage
+from newsdesk.clock import Clock
 from newsdesk.content.errors import ContentError, ContentErrors, closest_file, suggestion
 from newsdesk.content.frontmatter import (
     Document,
@@ -46,7 +47,6 @@ from newsdesk.content.states import CallStatus, call_status, event_start, is_upc
 from newsdesk.content.taxonomy import Taxonomy, load_taxonomy
 from newsdesk.content.validation import validate_item, validate_page
 from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment
-from newsdesk.engine import stage
 from newsdesk.settings import Settings
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")

@@ -25,7 +25,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from newsdesk.content.clock import MAX_DAYS, YEARS, not_a_day
+from newsdesk.clock import MAX_DAYS, YEARS, not_a_day
 from newsdesk.content.frontmatter import KeyPath, shortened
 from newsdesk.content.vocabulary import EVENT_KIND_KEYS, KNOWLEDGE_KIND_KEYS, TAXONOMY_FACETS
 

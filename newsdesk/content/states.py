@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from newsdesk.content.clock import Clock
+from newsdesk.clock import Clock
 from newsdesk.content.models import Call, Deadline, Event
 
 

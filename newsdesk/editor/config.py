@@ -12,7 +12,6 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, Union
 
 import yaml
@@ -24,39 +23,7 @@ from newsdesk.content import models
 from newsdesk.content.models import FILE_FIELDS, MODELS, Item
 from newsdesk.content.taxonomy import Taxonomy
 from newsdesk.content.vocabulary import KIND_LABELS, SECTION_TITLES, TAXONOMY_FACETS
-from newsdesk.settings import Settings
-
-BACKENDS = ("github", "gitlab", "gitea")
-"""Git hosts the editing screen publishes through."""
-LOCAL_PORT = 8081
-
-
-@dataclass(frozen=True, slots=True)
-class EditorSettings:
-    """The editing screen's options (``editor:`` in mkdocs.yml's ``newsdesk`` plugin)."""
-
-    backend: str = "github"
-    """The git host: github, gitlab or gitea."""
-    repo: str | None = None
-    """``owner/name`` of the repository on it; without one, the screen edits only through
-    the local backend (``python build.py edit``)."""
-    branch: str = "main"
-    base_url: str | None = None
-    """The OAuth server that signs editors in to the git host, where it is not the host's."""
-    auth_endpoint: str | None = None
-    api_root: str | None = None
-    """The host's API, for a self-hosted GitLab or Gitea."""
-    app_id: str | None = None
-    """GitLab's or Gitea's OAuth application id (PKCE sign-in)."""
-    editorial_workflow: bool = True
-    """Drafts, review and publishing as pull requests, rather than a commit per save."""
-    local_port: int = LOCAL_PORT
-    """Where ``python build.py edit`` runs the local backend."""
-    preview_styles: tuple[str, ...] = ()
-    """The site's stylesheets (absolute paths on its host), which previews use."""
-    logo: str | None = None
-    """The site's logo (an absolute path on its host), on the screen's sign-in page."""
-
+from newsdesk.settings import EditorSettings, Settings
 
 FIRST = ("title", "summary")
 LAST = ("tags", "draft", "publish", "expires")

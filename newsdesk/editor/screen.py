@@ -15,8 +15,8 @@ import jinja2
 
 from newsdesk.content.models import MODELS
 from newsdesk.content.taxonomy import Taxonomy
-from newsdesk.editor.config import EditorSettings, config_file
-from newsdesk.settings import Settings
+from newsdesk.editor.config import config_file
+from newsdesk.settings import EditorSettings, Settings
 
 FOLDER = "admin"
 """Where the screen is in the site: ``/admin/``."""

@@ -27,17 +27,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk import stage
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
+from newsdesk.content.selection import EditionContent, choose_all
 from newsdesk.content.sources import UnreadableSource, read_bytes
-from newsdesk.engine import stage
 from newsdesk.engine.cache import BuildCache, link_unchanged
 from newsdesk.engine.search import BUNDLE, ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, edition_files
-from newsdesk.newsletter.selection import EditionContent, choose_all
 from newsdesk.outputs.files import channel_files
 from newsdesk.settings import Settings
 from newsdesk.site import images

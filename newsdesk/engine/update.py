@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from newsdesk.clock import Clock
 from newsdesk.content.catalog import (
     MARKDOWN_SUFFIXES,
     Catalog,
@@ -28,7 +29,6 @@ from newsdesk.content.catalog import (
     with_bodies,
     with_items,
 )
-from newsdesk.content.clock import Clock
 from newsdesk.content.errors import ContentErrors
 from newsdesk.content.frontmatter import Document
 from newsdesk.content.models import Item

@@ -1,1 +1,2 @@
-"""Newsletter editions: choose their items, render the email, check it, write it, send proofs."""
+"""Newsletter editions: render the email of what each contains (``content.selection``),
+check it, write it, send proofs."""

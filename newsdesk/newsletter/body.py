@@ -25,10 +25,9 @@ from PIL import Image, UnidentifiedImageError
 
 from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.mergetags import Stash, inert
+from newsdesk.site.edition_text import EXTENSIONS
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 
-EXTENSIONS = ("tables", "attr_list", "abbr", "def_list", "sane_lists")
-"""Markdown for email: no permalinks or footnotes, whose in-page links mean nothing in mail."""
 _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 _LONE_IMAGE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
@@ -161,20 +160,3 @@ def _button(match: re.Match[str]) -> str:
         f'<tr><td class="button-cell" bgcolor="#0b4f9c"><a class="button-link" href="{href}">'
         f"{match.group(2)}</a></td></tr></table>"
     )
-
-
-def for_the_web(text: str, tag: str | None, reader: str) -> str:
-    """An edition's Markdown as its web version shows it to a visitor, who is no
-    subscriber: a link to a merge tag (an unsubscribe or profile link, the email's own
-    archive copy) keeps its text but links nowhere, a name tag (of those ``tag`` matches)
-    reads ``reader``
-    (``Dear *|FNAME|*`` → ``Dear reader``), and any other tag is left out."""
-    if not tag:
-        return text
-    text = re.sub(rf"\[([^\]]*)\]\(\s*<?(?:{tag})>?\s*\)", r"\1", text)
-    text = re.sub(rf"<a\b[^>]*href=[\"']?(?:{tag})[\"']?[^>]*>(.*?)</a>", r"\1", text)
-
-    def word(match: re.Match[str]) -> str:
-        return reader if re.search(r"(?i)f(irst)?_?name|^\W*name\W*$", match.group(0)) else ""
-
-    return re.sub(tag, word, text)

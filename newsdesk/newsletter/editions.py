@@ -9,12 +9,12 @@ from newsdesk.content.catalog import Catalog
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.frontmatter import Document
 from newsdesk.content.models import Edition, Item
+from newsdesk.content.selection import EditionContent, choose
 from newsdesk.content.sources import UnreadableSource, read_text
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.gate import check_edition, produced_paths
 from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.render import EditionRenderer, RenderedEdition
-from newsdesk.newsletter.selection import EditionContent, choose
 from newsdesk.settings import Settings
 from newsdesk.site.offsite import line_naming, off_site_loads
 

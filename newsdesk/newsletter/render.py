@@ -36,12 +36,12 @@ from newsdesk.content.models import (
     Override,
     Section,
 )
+from newsdesk.content.selection import ChosenSection, EditionContent
 from newsdesk.content.states import CallState, call_status
 from newsdesk.newsletter.body import BodyRenderer, EmailBody, EmailImage
 from newsdesk.newsletter.config import NewsletterSettings, SocialLink
 from newsdesk.newsletter.links import Linker
 from newsdesk.newsletter.mergetags import for_html, for_text, inert
-from newsdesk.newsletter.selection import ChosenSection, EditionContent
 from newsdesk.settings import Settings
 from newsdesk.site.formatting import day_text, moment_text, range_text
 from newsdesk.site.views import Presenter

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from newsdesk.content.clock import Clock
+from newsdesk.clock import Clock
 from newsdesk.content.models import Item
 from newsdesk.settings import SiteInfo
 

@@ -1,45 +1,23 @@
 """RSS 2.0 and Atom feeds, made with feedgen: one per collection and one for everything.
 
-Each holds the newest ``FEED_SIZE`` items, newest first. Ids are the items' page URLs, so
-they stay the same from build to build; every date comes from the content.
+Each holds the newest ``FEED_SIZE`` items, newest first, at the paths ``site.feed_links``
+gives. Ids are the items' page URLs, so they stay the same from build to build; every date
+comes from the content.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
 from newsdesk.content.catalog import Catalog
 from newsdesk.content.models import MODELS, Item
-from newsdesk.content.vocabulary import SECTION_TITLES
 from newsdesk.outputs import SiteInfo, published_moment
+from newsdesk.site.feed_links import FeedLink, feed_links
 
 FEED_SIZE = 50
-
-
-@dataclass(frozen=True, slots=True)
-class FeedLink:
-    title: str
-    rss: str
-    atom: str
-    """Site-relative paths of the two files."""
-    page: str = ""
-    """Site-relative URL of the HTML page the feed follows: the home page, or the
-    collection's listing."""
-
-
-def feed_links(collection: str | None = None) -> FeedLink:
-    if collection is None:
-        return FeedLink("Everything", "feed.xml", "atom.xml")
-    return FeedLink(
-        SECTION_TITLES[collection],
-        f"{collection}/feed.xml",
-        f"{collection}/atom.xml",
-        f"{collection}/",
-    )
 
 
 def feeds(catalog: Catalog, site: SiteInfo) -> Iterator[tuple[str, bytes]]:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from newsdesk.content.catalog import Catalog, stored_file_uri
 from newsdesk.content.models import Event, Interview, Item, KnowledgeDoc, News
 from newsdesk.outputs import SiteInfo, published_moment
-from newsdesk.outputs.feeds import FeedLink, feed_links
+from newsdesk.site.feed_links import FeedLink, feed_links
 from newsdesk.site.images import Picture
 from newsdesk.site.views import ItemView, Link, Presenter
 

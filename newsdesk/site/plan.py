@@ -17,20 +17,20 @@ import markdown
 
 from newsdesk.content.catalog import MARKDOWN_SUFFIXES, Catalog, page_url
 from newsdesk.content.models import Call, Edition, Event, Item, News
+from newsdesk.content.selection import EditionContent, choose_all
 from newsdesk.content.states import CallState, deadline_moment
 from newsdesk.content.vocabulary import SECTION_TITLES, segment
-from newsdesk.newsletter.body import EXTENSIONS, for_the_web
-from newsdesk.newsletter.selection import EditionContent, choose_all
-from newsdesk.outputs.calendars import (
+from newsdesk.settings import Settings
+from newsdesk.site import facets
+from newsdesk.site.calendar_links import (
     calendar_paths,
     deadline_ics_path,
     event_ics_path,
     google_calendar_link,
     google_deadline_links,
 )
-from newsdesk.outputs.feeds import feed_links
-from newsdesk.settings import Settings
-from newsdesk.site import facets
+from newsdesk.site.edition_text import EXTENSIONS, for_the_web
+from newsdesk.site.feed_links import feed_links
 from newsdesk.site.related import chronological, related_items
 from newsdesk.site.sanitize import BUTTON, clean_email_html
 from newsdesk.site.views import (

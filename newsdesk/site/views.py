@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from newsdesk.content.catalog import Catalog, stored_file_uri
 from newsdesk.content.models import Call, Edition, Event, Interview, Item, KnowledgeDoc, News
+from newsdesk.content.selection import EditionContent
 from newsdesk.content.states import (
     CallState,
     DeadlineState,
@@ -23,7 +24,6 @@ from newsdesk.content.states import (
     is_upcoming,
 )
 from newsdesk.content.vocabulary import KIND_LABELS, SECTION_TITLES, TAXONOMY_FACETS
-from newsdesk.newsletter.selection import EditionContent
 from newsdesk.settings import Settings
 from newsdesk.site.facets import (
     FacetPanel,

@@ -1,6 +1,9 @@
 """What the build is doing at this moment: its phase and the file it works on, so that a
 failure nobody foresaw is reported as one line an editor can act on ("while rendering
-content/news/green-deal.md") rather than as a traceback."""
+content/news/green-deal.md") rather than as a traceback.
+
+It imports nothing of Newsdesk's and sits below every package: the content names the file
+it reads, the engine the phase it is in, the adapter the page it renders."""
 
 from __future__ import annotations
 

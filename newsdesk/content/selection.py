@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
 
+from newsdesk.clock import Clock
 from newsdesk.content.catalog import Catalog, is_expired, newest_first
-from newsdesk.content.clock import Clock
 from newsdesk.content.models import Call, Edition, Event, Item, Section
 from newsdesk.content.states import CallState, call_status, deadline_moment, event_end, event_start
 
