@@ -48,6 +48,7 @@ from newsdesk.adapter.render import (
     PageRenderer,
     PreviousSite,
     Recipe,
+    markdown_settings,
     markdown_setup,
     own_page,
     read_manifest,
@@ -186,6 +187,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             default_image_alt=self.config.default_image_alt or "",
         )
         self.settings = replace(self.settings, editor=_editor_settings(self.config, config))
+        markdown_settings(config)  # a Markdown setting no key can tell apart is refused now
         try:
             self.subscribe = subscribe_settings(self.config.newsletter, self.config.locale)
         except NewsletterConfigError as exc:

@@ -33,6 +33,7 @@ import markdown
 from jinja2 import Environment
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import (
@@ -45,6 +46,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from newsdesk.adapter import engine, log_name
 from newsdesk.engine import stage
 from newsdesk.engine.cache import BuildCache, digest, link_unchanged
+from newsdesk.engine.keys import value_key
 from newsdesk.content.errors import ContentError, ContentErrors
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
@@ -104,8 +106,9 @@ def site_key(config: MkDocsConfig, code_dir: Path, markdown: str) -> str:
 
 def markdown_setup(config: MkDocsConfig) -> str:
     """What every page's Markdown output depends on: Python-Markdown and the packages of
-    its extensions (pymdown-extensions, say), their versions and settings, and the form
-    of the links MkDocs writes (``use_directory_urls``)."""
+    its extensions (pymdown-extensions, say), their versions and settings
+    (``markdown_settings``), and the form of the links MkDocs writes
+    (``use_directory_urls``)."""
     names = [name for name in config.markdown_extensions if isinstance(name, str)]
     dotted = [name for name in names if "." in name]  # others are Python-Markdown's own
     owners = metadata.packages_distributions() if dotted else {}
@@ -113,8 +116,28 @@ def markdown_setup(config: MkDocsConfig) -> str:
         owner for name in dotted for owner in owners.get(name.split(".")[0], ())
     }
     versions = [f"{package}={metadata.version(package)}" for package in sorted(packages)]
-    settings = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
-    return digest(*versions, settings, f"use_directory_urls={config.use_directory_urls}")
+    settings = markdown_settings(config)
+    return digest(*versions, *settings, f"use_directory_urls={config.use_directory_urls}")
+
+
+def markdown_settings(config: MkDocsConfig) -> list[str]:
+    """Each Markdown extension's settings as a key, written out field by field
+    (``value_key``), so that it is the same in every process: a function they name, as
+    Material's ``fence_code_format`` for Mermaid diagrams, by its name, not by the address
+    ``repr`` prints. A setting no key can tell from another is refused, naming its
+    extension, rather than given a key no other build would share."""
+    settings = []
+    for extension in config.markdown_extensions:
+        options = config.mdx_configs.get(extension) if isinstance(extension, str) else None
+        try:
+            settings.append(value_key(extension, options))
+        except TypeError as exc:
+            raise PluginError(
+                f"newsdesk: markdown_extensions: {extension}: a setting holds what the build "
+                f"cannot tell from another ({exc}); give plain values, or a function or a "
+                "class by its name (!!python/name:module.name)"
+            ) from None
+    return settings
 
 
 def markdown_key(setup: str, src_uri: str, markdown: str) -> str:
