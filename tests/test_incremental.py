@@ -172,9 +172,9 @@ markdown_extensions:
 """Material's documented setup for Mermaid diagrams: a fence formatted by a function."""
 
 
-def build_in_a_new_process(project: Project) -> str:
+def build_in_a_new_process(project: Project, program: Path = REPO / "build.py") -> str:
     """``python build.py build`` on ``project``, as an editor runs it; what it printed."""
-    command = [sys.executable, str(REPO / "build.py"), "build", "--today", SAMPLE_TODAY]
+    command = [sys.executable, str(program), "build", "--today", SAMPLE_TODAY]
     result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
@@ -199,3 +199,51 @@ def test_a_site_with_mermaid_diagrams_built_again_by_a_new_process_is_up_to_date
     assert '<pre class="mermaid"><code>graph LR' in project.page("news/diagram")
     again = build_in_a_new_process(project)
     assert "is up to date: nothing it is made of has changed" in again
+
+
+def test_a_newly_vendored_decap_cms_reaches_the_site_and_leaves_its_pages_as_they_were(
+    tmp_path: Path,
+):
+    """``scripts/vendor-decap-cms`` replaces the editing screen's bundle in Newsdesk's
+    code. The screen's copy in the site is what changes; no page shows the bundle, so
+    none is rendered again for it."""
+    code = tmp_path / "newsdesk-release"  # a copy of Newsdesk whose bundle can change
+    shutil.copytree(
+        REPO / "newsdesk", code / "newsdesk", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(REPO / "build.py", code / "build.py")
+    project = make_project(tmp_path / "newsroom")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "      editor:\n        local_port: 8081\n")
+    project.write(
+        "news/a.md", "---\ntitle: A\ndate: 2020-02-01\nsummary: About A.\n---\nA story.\n"
+    )
+    assert "built" in build_in_a_new_process(project, code / "build.py")
+    page = inode(project, "news/a")
+
+    bundle = code / "newsdesk/editor/decap/decap-cms.js"
+    newer = bundle.read_bytes() + b"\n// a newer Decap CMS\n"
+    bundle.write_bytes(newer)
+    told = build_in_a_new_process(project, code / "build.py")
+    assert "up to date" not in told
+    assert (project.site / "admin/decap/decap-cms.js").read_bytes() == newer
+    assert inode(project, "news/a") == page  # linked from the last site, not rendered again
+    assert "up to date" in build_in_a_new_process(project, code / "build.py")
+
+
+def test_an_edit_to_the_project_s_templates_shows_in_the_next_build_of_the_same_process(
+    project: Project,
+):
+    """What is installed is read once per process; the project's templates are read for
+    every build, since an editor changes them while the preview runs."""
+    templates = project.root / "templates"
+    templates.unlink()
+    shutil.copytree(REPO / "templates", templates)
+    project.write(
+        "news/a.md", "---\ntitle: A\ndate: 2020-02-01\nsummary: About A.\n---\nA story.\n"
+    )
+    build(project)
+    item = templates / "site/newsdesk/item.html"
+    item.write_text(item.read_text().replace("{% block content %}", "{% block content %}Edited"))
+    build(project)
+    assert "Edited" in project.page("news/a")

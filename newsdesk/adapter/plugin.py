@@ -655,7 +655,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
         self._markdown_setup = markdown_setup(config)
-        self.site_key = site_key(config, Path(__file__).parent.parent, self._markdown_setup)
+        self.site_key = site_key(config, self._markdown_setup)
         renderer = self._renderer(config)
         pages = self._own_pages()
         manifest = None
