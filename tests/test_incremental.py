@@ -4,6 +4,8 @@ exactly the site a clean build makes."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from newsdesk.clock import make_clock
@@ -11,7 +13,7 @@ from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
 from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.settings import Settings
-from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
+from tests.conftest import REPO, SAMPLE_TODAY, Project, make_project, site_files
 
 
 def sample_project(root: Path) -> Project:
@@ -157,3 +159,91 @@ def test_a_load_that_reuses_the_last_one_makes_the_catalog_a_fresh_load_makes(tm
         assert any("energy" in str(error) for error in exc.errors)
     else:
         raise AssertionError("an item tagged with a word gone from the vocabulary loaded")
+
+
+MERMAID_FENCES = """
+markdown_extensions:
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
+"""Material's documented setup for Mermaid diagrams: a fence formatted by a function."""
+
+
+def build_in_a_new_process(project: Project, program: Path = REPO / "build.py") -> str:
+    """``python build.py build`` on ``project``, as an editor runs it; what it printed."""
+    command = [sys.executable, str(program), "build", "--today", SAMPLE_TODAY]
+    result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_a_site_with_mermaid_diagrams_built_again_by_a_new_process_is_up_to_date(
+    tmp_path: Path,
+):
+    """Each ``python build.py build`` is a new process: the function mkdocs.yml names for
+    Mermaid's fences is at another address in each, and must not make every build a full
+    one."""
+    project = make_project(tmp_path / "newsroom")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + MERMAID_FENCES)
+    diagram = "```mermaid\ngraph LR\n  Cluster --> Partner\n```"
+    project.write(
+        "news/diagram.md",
+        f"---\ntitle: Diagram\ndate: 2020-02-01\nsummary: A diagram.\n---\n{diagram}\n",
+    )
+
+    assert "built" in build_in_a_new_process(project)
+    assert '<pre class="mermaid"><code>graph LR' in project.page("news/diagram")
+    again = build_in_a_new_process(project)
+    assert "is up to date: nothing it is made of has changed" in again
+
+
+def test_a_newly_vendored_decap_cms_reaches_the_site_and_leaves_its_pages_as_they_were(
+    tmp_path: Path,
+):
+    """``scripts/vendor-decap-cms`` replaces the editing screen's bundle in Newsdesk's
+    code. The screen's copy in the site is what changes; no page shows the bundle, so
+    none is rendered again for it."""
+    code = tmp_path / "newsdesk-release"  # a copy of Newsdesk whose bundle can change
+    shutil.copytree(
+        REPO / "newsdesk", code / "newsdesk", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(REPO / "build.py", code / "build.py")
+    project = make_project(tmp_path / "newsroom")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "      editor:\n        local_port: 8081\n")
+    project.write(
+        "news/a.md", "---\ntitle: A\ndate: 2020-02-01\nsummary: About A.\n---\nA story.\n"
+    )
+    assert "built" in build_in_a_new_process(project, code / "build.py")
+    page = inode(project, "news/a")
+
+    bundle = code / "newsdesk/editor/decap/decap-cms.js"
+    newer = bundle.read_bytes() + b"\n// a newer Decap CMS\n"
+    bundle.write_bytes(newer)
+    told = build_in_a_new_process(project, code / "build.py")
+    assert "up to date" not in told
+    assert (project.site / "admin/decap/decap-cms.js").read_bytes() == newer
+    assert inode(project, "news/a") == page  # linked from the last site, not rendered again
+    assert "up to date" in build_in_a_new_process(project, code / "build.py")
+
+
+def test_an_edit_to_the_project_s_templates_shows_in_the_next_build_of_the_same_process(
+    project: Project,
+):
+    """What is installed is read once per process; the project's templates are read for
+    every build, since an editor changes them while the preview runs."""
+    templates = project.root / "templates"
+    templates.unlink()
+    shutil.copytree(REPO / "templates", templates)
+    project.write(
+        "news/a.md", "---\ntitle: A\ndate: 2020-02-01\nsummary: About A.\n---\nA story.\n"
+    )
+    build(project)
+    item = templates / "site/newsdesk/item.html"
+    item.write_text(item.read_text().replace("{% block content %}", "{% block content %}Edited"))
+    build(project)
+    assert "Edited" in project.page("news/a")

@@ -45,8 +45,8 @@ from newsdesk.adapter.options import problems
 from newsdesk.adapter.plugin import NewsdeskPlugin
 from newsdesk.adapter.render import markdown_setup, site_key
 from newsdesk.content.errors import ContentError
+from newsdesk.editor.screen import DECAP, SCREEN_TEMPLATES
 from newsdesk.editor.screen import FOLDER as SCREEN
-from newsdesk.editor.screen import SCREEN_TEMPLATES
 from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.engine.search import BUNDLE
 from newsdesk.engine.snapshot import snapshot
@@ -124,19 +124,22 @@ def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -
 
 def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     """Everything a build is made of, as one hash: each file of the content folder, the
-    site's and the email's templates (with the theme's own assets) and any folder ``watch``
-    adds, by path, size, time of change and kind (a link to nothing and a pipe among
-    them, as ``check`` sees them) and permissions; the configuration, Newsdesk's code, the
-    versions of every library it uses, and the build date. Two builds with the same key
-    write the same site."""
+    site's and the email's templates (with the theme's own assets), any folder ``watch``
+    adds and, with the editing screen, the Decap CMS it copies into the site, by path,
+    size, time of change and kind (a link to nothing and a pipe among them, as ``check``
+    sees them) and permissions; the configuration, Newsdesk's code, the versions of every
+    library it uses, and the build date. Two builds with the same key write the same
+    site."""
     settings = plugin.settings
     assert settings is not None
     roots = [settings.docs_dir, settings.project_dir / EMAIL_TEMPLATES]
     roots.append(settings.project_dir / SCREEN_TEMPLATES)
+    if settings.editor is not None:
+        roots.append(DECAP)
     roots += [Path(folder) for folder in (config.theme.custom_dir, *config.watch) if folder]
     files = snapshot(roots)
     return digest(
-        site_key(config, Path(__file__).parent.parent, markdown_setup(config)),
+        site_key(config, markdown_setup(config)),
         *_versions(_requirements()),
         settings.clock.now.isoformat(),
         settings.clock.tz.key,

@@ -49,6 +49,7 @@ from newsdesk.adapter.render import (
     PageRenderer,
     PreviousSite,
     Recipe,
+    markdown_settings,
     markdown_setup,
     own_page,
     read_manifest,
@@ -191,6 +192,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             default_image_alt=self.config.default_image_alt or "",
         )
         self.settings = replace(self.settings, editor=_editor_settings(self.config, config))
+        markdown_settings(config)  # a Markdown setting no key can tell apart is refused now
         try:
             self.subscribe = subscribe_settings(self.config.newsletter, self.config.locale)
         except NewsletterConfigError as exc:
@@ -692,7 +694,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
         self._markdown_setup = markdown_setup(config)
-        self.site_key = site_key(config, Path(__file__).parent.parent, self._markdown_setup)
+        self.site_key = site_key(config, self._markdown_setup)
         renderer = self._renderer(config)
         pages = self._own_pages()
         manifest = None

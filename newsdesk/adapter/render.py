@@ -15,6 +15,7 @@ theme's templates), so it is byte for byte what MkDocs would write.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -33,6 +34,7 @@ import markdown
 from jinja2 import Environment
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import (
@@ -45,7 +47,9 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from newsdesk import stage
 from newsdesk.adapter import engine, log_name
 from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.editor.screen import DECAP
 from newsdesk.engine.cache import BuildCache, digest, link_unchanged
+from newsdesk.engine.keys import value_key
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
@@ -83,38 +87,108 @@ def own_page(config: MkDocsConfig, src_uri: str, content: str) -> File:
     return file
 
 
-def site_key(config: MkDocsConfig, code_dir: Path, markdown: str) -> str:
+def site_key(config: MkDocsConfig, markdown: str) -> str:
     """What every page depends on: the configuration file and the values a command may
-    change in it, the theme's templates, Newsdesk's code and the libraries' versions."""
+    change in it, the Markdown setup, the project's templates (read for every key, since
+    the preview sees them change) and what is installed (``installed_key``)."""
+    theme = [folder for folder in config.theme.dirs if folder != config.theme.custom_dir]
     parts: list[str | bytes] = [
         str(config.site_url),
         str(config.use_directory_urls),
-        *(f"{name}={metadata.version(name)}" for name in _LIBRARIES),
+        installed_key(tuple(theme)),
         markdown,  # the Markdown setup
     ]
     if config.config_file_path:
         parts.append(Path(config.config_file_path).read_bytes())
-    folders = [code_dir, *(Path(folder) for folder in config.theme.dirs)]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".xml", ".txt"}:
-                parts += [path.as_posix(), path.read_bytes()]
+    if config.theme.custom_dir:
+        parts += _files_in(Path(config.theme.custom_dir))
     return digest(*parts)
+
+
+@functools.cache
+def installed_key(theme_dirs: tuple[str, ...]) -> str:
+    """What shapes every page and comes installed: Newsdesk's code, the theme's own
+    templates (``theme_dirs``: Material's, MkDocs') and the libraries' versions. Worked out
+    once per process, not for every key: none of it changes while the process runs (the
+    preview reloads none of it). The editing screen's vendored Decap CMS, 6 MB, is not
+    part of it: it reaches the site as files, which no page is made of, and what tells
+    whether a site is up to date sees them change (``commands.inputs_key``)."""
+    code = Path(__file__).parent.parent
+    parts = [f"{name}={metadata.version(name)}" for name in _LIBRARIES]
+    parts += _files_in(code, leaving_out=DECAP)
+    for folder in theme_dirs:
+        parts += _files_in(Path(folder))
+    return digest(*parts)
+
+
+_SHAPING = (".py", ".html", ".css", ".js", ".xml", ".txt")
+"""The files of code and templates a page may be made of."""
+
+
+def _files_in(folder: Path, leaving_out: Path | None = None) -> list[str | bytes]:
+    """Each file under ``folder`` that may shape a page, as its path there (posix) and its
+    bytes, in order of path; none under ``leaving_out``. Linked folders are followed, as
+    Jinja follows them to templates; folders named with a dot are not listed (Material's
+    ``.icons`` holds 14,000 SVG files and licences, none of which a key reads)."""
+    found: dict[str, Path] = {}
+    for parent, folders, names in os.walk(folder, followlinks=True):
+        folders[:] = [
+            name
+            for name in folders
+            if not name.startswith(".") and Path(parent, name) != leaving_out
+        ]
+        for name in names:
+            path = Path(parent, name)
+            if name.endswith(_SHAPING) and path.is_file():  # not a link to nothing
+                found[path.relative_to(folder).as_posix()] = path
+    parts: list[str | bytes] = []
+    for src, path in sorted(found.items()):
+        parts += [src, path.read_bytes()]
+    return parts
 
 
 def markdown_setup(config: MkDocsConfig) -> str:
     """What every page's Markdown output depends on: Python-Markdown and the packages of
-    its extensions (pymdown-extensions, say), their versions and settings, and the form
-    of the links MkDocs writes (``use_directory_urls``)."""
+    its extensions (pymdown-extensions, say), their versions and settings
+    (``markdown_settings``), and the form of the links MkDocs writes
+    (``use_directory_urls``)."""
     names = [name for name in config.markdown_extensions if isinstance(name, str)]
     dotted = [name for name in names if "." in name]  # others are Python-Markdown's own
-    owners = metadata.packages_distributions() if dotted else {}
+    owners = _installed_distributions() if dotted else {}
     packages = {"Markdown"} | {
         owner for name in dotted for owner in owners.get(name.split(".")[0], ())
     }
     versions = [f"{package}={metadata.version(package)}" for package in sorted(packages)]
-    settings = repr((config.markdown_extensions, sorted(config.mdx_configs.items())))
-    return digest(*versions, settings, f"use_directory_urls={config.use_directory_urls}")
+    settings = markdown_settings(config)
+    return digest(*versions, *settings, f"use_directory_urls={config.use_directory_urls}")
+
+
+def markdown_settings(config: MkDocsConfig) -> list[str]:
+    """Each Markdown extension's settings as a key, written out field by field
+    (``value_key``), so that it is the same in every process: a function they name, as
+    Material's ``fence_code_format`` for Mermaid diagrams, by its name, not by the address
+    ``repr`` prints. A setting no key can tell from another is refused, naming its
+    extension, rather than given a key no other build would share."""
+    settings = []
+    for extension in config.markdown_extensions:
+        options = config.mdx_configs.get(extension) if isinstance(extension, str) else None
+        try:
+            settings.append(value_key(extension, options))
+        except TypeError as exc:
+            raise PluginError(
+                f"newsdesk: markdown_extensions: {extension}: a setting holds what the build "
+                f"cannot tell from another ({exc}); give plain values, or a function or a "
+                "class by its name (!!python/name:module.name)"
+            ) from None
+    return settings
+
+
+@functools.cache
+def _installed_distributions() -> Mapping[str, list[str]]:
+    """The distributions that install each top-level module (``pymdownx``: pymdown-
+    extensions). Read once per process: what is installed does not change while it runs,
+    and reading it opens every distribution's list of files, a sixth of a second."""
+    return metadata.packages_distributions()
 
 
 def markdown_key(setup: str, src_uri: str, markdown: str) -> str:

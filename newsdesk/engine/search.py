@@ -38,6 +38,7 @@ from pagefind.service import get_executable
 
 from newsdesk.content.models import Item
 from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
+from newsdesk.engine.keys import value_key
 
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"
@@ -77,7 +78,7 @@ class Shard:
     pages: tuple[IndexedPage, ...]
 
     def key(self, language: str) -> str:
-        parts = [metadata.version("pagefind"), language, repr(EXCLUDED)]
+        parts = [metadata.version("pagefind"), language, value_key(EXCLUDED)]
         for page in self.pages:
             parts += [page.path, page.fingerprint]
         return digest(*parts)
