@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from newsdesk.cli import main
@@ -127,6 +128,18 @@ def sample_catalog() -> Catalog:
         clock=make_clock(SAMPLE_TODAY, "Europe/Brussels"),
     )
     return load_catalog(settings)
+
+
+def sample_sections() -> list[tuple[str, str]]:
+    """The top level of the sample's navigation as mkdocs.yml lists it: each entry's title
+    and the address of its page (``""`` for index.md, ``news/`` for news/index.md)."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    entries = [next(iter(entry.items())) for entry in config["nav"]]
+    addresses = [src_uri.removesuffix(".md").removesuffix("index") for _, src_uri in entries]
+    return [
+        (title, address if address.endswith("/") or not address else f"{address}/")
+        for (title, _), address in zip(entries, addresses, strict=True)
+    ]
 
 
 def build_sample(site: Path, today: str = SAMPLE_TODAY) -> Path:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from newsdesk.content.models import Call
-from tests.conftest import AXE, REPO, sample_catalog
+from tests.conftest import AXE, REPO, sample_catalog, sample_sections
 
 pytestmark = pytest.mark.browser
 
@@ -444,6 +445,52 @@ def test_an_item_page_leads_back_by_its_breadcrumbs_and_on_to_related_items(open
     crumbs.nth(1).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text() == collection
+    assert foreign == []
+
+
+ITEM = "news/eu-cluster-weeks-launched/"
+"""An item page: outside the navigation, in the News section."""
+
+
+def test_on_a_phone_an_item_s_drawer_leads_to_every_section_its_own_marked(open_page):
+    opener, foreign = open_page
+    page = opener(ITEM, 375)
+    item = page.url
+    for title, url in sample_sections():
+        page.goto(item, wait_until="networkidle")
+        page.locator("label.md-header__button[for=__drawer]").click()
+        drawer = page.locator(".md-sidebar--primary").get_by_role("navigation", name="Navigation")
+        links = drawer.get_by_role("list").get_by_role("link")
+        assert links.all_inner_texts() == [name for name, _ in sample_sections()]
+        current = drawer.locator("[aria-current=true]")
+        assert current.all_inner_texts() == ["News"]
+        colours = [link.evaluate("a => getComputedStyle(a).color") for link in links.all()]
+        assert colours.count(current.evaluate("a => getComputedStyle(a).color")) == 1
+        link = links.get_by_text(title, exact=True)
+        expect(link).to_be_in_viewport()  # once the drawer has slid in
+        link.click()
+        page.wait_for_load_state("networkidle")
+        assert page.url == urljoin(item, f"/{url}")
+    assert foreign == []
+
+
+def test_on_a_desk_an_item_s_tabs_lead_to_every_section_its_own_marked(open_page):
+    opener, foreign = open_page
+    page = opener(ITEM, 1280)
+    item = page.url
+    for title, url in sample_sections():
+        page.goto(item, wait_until="networkidle")
+        assert not page.locator("label.md-header__button[for=__drawer]").is_visible()
+        tabs = page.get_by_role("navigation", name="Tabs")
+        assert tabs.get_by_role("link").all_inner_texts() == [n for n, _ in sample_sections()]
+        current = tabs.locator("[aria-current=true]")
+        assert current.all_inner_texts() == ["News"]
+        opacity = "a => getComputedStyle(a).opacity"
+        others = tabs.locator("a:not([aria-current])")
+        assert current.evaluate(opacity) == "1" and others.first.evaluate(opacity) != "1"
+        tabs.get_by_role("link", name=title, exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.url == urljoin(item, f"/{url}")
     assert foreign == []
 
 

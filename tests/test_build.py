@@ -251,6 +251,27 @@ def test_items_stay_out_of_the_navigation(project: Project):
     nav_links = re.findall(r'<a href="([^"#]*)" class="md-nav__link', page)
     assert "../../about/" in nav_links and "../" in nav_links  # the About page, News
     assert not [link for link in nav_links if "story" in link or "page/" in link]
+    # MkDocs makes each folder a section; an item leads to each by one link, News marked.
+    assert "md-nav__toggle" not in page and 'data-md-level="1"' not in page
+    marked = re.findall(r'<a href="([^"]*)" class="md-nav__link" aria-current="true"', page)
+    assert marked == ["../"]
+
+
+def test_a_section_s_other_pages_are_one_step_from_an_item(project: Project):
+    """An item's drawer leads to a section's first page, marked as holding more; that page,
+    in the navigation, shows Material's drawer with the rest of the section."""
+    project.write("news/story.md", news("Story", "2020-01-01"))
+    project.write("about.md", "---\ntitle: About us\n---\nWho we are.\n")
+    project.write("team.md", "---\ntitle: Team\n---\nWho does what.\n")
+    config = project.root / "mkdocs.yml"
+    nav = "nav:\n  - News: news/index.md\n  - About:\n      - about.md\n      - team.md\n"
+    config.write_text(config.read_text() + nav)
+    assert project.build().exit_code == 0
+    item = project.page("news/story")
+    assert re.findall(r'<a href="([^"]*)" class="md-nav__link', item) == ["../", "../../about/"]
+    assert '<span class="md-ellipsis">About</span><span class="md-nav__icon md-icon">' in item
+    about = project.page("about")
+    assert '<a href="../team/" class="md-nav__link">' in about
 
 
 def test_same_content_and_date_give_identical_bytes(project: Project, tmp_path: Path):

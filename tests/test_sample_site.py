@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,14 @@ from urllib.parse import unquote, urlsplit
 from newsdesk.content.models import Call, Event, KnowledgeDoc
 from newsdesk.content.states import CallState, call_status, is_upcoming
 from newsdesk.outputs.schedule import scheduled
-from tests.conftest import REPO, build_sample, reader_pages, sample_catalog, site_files
+from tests.conftest import (
+    REPO,
+    build_sample,
+    reader_pages,
+    sample_catalog,
+    sample_sections,
+    site_files,
+)
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
@@ -186,3 +194,57 @@ def test_the_theme_s_stylesheet_and_script_are_sent_minified(sample_site: Path):
         assert comment in source and comment not in sent, name
         assert len(sent) < 0.85 * len(source), name
         assert sent.count("\n") < source.count("\n") / 10, name
+
+
+NAV_BUDGET = 2048
+"""Bytes of the navigation (the drawer's list) a page outside it may carry. A title row with
+the logo (about 500 bytes) and one link to each of the sample's nine sections (about 120
+bytes each) come to 1.7 KB on the deepest page; Material's partial wrote 2.6 KB for the same
+nine links, and 10 KB where mkdocs.yml has no ``nav`` and each collection is a section."""
+
+
+def element(text: str, start: str, tag: str) -> str:
+    """The element of ``text`` that begins with ``start``, to its closing tag (elements of
+    the same name inside it included)."""
+    begin, depth = text.index(start), 0
+    for match in re.compile(rf"<(/?){tag}\b[^>]*>").finditer(text, begin):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return text[begin : match.end()]
+    raise AssertionError(f"{start}… is not closed")
+
+
+def address(page_url: str, href: str) -> str:
+    """The address, from the site's root, of a link on the page at ``page_url``."""
+    joined = posixpath.normpath(posixpath.join(page_url, href))
+    return "" if joined == "." else f"{joined}/"
+
+
+def test_a_page_outside_the_navigation_carries_a_link_to_each_section_and_no_more(
+    sample_site: Path,
+):
+    """Items, listings' later pages and tag pages lead to each section, by the tabs on a
+    desk and the drawer on a phone, and mark the one they are in (a page under its
+    folder), in fewer bytes than NAV_BUDGET whatever the number of items."""
+    sections = [url for _, url in sample_sections()]
+    outside = {}
+    for page in reader_pages(sample_site):
+        url = page.parent.relative_to(sample_site).as_posix() + "/"
+        if url not in ("./", *sections):
+            outside[url] = page.read_text(encoding="utf-8")
+    assert {item.page_url for item in sample_catalog().items()} <= set(outside)
+    assert {"tags/health/", "events/past/", "calls/closed/"} <= set(outside)
+    weights = {}
+    for url, text in outside.items():
+        top = url.split("/")[0] + "/"
+        current = [top] if url.count("/") > 1 and top in sections else []
+        for start, link in (
+            ('<nav class="md-nav md-nav--primary', "md-nav__link"),
+            ('<nav class="md-tabs"', "md-tabs__link"),
+        ):
+            block = element(text, start, "nav")
+            links = re.findall(rf'<a href="([^"]*)" class="{link}"( aria-current="true")?', block)
+            assert [address(url, href) for href, _ in links] == sections, (url, start)
+            assert [address(url, href) for href, mark in links if mark] == current, url
+        weights[url] = len(element(text, '<nav class="md-nav md-nav--primary', "nav").encode())
+    assert {url: size for url, size in weights.items() if size > NAV_BUDGET} == {}

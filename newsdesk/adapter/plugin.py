@@ -56,6 +56,7 @@ from newsdesk.adapter.render import (
     site_key,
     write_manifest,
 )
+from newsdesk.adapter.sections import sections
 from newsdesk.content.catalog import (
     Catalog,
 )
@@ -663,8 +664,9 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def _memo(self, page: Page) -> Callable[..., str]:
         """``{% call nd_memo(name) %}…{% endcall %}`` renders its body once per folder for
-        pages outside the navigation: nothing in it is active, and its links, relative to
-        the page, are the same for every page of a folder."""
+        pages outside the navigation: nothing in it marks the page itself, and its links,
+        relative to the page, and the section it marks (``nd_sections``) are the same for
+        every page of a folder."""
         shared = isinstance(page.file, OwnPage) and not any(
             url.startswith(page.url) for url in self._nav_urls
         )
@@ -800,6 +802,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         spec = self.prepared.plan.get(page.file.src_uri) if self.prepared else None
         context["view"] = spec.view if spec is not None else None
         context["nd_memo"] = self._memo(page)
+        # A page outside the navigation shows its top level only (sections.py).
+        context["nd_sections"] = None if page.url in self._nav_urls else sections(nav, page.url)
         title = str(page.meta.get("title") or page.title or "")
         context["head"] = self._head(
             page.file.src_uri, page.url, spec, (title, page.meta.get("description"))
