@@ -223,7 +223,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None and self.prepared is not None
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
         try:
-            engine.write_copies(site_dir, self.prepared, self.settings, cache, before)
+            engine.write_copies(site_dir, self.prepared, self.settings, cache, before, log=log)
         except ImageError as exc:
             raise PluginError(str(exc)) from None
 
@@ -308,6 +308,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 last_good=last_good,
                 strict=config.strict,
                 index_later=self._shown_then_indexed(config, site_dir) if self.serving else None,
+                log=log,
             )
         except (NewsletterConfigError, ImageError, SearchIndexError) as exc:
             self._failed()

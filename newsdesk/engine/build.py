@@ -27,7 +27,8 @@ from newsdesk.engine.search import ShardRecords
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.settings import Settings
 
-log = logging.getLogger(__name__)
+LOG = logging.getLogger(__name__)
+"""Where a build tells what it did, unless its caller says otherwise."""
 
 
 class Theme(Protocol):
@@ -82,7 +83,7 @@ def build(
     last_good: Prepared | None = None,
     strict: bool = False,
     index_later: Callable[[Indexing], None] | None = None,
-    logger: str = "mkdocs",
+    log: logging.Logger = LOG,
 ) -> Built:
     """The whole site into ``site_dir``, to take the place of the site at ``replacing``
     (pages, copies of images and shards of the search index are linked from there where
@@ -90,8 +91,9 @@ def build(
     the content, before anything is written. With ``last_good`` (the preview), content
     with errors builds the last good content instead, with the errors on every page; its
     item views are reused where their files are as they were, and the search index is
-    handed to ``index_later`` rather than made before returning. A ``strict`` build fails
-    on any warning ``logger`` (or one below it) gives."""
+    handed to ``index_later`` rather than made before returning. The build tells what it
+    did to ``log``; a ``strict`` one fails on any warning of a logger of the program that
+    runs it (``mkdocs`` and every logger below it, for ``log`` named ``mkdocs.…``)."""
     started = time.time() - 2  # what this build uses, even on a coarse clock
     cache = BuildCache(settings.project_dir / CACHE_DIR)
     problems: tuple[ContentError, ...] = ()
@@ -102,12 +104,13 @@ def build(
         if last_good is None:
             raise
         prepared, problems = last_good, exc.errors
-    with _counting_warnings(logging.getLogger(logger), strict) as warned:
+    program = logging.getLogger(log.name.partition(".")[0])
+    with _counting_warnings(program, strict) as warned:
         theme.open(prepared, problems)
         theme.write_theme_files(site_dir)
         pages = theme.render_pages(site_dir)
         pipeline.write(site_dir, prepared)
-        write_copies(site_dir, prepared, settings, cache, replacing=replacing)
+        write_copies(site_dir, prepared, settings, cache, replacing=replacing, log=log)
         if warned():
             raise StrictWarnings(warned())
     item_pages = theme.item_pages()
@@ -131,10 +134,12 @@ def write_copies(
     cache: BuildCache,
     before: Prepared | None = None,
     replacing: Path | None = None,
+    log: logging.Logger = LOG,
 ) -> None:
     """The copies of images the pages show, into ``site_dir``: linked from the site at
     ``replacing`` where they are as the last build left them, else from the cache, else
-    made; with ``before``, the site holds those of ``before`` already."""
+    made; with ``before``, the site holds those of ``before`` already. How many came
+    from where is told to ``log``."""
     manifest, previous = "", None
     if replacing is not None and before is None:
         manifest = digest("images", str(replacing))
