@@ -3,6 +3,7 @@ filter panels and their counts, the static pages per facet value, and attachment
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from newsdesk.content.models import Event
 from newsdesk.content.states import is_upcoming
 from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment
-from newsdesk.engine.search import IndexedPage, plan_shards
+from newsdesk.engine import search
+from newsdesk.engine.search import IndexedPage, Shard, indexed_part, plan_shards
 from tests.conftest import AXE, make_project, sample_catalog, serving
 
 PHRASE = "best time for harvest"
@@ -478,6 +480,88 @@ def test_a_shard_key_changes_with_any_page():
     edited = [*pages[:2], IndexedPage(pages[2].path, "knowledge", 2019, "edited")]
     assert plan_shards(edited)[0].key("en") != shard.key("en")
     assert shard.key("fr") != shard.key("en")
+
+
+PAGE = b"""<!doctype html><html lang="en"><head><script>var menu = "<nav>";</script></head>
+<body><nav>Menu</nav><article class="nd-item" data-pagefind-body data-pagefind-sort="date:2020">
+<h1>Title</h1><!-- </article> --><article class="nd-card">Card</article><p>Text</p></article>
+<aside><article class="nd-card">Related</article></aside><footer>Reused</footer></body></html>"""
+
+
+def test_pagefind_is_given_the_marked_elements_of_a_page_alone():
+    part = indexed_part(PAGE)
+    start = PAGE.index(b'<article class="nd-item"')
+    end = PAGE.index(b"</article>\n<aside>") + len(b"</article>")
+    assert PAGE[start:end] in part
+    assert b"Menu" not in part and b"Related" not in part and b"Reused" not in part
+    assert indexed_part(part) == part  # the same marked elements
+    two = PAGE.replace(b"<aside>", b"<aside data-pagefind-body>")
+    assert b"Related" in indexed_part(two) and b"Reused" not in indexed_part(two)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        PAGE.replace(b"<nav>Menu", b"<nav>How data-pagefind-body works"),  # a mark in text
+        PAGE.replace(b"<nav>Menu", b'<nav title="data-pagefind-body">'),  # in a value
+        PAGE.replace(b"<nav>Menu", b"<!-- <div data-pagefind-body> -->"),  # in a comment
+        PAGE.replace(b"<footer>", b'<footer data-pagefind-meta="author:Desk">'),  # outside
+        PAGE.replace(b"</article>\n<aside>", b"<aside>"),  # never closed
+        PAGE.replace(b" data-pagefind-body ", b" "),  # no mark
+    ],
+)
+def test_a_page_pagefind_might_read_otherwise_is_given_whole(odd: bytes):
+    assert indexed_part(odd) == odd
+
+
+def _bundles(site: Path, paths: list[str], folder: Path) -> tuple[Path, Path]:
+    """Bundles of the pages at ``paths`` of ``site``: as the build makes them, and by
+    Pagefind's own reading of the whole pages."""
+    shard = Shard("some", "", (), tuple(IndexedPage(path, "", 0, "") for path in paths))
+    search.index_shard(site, "en", shard, folder / "fed")
+    whole = folder / "whole"
+    for path in paths:
+        (whole / "site" / path).parent.mkdir(parents=True, exist_ok=True)
+        (whole / "site" / path).write_bytes((site / path).read_bytes())
+    search._run_pagefind(whole / "site", shard, "en", whole)
+    return folder / "fed", whole / "index"
+
+
+def _fragments(bundle: Path) -> dict[str, dict]:
+    """What a bundle keeps of each page, by its address."""
+    found = {}
+    for path in (bundle / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    return found
+
+
+def test_the_index_of_the_marked_elements_is_the_index_of_the_pages(
+    sample_site: Path, tmp_path: Path
+):
+    paths = [
+        "about/index.html",
+        "newsletters/2019-03/index.html",  # cards within the item
+        "news/ideeo-smart-viticulture-basilicata/index.html",
+    ]
+    fed, whole = _bundles(sample_site, paths, tmp_path)
+    assert sorted(path.name for path in (fed / "index").iterdir()) == sorted(
+        path.name for path in (whole / "index").iterdir()
+    )  # the words, in files named by their content
+    assert _fragments(fed) == _fragments(whole)
+
+
+def test_a_page_without_a_picture_no_longer_takes_a_related_item_s(
+    sample_site: Path, tmp_path: Path
+):
+    # Pagefind takes a page's first image for its picture, and indexes its text: on the
+    # whole page, that of a related item's card, below the item.
+    fed, whole = _bundles(
+        sample_site, ["events/automotive-skills-conference-2020/index.html"], tmp_path
+    )
+    ((url, page),) = _fragments(whole).items()
+    assert "news/images/" in page["meta"]["image"]
+    assert "image" not in _fragments(fed)[url]["meta"]
 
 
 # -- filtered listings show the static listing's cards, in its order -----------------------

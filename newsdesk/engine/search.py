@@ -1,7 +1,9 @@
 """The search index: Pagefind over the built site, as the build's last step.
 
 Pages mark what is indexed (``data-pagefind-body``: item pages and plain pages, not
-listings, navigation or footers) and carry their filters, metadata and sort date.
+listings, navigation or footers) and carry their filters, metadata and sort date. Pagefind
+is given only that: a copy of each page holding its marked part, not the header,
+navigation, related items and scripts around it, which it would read only to skip.
 
 Pagefind holds everything it indexes in memory (about 0.3 MB a page) and cannot add to an
 index, so the site's index comes in shards of at most ``shard_pages`` pages: one per
@@ -13,14 +15,15 @@ one search; a filter panel asks for its collection's shards one at a time, newes
 
 A shard is kept in the cache (``search``, one entry of all its files) under a hash of its
 pages, so a build indexes only the shards whose pages changed; a shard from the cache is
-checked as it is read. Each shard is one run of Pagefind's own program over the site,
-told by a glob which pages are the shard's, writing beside the site and moved into it.
+checked as it is read. Each shard is one run of Pagefind's own program over a folder of
+the shard's pages, writing beside the site and moved into it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,10 +52,11 @@ AT_ONCE = 2
 """Shards indexed at the same time (one per core of a small machine)."""
 PAGES = "pages"
 """The collection of pages that are not items (About, say)."""
+FED = "marked elements alone"
+"""What Pagefind is given of a page (``indexed_part``), in each shard's key: a change to
+what it gives changes this too."""
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 """Pagefind's own search interfaces, which the site does not use."""
-GLOB_SPECIAL = frozenset("?*$:<>()[]{},\\")
-"""Characters a Pagefind glob reads as more than themselves."""
 
 
 class SearchIndexError(Exception):
@@ -78,7 +82,7 @@ class Shard:
     pages: tuple[IndexedPage, ...]
 
     def key(self, language: str) -> str:
-        parts = [metadata.version("pagefind"), language, value_key(EXCLUDED)]
+        parts = [metadata.version("pagefind"), language, value_key(EXCLUDED), FED]
         for page in self.pages:
             parts += [page.path, page.fingerprint]
         return digest(*parts)
@@ -198,22 +202,30 @@ def _make_shard(
 ) -> None:
     """Index the shard's pages of ``site_dir`` into ``folder``, and keep it in ``store``
     under ``key``, all its files in one entry."""
+    index_shard(site_dir, language, shard, folder)
+    names = sorted(path for path in folder.rglob("*") if path.is_file())
+    contents = [path.read_bytes() for path in names]
+    sizes = [
+        [path.relative_to(folder).as_posix(), len(data)]
+        for path, data in zip(names, contents, strict=True)
+    ]
+    store.write(key, b"".join(contents), {"files": sizes})
+
+
+def index_shard(site_dir: Path, language: str, shard: Shard, folder: Path) -> None:
+    """The shard's bundle, made of its pages of ``site_dir``, in ``folder`` (a new
+    folder): Pagefind's program run over what it reads of them, in a working folder
+    beside ``folder``."""
     shutil.rmtree(folder, ignore_errors=True)
     work = folder.with_name(f"{folder.name}-run")
     work.mkdir(parents=True)
     try:
-        _run_pagefind(site_dir, shard, language, work)
+        _feed(site_dir, shard, work / "site")
+        _run_pagefind(work / "site", shard, language, work)
         bundle = work / "index"
         for entry in bundle.iterdir():
             if entry.name.startswith(UNUSED):
                 entry.unlink()
-        names = sorted(path for path in bundle.rglob("*") if path.is_file())
-        contents = [path.read_bytes() for path in names]
-        sizes = [
-            [path.relative_to(bundle).as_posix(), len(data)]
-            for path, data in zip(names, contents, strict=True)
-        ]
-        store.write(key, b"".join(contents), {"files": sizes})
         bundle.rename(folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -240,14 +252,84 @@ def _unpack(entry: tuple[dict[str, Any], bytes] | None, folder: Path) -> bool:
     return True
 
 
+def _feed(site_dir: Path, shard: Shard, folder: Path) -> None:
+    """What Pagefind reads of the shard's pages of ``site_dir``, at the same paths in
+    ``folder``, so their addresses come out as in the site."""
+    for page in shard.pages:
+        target = folder / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(indexed_part((site_dir / page.path).read_bytes()))
+
+
+_MARK = b"data-pagefind-body"
+_ATTRIBUTE = rb"""\s+([^\s"'<>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+"""An attribute of a start tag, its name the group."""
+_ATTRIBUTES = re.compile(_ATTRIBUTE)
+_START_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)((?:" + _ATTRIBUTE + rb")*)\s*/?>")
+_OPENED = ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style"))
+"""What, opened before a mark and not closed, makes it no attribute of a tag."""
+
+
+def indexed_part(html: bytes) -> bytes:
+    """The elements of a page marked ``data-pagefind-body``, alone in a page of their own:
+    all that Pagefind reads of a page that marks any (its language is set in its
+    options). The page as it is if a mark is anywhere but on an element's start tag,
+    or Pagefind would find anything of its own outside the marked elements."""
+    parts = []
+    at = 0
+    while (mark := html.find(_MARK, at)) >= 0:
+        element = _marked_element(html, mark)
+        if element is None or b"data-pagefind-" in html[at : element[0]]:
+            return html
+        parts.append(html[element[0] : element[1]])
+        at = element[1]
+    if not parts or b"data-pagefind-" in html[at:]:
+        return html
+    return b"<!doctype html><html><head><meta charset=utf-8></head><body>\n%s\n</body></html>\n" % (
+        b"\n".join(parts)
+    )
+
+
+def _marked_element(html: bytes, mark: int) -> tuple[int, int] | None:
+    """Where the element begins and ends whose start tag names ``mark`` as an attribute,
+    or None if the mark is not one."""
+    if any(
+        html.rfind(opening, 0, mark) > html.rfind(closing, 0, mark) for opening, closing in _OPENED
+    ):
+        return None
+    start = html.rfind(b"<", 0, mark)
+    tag = _START_TAG.match(html, start)
+    if tag is None or tag.end() < mark:
+        return None
+    attributes = _ATTRIBUTES.finditer(html, tag.start(2), tag.end(2))
+    names = [found.start(1) for found in attributes]
+    if mark not in names or html[mark + len(_MARK) : mark + len(_MARK) + 1] not in b" \t\n\r\f=/>":
+        return None
+    depth = 0
+    for found in _nesting(tag.group(1).lower()).finditer(html, start):
+        if found.group(2) is None:
+            continue  # a comment, script or style
+        depth += -1 if found.group(2) else 1
+        if depth == 0:
+            end = html.find(b">", found.end())
+            return (start, end + 1) if end >= 0 else None
+    return None
+
+
+def _nesting(name: bytes) -> re.Pattern[bytes]:
+    """Start and end tags of elements called ``name``, past comments, scripts and styles."""
+    return re.compile(
+        rb"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(/?)" + re.escape(name) + rb"(?=[\s/>])",
+        re.DOTALL | re.IGNORECASE,
+    )
+
+
 def _run_pagefind(site_dir: Path, shard: Shard, language: str, work: Path) -> None:
-    """Pagefind's program, configured by a file in ``work`` (a glob naming a thousand pages
-    is too long for a command line), writes the shard's bundle to ``work/index``. It reads
-    the pages where they are, so their addresses come out as in the site."""
-    settings = {
-        "site": str(site_dir),
-        "glob": "{" + ",".join(_glob_literal(page.path) for page in shard.pages) + "}",
-        "output_path": str(work / "index"),
+    """Pagefind's program, configured by a file in ``work``, indexes every page of
+    ``site_dir`` (the shard's, as ``_feed`` wrote them) into ``work/index``."""
+    settings = {  # the program runs in ``work``
+        "site": str(site_dir.absolute()),
+        "output_path": str((work / "index").absolute()),
         "force_language": language,
         "exclude_selectors": EXCLUDED,
         "quiet": True,
@@ -341,8 +423,8 @@ def indexed_pages(
     whether they are indexed."""
     found = []
     for folder, subfolders, names in os.walk(site_dir):
-        if folder == str(site_dir) and BUNDLE in subfolders:
-            subfolders.remove(BUNDLE)
+        if folder == str(site_dir):  # not the index, nor what a run making it reads
+            subfolders[:] = [name for name in subfolders if _of_the_site(name)]
         for name in names:
             if not name.endswith(".html"):
                 continue
@@ -360,5 +442,6 @@ def indexed_pages(
     return found
 
 
-def _glob_literal(path: str) -> str:
-    return "".join(f"\\{char}" if char in GLOB_SPECIAL else char for char in path)
+def _of_the_site(name: str) -> bool:
+    """Whether a folder at the top of the site holds pages of the site."""
+    return name != BUNDLE and not name.startswith(TEMPORARY)
