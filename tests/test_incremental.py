@@ -3,6 +3,7 @@ exactly the site a clean build makes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -57,6 +58,16 @@ def search_shards(project: Project) -> set[str]:
     return {key for key, _ in cached(project).search.keys()}
 
 
+def shard_entries(project: Project) -> dict[str, int]:
+    """Each search shard's entry file, by its folder: which file it is (its inode)."""
+    index = project.site / "pagefind"
+    shards = json.loads((index / "shards.json").read_text(encoding="utf-8"))["shards"]
+    return {
+        shard["path"]: (index / shard["path"] / "pagefind-entry.json").stat().st_ino
+        for shard in shards
+    }
+
+
 def test_one_edit_renders_what_shows_it_and_converts_one_body(tmp_path: Path):
     project = sample_project(tmp_path / "newsroom")
     build(project)
@@ -64,17 +75,19 @@ def test_one_edit_renders_what_shows_it_and_converts_one_body(tmp_path: Path):
     untouched = inode(project, UNRELATED)
     edited = inode(project, "news/green-deal-clusters-climate-neutral-europe")
     shards = search_shards(project)
-    events_index = (project.site / "pagefind/events/pagefind-entry.json").stat().st_ino
+    entries = shard_entries(project)
 
     text = (project.root / "content" / EDITED).read_text(encoding="utf-8")
     (project.root / "content" / EDITED).write_text(text + "\nOne more sentence.\n")
     build(project)
 
     assert len(markdown_entries(project) - converted) == 1  # only the edited body
-    assert len(search_shards(project) - shards) == 1  # only the news shard is indexed again
+    assert len(search_shards(project) - shards) == 1  # only the edited item's shard is indexed
     assert inode(project, UNRELATED) == untouched  # the same finished page, not rendered again
-    # The events' search shard, which no page of it changed, is the one the last build wrote.
-    assert (project.site / "pagefind/events/pagefind-entry.json").stat().st_ino == events_index
+    # The other search shards, which no page of them changed, are those the last build wrote.
+    after = shard_entries(project)
+    assert after.keys() == entries.keys() and len(entries) > 2
+    assert [shard for shard in entries if after[shard] != entries[shard]] == ["2020-01-2020-11/"]
     assert inode(project, "news/green-deal-clusters-climate-neutral-europe") != edited
     page = (project.site / "news/green-deal-clusters-climate-neutral-europe/index.html").read_text()
     assert "One more sentence." in page

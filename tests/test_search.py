@@ -14,7 +14,7 @@ from newsdesk.content.models import Event
 from newsdesk.content.states import is_upcoming
 from newsdesk.content.vocabulary import KNOWLEDGE_FACETS, segment
 from newsdesk.engine import search
-from newsdesk.engine.search import IndexedPage, Shard, indexed_part, plan_shards
+from newsdesk.engine.search import PAGES, IndexedPage, Shard, indexed_part, plan_shards
 from tests.conftest import AXE, make_project, sample_catalog, serving
 
 PHRASE = "best time for harvest"
@@ -162,11 +162,16 @@ def test_the_search_page_shows_twenty_results_at_a_time(open_page):
     page = opener("search/?q=cluster")
     results = page.locator(".nd-search-page__results .nd-result")
     results.first.wait_for()
-    total = int(page.locator(".nd-search-page__status").inner_text().split()[0])
-    assert total > 20 and results.count() == 20
+    status = page.locator(".nd-search-page__status")
+    # Twenty results with every word: the newest shard (the build's year) has them.
+    assert re.fullmatch(r"\d+ results for “cluster” since January 2020", status.inner_text())
+    assert results.count() == 20
     page.get_by_role("button", name="Show more").click()
     shown = "document.querySelectorAll('.nd-search-page__results .nd-result').length"
-    page.wait_for_function(f"{shown} == {min(total, 40)}")
+    page.wait_for_function(f"{shown} > 20")
+    total = int(status.inner_text().split()[0])  # every shard asked now
+    assert status.inner_text() == f"{total} results for “cluster”"
+    assert results.count() == min(total, 40)
     twenty_first = page.locator(".nd-search-page__results .nd-result__title").nth(20)
     assert page.evaluate("document.activeElement.href") == twenty_first.evaluate("a => a.href")
 
@@ -208,8 +213,8 @@ def test_only_main_content_is_indexed(open_page):
     # What the index holds of each page: not the back link under every item, nor its tags.
     contents = page.evaluate(
         """async () => {
-            const pf = await (await import('/assets/newsdesk.js')).pagefind();
-            const search = await pf.search('interviews');
+            const index = await (await import('/assets/newsdesk.js')).searchIndex();
+            const search = await (await index.use(index.shards)).search('interviews');
             return Promise.all(search.results.map(async (r) => (await r.data()).content));
         }"""
     )
@@ -395,7 +400,7 @@ def test_item_pages_carry_their_filters_for_the_index(sample_site: Path):
 
 
 def test_filtered_results_come_a_page_at_a_time_newest_first_across_shards(browser, tmp_path: Path):
-    # Two pages per shard: reports of 2015-2019 and a guide of 2016 make four shards.
+    # Two pages per shard: reports of 2015-2019 and a guide of 2016 make three shards.
     project = make_project(tmp_path / "newsroom", page_size=2, shard_pages=2)
     for number in range(1, 6):
         project.write(
@@ -411,11 +416,10 @@ def test_filtered_results_come_a_page_at_a_time_newest_first_across_shards(brows
     project.write("reading list (2015-2019), [final].md", "# Reading list\n\nA digest.\n")
     assert project.build().exit_code == 0
     shards = json.loads((project.site / "pagefind/shards.json").read_text())["shards"]
-    assert [shard["path"] for shard in shards if shard["collection"] == "knowledge"] == [
-        "knowledge-2019/",
-        "knowledge-2017-2018/",
-        "knowledge-2016/",
-        "knowledge-2015/",
+    assert [shard["path"] for shard in shards if "knowledge" in shard["collections"]] == [
+        "2018-04-2019-05/",
+        "2016-08-2017-03/",
+        "2015-01-2016-02/",
     ]
     with serving(project.site) as url:
         page = browser.new_page()
@@ -449,37 +453,139 @@ def test_filtered_results_come_a_page_at_a_time_newest_first_across_shards(brows
 # -- shards of the index -------------------------------------------------------------------
 
 
-def _pages(collection: str, years: dict[int, int]) -> list[IndexedPage]:
+def _pages(collection: str, months: dict[str, int]) -> list[IndexedPage]:
+    """``count`` pages of ``collection`` in each month (``2019-03``)."""
     return [
-        IndexedPage(f"{collection}/{year}-{n}/index.html", collection, year, f"{year}{n}")
-        for year, count in years.items()
+        IndexedPage(f"{collection}/{month}-{n}/index.html", collection, month, f"{month}{n}")
+        for month, count in months.items()
         for n in range(count)
     ]
 
 
-def test_a_large_collection_is_split_into_runs_of_years_oldest_first():
-    news = _pages("news", {2016: 400, 2017: 500, 2018: 300, 2019: 900, 2020: 1200})
-    shards = plan_shards([*news, *_pages("calls", {2019: 10, 2020: 5})], limit=1000)
-    assert [(shard.name, len(shard.pages)) for shard in shards] == [
-        ("calls", 15),  # a small collection is one shard
-        ("news-2020", 1200),  # a single year over the limit stays whole
-        ("news-2019", 900),
-        ("news-2018", 300),
-        ("news-2016-2017", 900),
+def _edited(pages: list[IndexedPage], path: str) -> list[IndexedPage]:
+    return [
+        IndexedPage(page.path, page.collection, page.month, "edited") if page.path == path else page
+        for page in pages
     ]
-    # A year's new items change its own shard: the older ones keep their pages, and so their
-    # keys, and are not indexed again.
-    later = plan_shards([*news, *_pages("news", {2021: 50})], limit=1000)
-    older = {shard.name: shard.key("en") for shard in shards if shard.collection == "news"}
-    assert {s.name: s.key("en") for s in later if s.name in older} == older
+
+
+def _changed(before: list[Shard], after: list[Shard]) -> list[Shard]:
+    """The shards of ``after`` a build indexes, ``before`` in the cache."""
+    kept = {shard.key("en") for shard in before}
+    return [shard for shard in after if shard.key("en") not in kept]
+
+
+def test_shards_run_by_months_across_collections_newest_first_and_small_this_year():
+    old = {f"{year}-{month:02d}": 30 for year in (2016, 2017, 2018) for month in range(1, 13)}
+    pages = [
+        *_pages("news", old),
+        *_pages("events", {"2018-12": 20, "2020-01": 100, "2020-02": 100, "2020-03": 60}),
+        *_pages("news", {"2020-02": 100, "2020-03": 40, "2021-05": 5}),  # 2021: announced
+        IndexedPage("about/index.html", PAGES, "", "about"),
+    ]
+    shards = plan_shards(pages, this_year=2020, limit=1000)
+    assert [(shard.name, len(shard.pages)) for shard in shards] == [
+        ("pages", 1),  # plain pages: a shard of their own, asked first
+        ("2020-03-2021-05", 105),  # this year's runs close at a quarter of the limit
+        ("2020-02", 200),
+        ("2020-01", 100),
+        ("2018-10-2018-12", 110),  # earlier months in runs of up to 1000 pages
+        ("2016-01-2018-09", 990),  # old years grouped
+    ]
+    assert shards[1].collections == ("events", "news")
+    assert shards[1].months == ("2020-03", "2021-05")
+    assert all(len(shard.pages) <= 250 for shard in shards[1:4])
+
+
+def test_an_edit_to_a_recent_item_re_indexes_one_small_shard():
+    pages = [
+        *_pages(
+            "news",
+            {f"{year}-{month:02d}": 80 for year in range(2011, 2020) for month in range(1, 13)},
+        ),
+        *_pages("news", {f"2020-{month:02d}": 80 for month in range(1, 12)}),
+        *_pages("events", {f"2020-{month:02d}": 20 for month in range(1, 13)}),
+    ]
+    before = plan_shards(pages, this_year=2020)
+    assert len(pages) == 9 * 12 * 80 + 11 * 80 + 12 * 20
+    after = plan_shards(_edited(pages, "news/2020-11-3/index.html"), this_year=2020)
+    (changed,) = _changed(before, after)
+    assert changed.months[-1] == "2020-12" and len(changed.pages) <= 250
+    # An old one re-indexes its run, of at most the limit.
+    after = plan_shards(_edited(pages, "news/2014-06-3/index.html"), this_year=2020)
+    (changed,) = _changed(before, after)
+    assert "2014-06" in changed.months and len(changed.pages) <= 1000
+
+
+def test_new_items_leave_earlier_shards_as_they_were():
+    pages = [
+        *_pages(
+            "news", {f"{year}-{month:02d}": 50 for year in (2018, 2019) for month in range(1, 13)}
+        ),
+        *_pages("news", {"2020-01": 200, "2020-02": 90}),
+    ]
+    before = plan_shards(pages, this_year=2020)
+    after = plan_shards([*pages, *_pages("calls", {"2020-02": 3})], this_year=2020)
+    assert [shard.name for shard in _changed(before, after)] == ["2020-02"]
+    # A new year: last year's small runs become one large run; older runs stay.
+    later = plan_shards(pages, this_year=2021)
+    assert [shard.name for shard in _changed(before, later)] == ["2019-09-2020-02"]
 
 
 def test_a_shard_key_changes_with_any_page():
-    pages = _pages("knowledge", {2019: 3})
-    (shard,) = plan_shards(pages)
-    edited = [*pages[:2], IndexedPage(pages[2].path, "knowledge", 2019, "edited")]
-    assert plan_shards(edited)[0].key("en") != shard.key("en")
+    pages = _pages("knowledge", {"2019-04": 3})
+    (shard,) = plan_shards(pages, this_year=2020)
+    assert plan_shards(_edited(pages, pages[2].path), this_year=2020)[0].key("en") != shard.key(
+        "en"
+    )
     assert shard.key("fr") != shard.key("en")
+
+
+def test_a_query_asks_the_newest_shards_and_goes_back_only_as_far_as_it_needs(
+    browser, tmp_path: Path
+):
+    # Eight pages per shard, two from 2020 (the build's year) on: each month of 2020 is a
+    # shard of its own, and 2019 one more.
+    project = make_project(tmp_path / "newsroom", shard_pages=8)
+    stories = [(f"2020-0{month}-0{day}", "") for month in (1, 2) for day in range(1, 6)]
+    stories += [(f"2019-0{month}-01", "") for month in range(3, 9)]
+    stories[-1] = ("2019-08-01", " The lighthouse keeps watch.")
+    for number, (day, more) in enumerate(stories):
+        project.write(
+            f"news/story-{number}.md",
+            f"---\ntitle: Story {number}\ndate: {day}\nsummary: News.\n---\n"
+            f"Boats in the harbour.{more}\n",
+        )
+    assert project.build().exit_code == 0
+    shards = json.loads((project.site / "pagefind/shards.json").read_text())["shards"]
+    assert [shard["path"] for shard in shards] == ["2020-02/", "2020-01/", "2019-03-2019-08/"]
+    with serving(project.site) as address:
+        page = browser.new_page()
+        asked = set()
+        page.on("request", lambda request: asked.add(request.url.split("/pagefind/")[-1]))
+        page.goto(address + "news/", wait_until="networkidle")
+        page.fill("#nd-search-input", "harbour")
+        page.locator(".nd-search__list .nd-result").first.wait_for()
+        # Eight results with the word in 2020: 2019's shard is not fetched.
+        summary = page.locator(".nd-search__summary")
+        assert summary.inner_text() == "10 results for “harbour” since January 2020"
+        assert page.locator(".nd-search__list .nd-result").count() == 8
+        assert "2020-01/pagefind-entry.json" in {url.split("?")[0] for url in asked}
+        assert not [url for url in asked if url.startswith("2019-")]
+        # Words only an older item has: the search goes back for it, and shows it first.
+        page.fill("#nd-search-input", "lighthouse harbour")
+        page.wait_for_function(
+            "document.querySelector('.nd-search__summary').textContent.includes('lighthouse')"
+        )
+        first = page.locator(".nd-search__list .nd-result a").first
+        assert first.get_attribute("href").endswith("news/story-15/")
+        # The search page: fewer than a page with every word, so every shard is asked.
+        page.goto(address + "search/?q=harbour", wait_until="networkidle")
+        page.locator(".nd-search-page__results .nd-result").first.wait_for()
+        status = page.locator(".nd-search-page__status")
+        assert status.inner_text() == "16 results for “harbour”"
+        assert page.locator(".nd-search-page__more").is_hidden()
+        page.close()
 
 
 PAGE = b"""<!doctype html><html lang="en"><head><script>var menu = "<nav>";</script></head>
@@ -517,7 +623,7 @@ def test_a_page_pagefind_might_read_otherwise_is_given_whole(odd: bytes):
 def _bundles(site: Path, paths: list[str], folder: Path) -> tuple[Path, Path]:
     """Bundles of the pages at ``paths`` of ``site``: as the build makes them, and by
     Pagefind's own reading of the whole pages."""
-    shard = Shard("some", "", (), tuple(IndexedPage(path, "", 0, "") for path in paths))
+    shard = Shard("some", (), (), tuple(IndexedPage(path, "", "", "") for path in paths))
     search.index_shard(site, "en", shard, folder / "fed")
     whole = folder / "whole"
     for path in paths:
@@ -629,7 +735,7 @@ def test_filtered_results_from_several_shards_keep_the_listing_s_order(browser, 
         )
     assert project.build().exit_code == 0
     shards = json.loads((project.site / "pagefind/shards.json").read_text())["shards"]
-    assert len([s for s in shards if s["collection"] == "events"]) == 3
+    assert len([s for s in shards if "events" in s["collections"]]) == 5  # 2020 on: one each
     with serving(project.site) as address:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()

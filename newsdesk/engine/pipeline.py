@@ -285,7 +285,8 @@ def index(
         if src_uri not in archived
     }
     with stage.phase("making the search index"):
-        shards = plan_shards(indexed_pages(site_dir, pages, items), shard_pages)
+        this_year = prepared.catalog.clock.today.year
+        shards = plan_shards(indexed_pages(site_dir, pages, items), this_year, shard_pages)
         language = settings.locale.split("_")[0]
         indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
     return indexed, len(shards), records

@@ -6,12 +6,15 @@ is given only that: a copy of each page holding its marked part, not the header,
 navigation, related items and scripts around it, which it would read only to skip.
 
 Pagefind holds everything it indexes in memory (about 0.3 MB a page) and cannot add to an
-index, so the site's index comes in shards of at most ``shard_pages`` pages: one per
-collection, and a large collection split into runs of years, oldest first, so that adding
-items leaves older shards as they were. Each shard is a Pagefind bundle in
-``pagefind/<shard>/``, listed in ``pagefind/shards.json``. The browser merges them into
-one search; a filter panel asks for its collection's shards one at a time, newest first
-(each by its years), since Pagefind sorts by date only within a shard.
+index or change part of one, so the site's index comes in shards, by time: runs of months
+of at most ``shard_pages`` pages, oldest first, so that adding items leaves older shards as
+they were; the build's year and later in runs of a quarter of that, since an edit mostly
+touches a recent item and re-indexes its run; plain pages in a shard of their own. Each
+shard is a Pagefind bundle in ``pagefind/<shard>/``, listed newest first in
+``pagefind/shards.json``. A search in the browser asks the shards in that order, merging
+each into one Pagefind as it goes, and stops once it has a page of results, so a reader's
+query fetches the newest shards, not all of them; a filter panel asks the shards holding its
+collection one at a time (Pagefind sorts only within a shard) and merges what they find.
 
 A shard is kept in the cache (``search``, one entry of all its files) under a hash of its
 pages, so a build indexes only the shards whose pages changed; a shard from the cache is
@@ -68,8 +71,8 @@ class IndexedPage:
     path: str
     """In the site: ``news/some-story/index.html``."""
     collection: str
-    year: int
-    """Of the page's sort date (0 for pages that are not items)."""
+    month: str
+    """Of the page's sort date, ``2020-03`` ('' for pages that are not items)."""
     fingerprint: str
     """A hash of everything the page's HTML depends on."""
 
@@ -77,8 +80,9 @@ class IndexedPage:
 @dataclass(frozen=True, slots=True)
 class Shard:
     name: str
-    collection: str
-    years: tuple[int, ...]
+    months: tuple[str, ...]
+    """Those its pages fall in, oldest first (none for plain pages)."""
+    collections: tuple[str, ...]
     pages: tuple[IndexedPage, ...]
 
     def key(self, language: str) -> str:
@@ -88,31 +92,56 @@ class Shard:
         return digest(*parts)
 
 
-def plan_shards(pages: Iterable[IndexedPage], limit: int = SHARD_PAGES) -> list[Shard]:
-    """Pages into shards: one per collection, unless it has more than ``limit`` pages; then
-    runs of consecutive years, each closed before it would pass ``limit`` (a single year
-    with more pages is one shard). Collections come in name order, each newest first."""
-    collections: dict[str, dict[int, list[IndexedPage]]] = defaultdict(lambda: defaultdict(list))
+def plan_shards(
+    pages: Iterable[IndexedPage], this_year: int, limit: int = SHARD_PAGES
+) -> list[Shard]:
+    """Pages into shards, newest first: plain pages in one of their own (or more, of
+    ``limit`` each); items in runs of consecutive months, oldest first, each closed before
+    it would pass ``limit`` pages, or a quarter of it from the start of ``this_year`` on
+    (a single month with more pages is one shard). Runs of earlier months stay as they
+    were as items are added, and a year's small runs become one large run in the next."""
+    plain = sorted((page for page in pages if not page.month), key=attrgetter("path"))
+    months: dict[str, list[IndexedPage]] = defaultdict(list)
     for page in pages:
-        collections[page.collection][page.year].append(page)
-    shards = []
-    for collection, years in sorted(collections.items()):
-        runs: list[list[int]] = [[]]
-        size = 0
-        for year in sorted(years):
-            if runs[-1] and size + len(years[year]) > limit:
-                runs.append([])
-                size = 0
-            runs[-1].append(year)
-            size += len(years[year])
-        for run in reversed(runs):
-            name = collection
-            if len(runs) > 1:
-                name += f"-{run[0]}" if len(run) == 1 else f"-{run[0]}-{run[-1]}"
-            chosen = [page for year in run for page in years[year]]
-            pages_in_order = tuple(sorted(chosen, key=attrgetter("path")))
-            shards.append(Shard(name, collection, tuple(run), pages_in_order))
+        if page.month:
+            months[page.month].append(page)
+    recent = f"{this_year:04d}-01"
+    runs = [
+        *_runs([month for month in sorted(months) if month < recent], months, limit),
+        *_runs([month for month in sorted(months) if month >= recent], months, _recent(limit)),
+    ]
+    shards = [
+        Shard(PAGES if number == 0 else f"{PAGES}-{number + 1}", (), (PAGES,), tuple(chunk))
+        for number, chunk in enumerate(_chunks(plain, limit))
+    ]
+    for run in reversed(runs):
+        chosen = sorted((page for month in run for page in months[month]), key=attrgetter("path"))
+        name = run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}"
+        collections = tuple(sorted({page.collection for page in chosen}))
+        shards.append(Shard(name, tuple(run), collections, tuple(chosen)))
     return shards
+
+
+def _recent(limit: int) -> int:
+    """Pages per shard of this year's items: a quarter of ``limit``."""
+    return max(1, limit // 4)
+
+
+def _runs(months: list[str], pages: Mapping[str, list[IndexedPage]], limit: int) -> list[list[str]]:
+    """``months`` (oldest first) in runs, each closed before it would pass ``limit`` pages."""
+    runs: list[list[str]] = []
+    size = 0
+    for month in months:
+        if not runs or size + len(pages[month]) > limit:
+            runs.append([])
+            size = 0
+        runs[-1].append(month)
+        size += len(pages[month])
+    return runs
+
+
+def _chunks(pages: list[IndexedPage], limit: int) -> list[list[IndexedPage]]:
+    return [pages[start : start + limit] for start in range(0, len(pages), limit)]
 
 
 ShardRecords = dict[str, dict[str, Any]]
@@ -173,7 +202,12 @@ def index_site(
             made.rename(target / shard.name)
             records[shard.name] = {"key": key, "files": files_of(target / shard.name)}
         manifest = [
-            {"path": f"{shard.name}/", "collection": shard.collection, "years": shard.years}
+            {
+                "path": f"{shard.name}/",
+                "collections": shard.collections,
+                "from": shard.months[0] if shard.months else None,
+                "to": shard.months[-1] if shard.months else None,
+            }
             for shard in shards
         ]
         (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n", encoding="utf-8")
@@ -417,7 +451,7 @@ def _run_while_building(command: list[str], cwd: Path) -> tuple[int, str]:
 def indexed_pages(
     site_dir: Path, pages: Mapping[str, str], items: Mapping[str, Item]
 ) -> list[IndexedPage]:
-    """Every page of the site that Pagefind indexes, with its collection and year.
+    """Every page of the site that Pagefind indexes, with its collection and month.
     ``pages`` gives the fingerprint of each page the renderer made, and ``items`` the item
     each item page shows; other pages (the theme's own, such as 404.html) are read to see
     whether they are indexed."""
@@ -433,12 +467,12 @@ def indexed_pages(
             item = items.get(relative)
             fingerprint = pages.get(relative)
             if item is not None and fingerprint is not None:
-                year = item.sort_date.year
-                found.append(IndexedPage(relative, item.collection, year, fingerprint))
+                month = f"{item.sort_date:%Y-%m}"
+                found.append(IndexedPage(relative, item.collection, month, fingerprint))
                 continue
             data = Path(path).read_bytes()
             if b"data-pagefind-body" in data:  # a plain page; not a listing, tag or facet page
-                found.append(IndexedPage(relative, PAGES, 0, fingerprint or digest(data)))
+                found.append(IndexedPage(relative, PAGES, "", fingerprint or digest(data)))
     return found
 
 

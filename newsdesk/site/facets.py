@@ -84,10 +84,9 @@ def every_word(collection: str) -> str:
 
 
 def search_filters(item: Item, catalog: Catalog) -> tuple[tuple[str, str], ...]:
-    """The Pagefind filters of an item's page: its collection, the year it sorts by (a
-    filter panel asks each shard of the index by its years), where an event stands, and its
-    value on every facet of its collection."""
-    found = [("collection", item.collection), ("sort_year", str(item.sort_date.year))]
+    """The Pagefind filters of an item's page: its collection, where an event stands, and
+    its value on every facet of its collection."""
+    found = [("collection", item.collection)]
     found.extend(_standing(item, catalog))
     for facet in COLLECTION_FACETS.get(item.collection, ()):
         found.extend((facet, key) for key in values(item, facet, catalog))

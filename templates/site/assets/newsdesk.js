@@ -4,29 +4,112 @@
 
 const siteRoot = new URL("../", import.meta.url);
 const PAGE_SIZE = 20; // results shown at once; "Show more" adds as many again
-let pagefindLoading = null;
+const BOX_SIZE = 8; // results the header's box shows
+let indexLoading = null;
 
-// The index comes in shards, listed in pagefind/shards.json: one per collection, and a large
-// collection split into runs of years, newest first. A page has one Pagefind for all of them
-// (the first shard's, with the others merged in): instances that each loaded their own
-// WebAssembly would overwrite one another's.
-export function pagefind() {
-  pagefindLoading ??= fetch(new URL("pagefind/shards.json", siteRoot))
+// The index comes in shards, listed newest first in pagefind/shards.json: plain pages, then
+// items in runs of months, each shard with the collections it holds. A page has one
+// Pagefind (instances that each loaded their own WebAssembly would overwrite one
+// another's) and merges a shard into it only when it first asks that shard, under a filter
+// naming the shard, so that one search can ask one shard: a query fetches only the shards
+// it asks, not the whole index.
+export function searchIndex() {
+  indexLoading ??= fetch(new URL("pagefind/shards.json", siteRoot))
     .then((response) => response.json())
-    .then(async ({ shards }) => {
-      const base = (shard) => new URL(`pagefind/${shard.path}`, siteRoot).pathname;
-      const options = { baseUrl: siteRoot.pathname };
-      if (!shards.length) {
-        const nothing = async () => ({ results: [], filters: {} });
-        return { shards, search: nothing, debouncedSearch: nothing, filters: async () => ({}) };
+    .then(({ shards }) => shardedIndex(shards));
+  return indexLoading;
+}
+
+function shardedIndex(shards) {
+  const base = (shard) => new URL(`pagefind/${shard.path}`, siteRoot).pathname;
+  const options = { baseUrl: siteRoot.pathname };
+  const merged = new Set();
+  let pf = null;
+  let queue = Promise.resolve();
+  // Pagefind with `wanted` merged in, those not yet one at a time, the first as its own.
+  const use = (wanted) => {
+    queue = queue.then(async () => {
+      for (const shard of wanted) {
+        if (merged.has(shard.path)) continue;
+        const own = { ...options, mergeFilter: { shard: shard.path } };
+        if (pf === null) {
+          const loaded = await import(new URL(`${base(shard)}pagefind.js`, siteRoot).href);
+          await loaded.options({ ...own, excerptLength: 24 });
+          await loaded.init();
+          pf = loaded;
+        } else {
+          await pf.mergeIndex(base(shard), own);
+        }
+        merged.add(shard.path);
       }
-      const pf = await import(new URL(`${base(shards[0])}pagefind.js`, siteRoot).href);
-      await pf.options({ ...options, excerptLength: 24 });
-      await pf.init();
-      for (const shard of shards.slice(1)) await pf.mergeIndex(base(shard), options);
-      return { shards, search: pf.search, debouncedSearch: pf.debouncedSearch, filters: pf.filters };
+      return pf;
     });
-  return pagefindLoading;
+    return queue;
+  };
+  return {
+    shards,
+    use,
+    // One search of one shard; `options` as Pagefind's.
+    async searchShard(shard, query, options = {}) {
+      const filters = { ...options.filters, shard: { any: [shard.path] } };
+      return (await use([shard])).search(query, { ...options, filters });
+    },
+  };
+}
+
+// A query asked shard by shard, newest first, only as far back as what is shown needs: each
+// page of results is the best of the shards asked (those that hold every word of the query
+// first, then by Pagefind's score), once they hold enough results with every word. For a
+// query of common words the newest shards suffice; a rarer one asks further back.
+function newestFirst(index, query) {
+  // Pagefind finds pages with every word where a shard has any, else makes do with fewer.
+  const words = query.includes('"') ? [] : query.split(/\s+/).filter(Boolean);
+  const waiting = []; // found, not yet shown
+  let asked = 0;
+  let count = 0;
+  let since = null;
+  const ask = async (shard) => {
+    const { results } = await index.searchShard(shard, query);
+    let whole = () => true;
+    if (words.length > 1) {
+      const each = await Promise.all(words.map((word) => index.searchShard(shard, word)));
+      const sets = each.map((search) => new Set(search.results.map((result) => result.id)));
+      whole = (result) => sets.every((set) => set.has(result.id));
+    }
+    waiting.push(...results.map((result) => ({ result, whole: whole(result) })));
+    waiting.sort((a, b) => b.whole - a.whole || b.result.score - a.result.score);
+    count += results.length;
+    since = shard.from ?? since;
+  };
+  return {
+    get count() {
+      return count; // in the shards asked
+    },
+    get since() {
+      return asked < index.shards.length ? since : null; // older shards not asked
+    },
+    get more() {
+      return waiting.length > 0 || asked < index.shards.length;
+    },
+    // The next `size` results to show, best first.
+    async next(size) {
+      while (waiting.filter((found) => found.whole).length < size && asked < index.shards.length) {
+        await ask(index.shards[asked++]);
+      }
+      return waiting.splice(0, size).map((found) => found.result);
+    },
+  };
+}
+
+// "12 results for “policy”", and while older shards are still to ask, " since March 2020".
+function resultsText(search, query) {
+  if (!search.count && !search.more) return `No results for “${query}”`;
+  const text = `${plural(search.count, "result")} for “${query}”`;
+  if (!search.since) return text;
+  const [year, month] = search.since.split("-").map(Number);
+  const lang = document.documentElement.lang || undefined;
+  const named = new Date(year, month - 1, 1).toLocaleDateString(lang, { month: "long", year: "numeric" });
+  return `${text} since ${named}`;
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -107,17 +190,17 @@ function setUpSearchBox(box) {
       announce.textContent = "";
       return;
     }
-    const pf = await pagefind();
-    const search = await pf.debouncedSearch(query, {}, 150);
     const current = () =>
       number === latest && input.value.trim() === query && box.contains(document.activeElement);
-    if (search === null || !current()) return;
-    const data = await Promise.all(search.results.slice(0, 8).map((result) => result.data()));
+    await new Promise((resolve) => setTimeout(resolve, 150)); // typing on: ask only the last
+    if (!current()) return;
+    const search = newestFirst(await searchIndex(), query);
+    const shown = await search.next(BOX_SIZE);
+    if (!current()) return;
+    const data = await Promise.all(shown.map((result) => result.data()));
     if (!current()) return;
     list.replaceChildren(...data.map(resultItem));
-    const text = search.results.length
-      ? `${plural(search.results.length, "result")} for “${query}”`
-      : `No results for “${query}”`;
+    const text = resultsText(search, query);
     summary.textContent = text;
     announce.textContent = text;
     all.href = `${allBase}?q=${encodeURIComponent(query)}`;
@@ -161,17 +244,15 @@ async function setUpSearchPage(page) {
   const query = new URLSearchParams(location.search).get("q")?.trim() || "";
   input.value = query;
   if (!query) return;
-  const pf = await pagefind();
-  const search = await pf.search(query);
-  let shown = 0;
+  const search = newestFirst(await searchIndex(), query);
   const showMore = async () => {
-    const next = search.results.slice(shown, shown + PAGE_SIZE);
-    shown += next.length;
     button.disabled = true;
+    const next = await search.next(PAGE_SIZE);
     const items = (await Promise.all(next.map((result) => result.data()))).map(resultCard);
     list.append(...items);
     button.disabled = false;
-    more.hidden = shown >= search.results.length;
+    more.hidden = !search.more;
+    status.textContent = resultsText(search, query);
     return items[0];
   };
   await showMore();
@@ -179,9 +260,6 @@ async function setUpSearchPage(page) {
     const first = await showMore();
     first?.querySelector(".nd-result__title").focus(); // on to what was added, not the top
   });
-  status.textContent = search.results.length
-    ? `${plural(search.results.length, "result")} for “${query}”`
-    : `No results for “${query}”`;
 }
 
 // -- filter panels on listings -------------------------------------------------------------
@@ -268,16 +346,16 @@ function setUpFacets(section) {
       }
       return;
     }
-    const pf = await pagefind();
-    await pf.filters(); // loads every filter, so that each search counts them all
-    // Pagefind sorts within a shard only: ask the collection's shards one at a time, each
-    // by its years, in the listing's order, and merge what they find.
-    const runs = pf.shards.filter((shard) => shard.collection === fixed.collection[0]);
+    // Only the shards that hold the collection. Pagefind sorts within a shard only: ask
+    // them one at a time, in the listing's order, and merge what they find.
+    const index = await searchIndex();
+    const runs = index.shards.filter((shard) => shard.collections.includes(fixed.collection[0]));
+    const pf = await index.use(runs); // null if nothing of the collection is indexed
+    await pf?.filters(); // loads every filter, so that each search counts them all
     const lists = [];
     for (const run of runs) {
-      const filters = filtersFor(selection);
-      if (runs.length > 1) filters.sort_year = { any: run.years.map(String) };
-      lists.push((await pf.search(every, { filters, sort: { [sortKey]: direction } })).results);
+      const options = { filters: filtersFor(selection), sort: { [sortKey]: direction } };
+      lists.push((await index.searchShard(run, every, options)).results);
     }
     const found = merged(lists, sortKey, direction);
     // Counts: within a filter, values add to the choice (OR), so a filter's counts leave
@@ -285,8 +363,8 @@ function setUpFacets(section) {
     const counts = {};
     for (const group of groups) {
       const facet = group.dataset.facet;
-      const others = await pf.search(every, { filters: filtersFor(selection, facet) });
-      counts[facet] = others.filters[facet] || {};
+      const others = await pf?.search(every, { filters: filtersFor(selection, facet) });
+      counts[facet] = others?.filters[facet] || {};
     }
     const render = async () => {
       const data = await found.first(shown);
