@@ -223,7 +223,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None and self.prepared is not None
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
         try:
-            engine.write_copies(site_dir, self.prepared, self.settings, cache, before, log=log)
+            log.debug(pipeline.write_copies(site_dir, self.prepared, self.settings, cache, before))
         except ImageError as exc:
             raise PluginError(str(exc)) from None
 

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from newsdesk import stage
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.engine import pipeline
 from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.pipeline import Prepared
-from newsdesk.engine.search import ShardRecords
+from newsdesk.engine.search import ShardRecords, index_site, indexed_pages, plan_shards
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.settings import Settings
 
@@ -110,7 +111,7 @@ def build(
         theme.write_theme_files(site_dir)
         pages = theme.render_pages(site_dir)
         pipeline.write(site_dir, prepared)
-        write_copies(site_dir, prepared, settings, cache, replacing=replacing, log=log)
+        log.debug(pipeline.write_copies(site_dir, prepared, settings, cache, None, replacing))
         if warned():
             raise StrictWarnings(warned())
     item_pages = theme.item_pages()
@@ -127,32 +128,6 @@ def build(
     return Built(prepared, pages, problems)
 
 
-def write_copies(
-    site_dir: Path,
-    prepared: Prepared,
-    settings: Settings,
-    cache: BuildCache,
-    before: Prepared | None = None,
-    replacing: Path | None = None,
-    log: logging.Logger = LOG,
-) -> None:
-    """The copies of images the pages show, into ``site_dir``: linked from the site at
-    ``replacing`` where they are as the last build left them, else from the cache, else
-    made; with ``before``, the site holds those of ``before`` already. How many came
-    from where is told to ``log``."""
-    manifest, previous = "", None
-    if replacing is not None and before is None:
-        manifest = digest("images", str(replacing))
-        previous = (replacing, _copy_records(cache, manifest))
-    written = pipeline.write_copies(site_dir, prepared, settings, cache, before, previous)
-    if manifest:
-        cache.manifests.write_json(manifest, written.records)
-    log.debug(
-        f"{written.copies} copies of images: {written.made} made, {written.cached} from "
-        f"the cache, {written.linked} from the site replaced"
-    )
-
-
 def index(
     site_dir: Path,
     settings: Settings,
@@ -164,31 +139,30 @@ def index(
     wanted: Callable[[], bool] = lambda: True,
     replacing: Path | None = None,
 ) -> tuple[int, int]:
-    """The search index, shard by shard, each linked from the site at ``replacing`` or
-    taken from the cache unless one of its pages changed; returns how many shards were
-    indexed, of how many."""
+    """The search index of ``site_dir``, shard by shard, each linked from the site at
+    ``replacing`` or taken from the cache unless one of its pages changed. ``pages`` gives
+    the fingerprint of every page the renderer made, by its path in the site, and
+    ``item_pages`` the ``src_uri`` of the item each item page shows. Returns how many
+    shards were indexed, of how many."""
     previous, manifest = None, ""
     if replacing is not None:  # its shards are linked where they are the same
         manifest = digest("search", str(replacing))
         previous = (replacing, _shard_records(cache, manifest))
-    indexed, shards, records = pipeline.index(
-        site_dir, settings, prepared, pages, item_pages, cache, limits.shard_pages, wanted, previous
-    )
+    archived = prepared.catalog.archived  # their pages stay, out of the index
+    items = {
+        dest_uri: prepared.items[src_uri]
+        for dest_uri, src_uri in item_pages.items()
+        if src_uri not in archived
+    }
+    with stage.phase("making the search index"):
+        this_year = prepared.catalog.clock.today.year
+        found = indexed_pages(site_dir, pages, items)
+        shards = plan_shards(found, this_year, limits.shard_pages)
+        language = settings.locale.split("_")[0]
+        indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
     if manifest:
         cache.manifests.write_json(manifest, records)
-    return indexed, shards
-
-
-def _copy_records(cache: BuildCache, manifest: str) -> dict[str, tuple[int, int]]:
-    """The copies of images the last build put in a site, each with its size and time of
-    change (nothing, if that is unknown)."""
-    records = cache.manifests.read_json(manifest)
-    try:
-        return {
-            dest_uri: (int(size), int(changed)) for dest_uri, (size, changed) in records.items()
-        }
-    except (AttributeError, TypeError, ValueError):
-        return {}
+    return indexed, len(shards)
 
 
 def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:

@@ -33,8 +33,8 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
 from newsdesk.content.selection import EditionContent, choose_all
 from newsdesk.content.sources import UnreadableSource, read_bytes
-from newsdesk.engine.cache import BuildCache, link_unchanged
-from newsdesk.engine.search import BUNDLE, ShardRecords, index_site, indexed_pages, plan_shards
+from newsdesk.engine.cache import BuildCache, digest, link_unchanged
+from newsdesk.engine.search import BUNDLE
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, edition_files
@@ -179,6 +179,12 @@ class CopiesWritten:
     records: dict[str, tuple[int, int]]
     """Each copy in the site, by its path there: its size and time of change as written."""
 
+    def __str__(self) -> str:
+        return (
+            f"{self.copies} copies of images: {self.made} made, {self.cached} from the cache, "
+            f"{self.linked} from the site replaced"
+        )
+
 
 def write_copies(
     site_dir: Path,
@@ -186,14 +192,18 @@ def write_copies(
     settings: Settings,
     cache: BuildCache,
     before: Prepared | None = None,
-    previous: tuple[Path, Mapping[str, tuple[int, int]]] | None = None,
+    replacing: Path | None = None,
 ) -> CopiesWritten:
     """The copies of images (``prepared.copies``) into ``site_dir``, each linked from the
-    site it replaces (``previous``: its folder and the copies the last build put there)
-    where it is still as that build left it, else from the cache, else made from its
-    image and kept in the cache. With ``before`` (what the site holds now), only those it
-    lacks, and those ``before`` had that are gone deleted. Raises ImageError for an image
-    whose pixels cannot be read."""
+    site at ``replacing`` where it is still as the last build left it there (that build's
+    record of them is in the cache), else from the cache, else made from its image and
+    kept in the cache. With ``before`` (what the site holds now), only those it lacks,
+    and those ``before`` had that are gone deleted. Raises ImageError for an image whose
+    pixels cannot be read."""
+    manifest, previous = "", None
+    if replacing is not None and before is None:
+        manifest = digest("images", str(replacing))
+        previous = (replacing, _copy_records(cache, manifest))
     present = before.copies if before is not None else {}
     wanted = prepared.copies
 
@@ -225,9 +235,23 @@ def write_copies(
         for dest_uri in todo:
             stat = (site_dir / dest_uri).stat()
             records[dest_uri] = (stat.st_size, stat.st_mtime_ns)
+    if manifest:
+        cache.manifests.write_json(manifest, records)
     return CopiesWritten(
         len(wanted), done.count("linked"), done.count("cached"), done.count("made"), records
     )
+
+
+def _copy_records(cache: BuildCache, manifest: str) -> dict[str, tuple[int, int]]:
+    """The copies of images the last build put in a site, each with its size and time of
+    change (nothing, if that is unknown)."""
+    records = cache.manifests.read_json(manifest)
+    try:
+        return {
+            dest_uri: (int(size), int(changed)) for dest_uri, (size, changed) in records.items()
+        }
+    except (AttributeError, TypeError, ValueError):
+        return {}
 
 
 def _made(copy: Resized, settings: Settings) -> bytes:
@@ -260,33 +284,3 @@ def remove_from_site(site_dir: Path, path: str) -> None:
             folder.rmdir()
         except OSError:  # not empty
             break
-
-
-def index(
-    site_dir: Path,
-    settings: Settings,
-    prepared: Prepared,
-    pages: Mapping[str, str],
-    item_pages: Mapping[str, str],
-    cache: BuildCache,
-    shard_pages: int,
-    wanted: Callable[[], bool] = lambda: True,
-    previous: tuple[Path, ShardRecords] | None = None,
-) -> tuple[int, int, ShardRecords]:
-    """The search index of ``site_dir``. ``pages`` gives the fingerprint of every page
-    the renderer made, by its path in the site, and ``item_pages`` the ``src_uri`` of the
-    item each item page shows; ``previous`` the site this one replaces, with what the last
-    build put in its index. Returns how many shards were indexed, of how many, and what
-    was put in the site."""
-    archived = prepared.catalog.archived  # their pages stay, out of the index
-    items = {
-        dest_uri: prepared.items[src_uri]
-        for dest_uri, src_uri in item_pages.items()
-        if src_uri not in archived
-    }
-    with stage.phase("making the search index"):
-        this_year = prepared.catalog.clock.today.year
-        shards = plan_shards(indexed_pages(site_dir, pages, items), this_year, shard_pages)
-        language = settings.locale.split("_")[0]
-        indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
-    return indexed, len(shards), records
