@@ -269,7 +269,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._failed()
 
     def _take_lock(self) -> None:
-        """The project's lock, held from ``on_pre_build`` until the build ends."""
+        """The project's lock, held from the start of ``build_site`` until the build ends."""
         assert self.settings is not None
         if self._lock is None:
             self._lock = project_lock(self.settings.project_dir)
@@ -297,6 +297,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._built = None
         theme = SiteTheme(self, config, serve_url)
         last_good = self.prepared if self.serving else None
+        index_later = self._shown_then_indexed(config, site_dir) if self.serving else None
         try:
             built = engine.build(
                 theme,
@@ -307,18 +308,14 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 replacing=self.replacing,
                 last_good=last_good,
                 strict=config.strict,
-                index_later=self._shown_then_indexed(config, site_dir) if self.serving else None,
+                index_later=index_later,
                 log=log,
             )
-        except (NewsletterConfigError, ImageError, SearchIndexError) as exc:
-            self._failed()
-            raise Abort(str(exc)) from None
         except ContentErrors as exc:
             self._failed()
-            for error in exc.errors:
-                log.error(str(error))
+            _tell(exc.errors)
             raise Abort(exc.summary()) from None
-        except engine.StrictWarnings as exc:
+        except (NewsletterConfigError, ImageError, SearchIndexError, engine.StrictWarnings) as exc:
             self._failed()
             raise Abort(str(exc)) from None
         except BaseException:
@@ -329,11 +326,11 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         if self.serving:
             _settle()
         if built.problems:
-            for error in built.problems:
-                log.error(str(error))
+            _tell(built.problems)
             summary = ContentErrors(built.problems).summary()
             log.warning(f"{summary}: the preview shows the last good content")
-        log.info(engine.took(started))
+        # As MkDocs says it, which editors (and the preview's tests) know.
+        log.info(f"Documentation built in {time.monotonic() - started:.2f} seconds")
 
     def _shown_then_indexed(
         self, config: MkDocsConfig, site_dir: Path
@@ -964,6 +961,12 @@ def _editor_settings(options: NewsdeskConfig, config: MkDocsConfig) -> EditorSet
         preview_styles=tuple(styles),
         logo=f"{path}{logo}" if (logo := config.theme.get("logo")) else None,
     )
+
+
+def _tell(errors: Collection[ContentError]) -> None:
+    """Each error in the content on a line of its own (``path:line: message``)."""
+    for error in errors:
+        log.error(str(error))
 
 
 def _item_pages(files: Files, prepared: Prepared) -> dict[str, str]:

@@ -198,8 +198,3 @@ class _Count(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
-
-
-def took(started: float) -> str:
-    """As MkDocs says it, which editors (and the preview's tests) know."""
-    return f"Documentation built in {time.monotonic() - started:.2f} seconds"
