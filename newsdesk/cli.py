@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import subprocess
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,6 +23,7 @@ from newsdesk.content.schema import schema_path, write_schemas
 from newsdesk.content.taxonomy import load_taxonomy
 from newsdesk.engine import pipeline
 from newsdesk.engine.lock import one_build_at_a_time
+from newsdesk.engine.writer import remove_unfinished
 from newsdesk.newsletter.config import NewsletterConfigError, smtp_settings
 from newsdesk.newsletter.editions import render_for_proof
 from newsdesk.newsletter.proof import ProofError, proof_message, send
@@ -141,7 +139,8 @@ def main(ctx: click.Context) -> None:
 @click.option("--today", help=TODAY_HELP)
 @click.option("-d", "--site-dir", help="Where to write the site (default: mkdocs.yml's site_dir).")
 def build(config_file: str, today: str | None, site_dir: str | None) -> None:
-    """Build the site into site/; on any error the previous site stays as it was."""
+    """Build the site into site/, writing only what changed; on any error the previous
+    site stays as it was."""
     _setup_logging(logging.WARNING)
     config, plugin = _load(config_file, today)
     from newsdesk.adapter import commands
@@ -150,61 +149,17 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     target = Path(site_dir or commands.site_dir(config)).resolve()
     _settings(config, plugin)
     with one_build_at_a_time(project_dir, lambda message: click.echo(message, err=True)):
-        _remove_unfinished(target)  # left by a build that was killed: none runs now
+        remove_unfinished(target)  # left by a build that was killed: none runs now
         key = commands.inputs_key(config, plugin)
         if commands.unchanged(config, plugin, target, key):
             click.echo(f"{target} is up to date: nothing it is made of has changed")
             return
-        staging = target.with_name(f".{target.name}.building-{time.time_ns()}-{os.getpid()}")
         try:
-            commands.build(config, staging, replacing=target)
+            commands.build(config, target)
         except commands.BuildStopped as exc:
-            shutil.rmtree(staging, ignore_errors=True)
             raise click.ClickException(str(exc)) from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _swap(staging, target)
         commands.remember(config, plugin, target, key)
     click.echo(f"built {target}")
-
-
-def _remove_unfinished(target: Path) -> None:
-    prefix = f".{target.name}.building"
-    if target.parent.is_dir():
-        for path in target.parent.iterdir():
-            if path.name.startswith(prefix):
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new site in place; the old one is removed only once the new one is there.
-    Removing tens of thousands of files takes seconds, so a process of its own does it, at
-    the lowest priority, and each old site has a name of its own: no build waits for an
-    earlier one's old site to go, nor slows it down much. That process also removes what
-    an interrupted one left."""
-    if target.exists():
-        target.rename(target.with_name(f".{target.name}.previous-{time.time_ns()}-{os.getpid()}"))
-    staging.rename(target)
-    prefix = f".{target.name}.previous"
-    old = sorted(str(path) for path in target.parent.iterdir() if path.name.startswith(prefix))
-    if old:
-        subprocess.Popen(
-            [sys.executable, "-c", _REMOVE, *old],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-
-_REMOVE = """\
-import os, shutil, sys
-if hasattr(os, "nice"):  # not on Windows, where the process keeps its normal priority
-    os.nice(19)
-for path in sys.argv[1:]:
-    shutil.rmtree(path, ignore_errors=True)
-"""
 
 
 @main.command()

@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import mkdocs.commands.build
@@ -284,22 +283,6 @@ def test_same_content_and_date_give_identical_bytes(project: Project, tmp_path: 
     assert site_files(tmp_path / "again") == first
 
 
-def test_old_sites_are_removed_once_the_new_one_is_in_place(project: Project):
-    project.write("news/a.md", news("A", "2020-02-01"))
-    assert project.build().exit_code == 0
-    # What a removal cut short (the machine stopped, say) left behind.
-    left = project.root / ".site.previous-1700000000000000000-4242"
-    (left / "news/a").mkdir(parents=True)
-    (left / "news/a/index.html").write_text("<p>An old page</p>")
-    project.write("news/a.md", news("A, revised", "2020-02-01"))
-    assert project.build().exit_code == 0
-    assert "A, revised" in project.page("news/a")
-    deadline = time.monotonic() + 60
-    while old := [path.name for path in project.root.iterdir() if ".previous" in path.name]:
-        assert time.monotonic() < deadline, f"old sites left behind: {old}"
-        time.sleep(0.1)
-
-
 def test_mkdocs_build_and_build_py_make_the_same_site(project: Project, tmp_path: Path):
     project.write("news/a.md", news("A", "2020-02-01"))
     project.write("calls/c.md", call("C", "2020-04-02"))
@@ -460,17 +443,6 @@ def test_a_build_of_what_was_built_already_leaves_the_site_as_it_is(project: Pro
     (templates / "site/assets/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     assert "up to date" not in project.build("--today", "2020-03-02").output  # a new asset
     assert (project.site / "assets/logo.svg").is_file()
-
-
-def test_old_sites_are_removed_where_priorities_cannot_be_lowered(tmp_path: Path):
-    from newsdesk import cli
-
-    old = tmp_path / ".site.previous-1-1"
-    (old / "news").mkdir(parents=True)
-    (old / "news" / "index.html").write_text("an old page")
-    windows_like = "import os\ndel os.nice\n" + cli._REMOVE  # Windows has no os.nice
-    subprocess.run([sys.executable, "-c", windows_like, str(old)], check=True)
-    assert not old.exists()
 
 
 def test_an_entry_check_refuses_is_a_change_to_what_a_site_is_built_of(project: Project):

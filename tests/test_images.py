@@ -268,13 +268,13 @@ def test_an_image_is_resized_once_then_reused(tmp_path: Path):
         (line,) = [line for line in told if "copies of images" in line]
         return line.split("copies of images: ")[1]
 
-    assert built(project.site) == "5 made, 0 from the cache, 0 from the site replaced"
+    assert built(project.site) == "5 made, 0 from the cache, 0 in the site already"
     made = {path: path.read_bytes() for path in project.site.rglob("*-*w-*.*")}
     assert len(made) == 5
     project.write("news/plain.md", news("plain", date="2020-02-19") + "More.\n")
-    assert built(project.site) == "0 made, 0 from the cache, 5 from the site replaced"
+    assert built(project.site) == "0 made, 0 from the cache, 5 in the site already"
     elsewhere = tmp_path / "elsewhere"
-    assert built(elsewhere) == "0 made, 5 from the cache, 0 from the site replaced"
+    assert built(elsewhere) == "0 made, 5 from the cache, 0 in the site already"
     for path, data in made.items():
         assert (elsewhere / path.relative_to(project.site)).read_bytes() == data
 

@@ -26,8 +26,8 @@ def sample_project(root: Path) -> Project:
     return Project(root)
 
 
-def build(project: Project, site: Path | None = None) -> None:
-    result = project.run("build", "--site-dir", str(site or project.site), "--today", SAMPLE_TODAY)
+def build(project: Project, site: Path | None = None, today: str = SAMPLE_TODAY) -> None:
+    result = project.run("build", "--site-dir", str(site or project.site), "--today", today)
     assert result.exit_code == 0, result.output
 
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from newsdesk.engine.lock import project_lock
+from newsdesk.engine.writer import WORK
 from tests.conftest import REPO, SAMPLE_TODAY, Project, make_project, site_files
 from tests.test_incremental import EDITED, build, sample_project
 
@@ -54,7 +55,7 @@ def test_two_builds_started_together_leave_one_whole_site(tmp_path: Path):
     builds = [start_build(project.root, project.site) for _ in range(2)]
     outputs = [run.communicate(timeout=300)[0] for run in builds]
     assert [run.returncode for run in builds] == [0, 0], outputs
-    assert not [path.name for path in project.root.iterdir() if ".building" in path.name]
+    assert not [path.name for path in project.root.iterdir() if WORK in path.name]
 
     clean = sample_project(tmp_path / "clean")
     build(clean)

@@ -624,7 +624,7 @@ def _bundles(site: Path, paths: list[str], folder: Path) -> tuple[Path, Path]:
     """Bundles of the pages at ``paths`` of ``site``: as the build makes them, and by
     Pagefind's own reading of the whole pages."""
     shard = Shard("some", (), (), tuple(IndexedPage(path, "", "", "") for path in paths))
-    search.index_shard(site, "en", shard, folder / "fed")
+    search.index_shard(lambda path: (site / path).read_bytes(), "en", shard, folder / "fed")
     whole = folder / "whole"
     for path in paths:
         (whole / "site" / path).parent.mkdir(parents=True, exist_ok=True)

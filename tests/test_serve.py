@@ -28,6 +28,7 @@ from newsdesk.adapter.commands import (
     notices_work,
     preview_builder,
 )
+from newsdesk.engine.writer import WORK
 from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
 from tests.test_incremental import EDITED, edit, sample_project
 from tests.test_incremental import build as build_site
@@ -433,6 +434,6 @@ def test_stopping_the_preview_while_its_search_index_is_made_leaves_no_folder(tm
     temporary = tmp_path / "temporary"
     with serving_preview(project, tmp_path, SAMPLE_TODAY):
         deadline = time.monotonic() + 60
-        while not any(temporary.glob("*/*/*pagefind-*/*-run")):
+        while not any(temporary.glob(f"*/*{WORK}*-index/*-run")):
             assert time.monotonic() < deadline, "Pagefind's program never ran"
             time.sleep(0.005)

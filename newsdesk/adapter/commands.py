@@ -105,13 +105,11 @@ def site_dir(config: MkDocsConfig) -> Path:
     return Path(config.site_dir)
 
 
-def build(config: MkDocsConfig, site_dir: Path, replacing: Path | None = None) -> None:
-    """The whole site into ``site_dir``, to take the place of ``replacing``, whose pages
-    it reuses where they are still what they were."""
+def build(config: MkDocsConfig, site_dir: Path) -> None:
+    """The whole site into ``site_dir``, where only what changed is written."""
     config["site_dir"] = str(site_dir)
     plugin = config.plugins["newsdesk"]
     assert isinstance(plugin, NewsdeskPlugin)
-    plugin.replacing = replacing
     config.plugins.on_startup(command="build", dirty=False)
     try:
         config = config.plugins.on_config(config)
@@ -150,7 +148,10 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
 def unchanged(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> bool:
     """Whether the site at ``target`` is what a build of ``key`` writes: the last build
     there had that key, and every file of the site is still as it left it."""
-    recorded = _cache(plugin).manifests.read_json(_whole(target))
+    cache = _cache(plugin)
+    if any(cache.root.glob("journal-*.json")):  # a build was stopped while writing
+        return False
+    recorded = cache.manifests.read_json(_whole(target))
     if not isinstance(recorded, dict) or recorded.get("key") != key:
         return False
     return recorded.get("files") == files_of(target)

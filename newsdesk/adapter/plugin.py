@@ -16,8 +16,9 @@
 from __future__ import annotations
 
 import gc
+import gzip
+import io
 import logging
-import os
 import pickle
 import posixpath
 import shutil
@@ -28,10 +29,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
 from filelock import FileLock
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, TemplateNotFound
 from markupsafe import Markup, escape
-from mkdocs.commands.build import _build_extra_template, _build_theme_template, _populate_page
+from mkdocs.commands.build import _build_template, _populate_page
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -40,6 +42,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_timestamp
 
 from newsdesk.adapter import log_name
 from newsdesk.adapter.assets import minify_theme_assets
@@ -47,14 +50,11 @@ from newsdesk.adapter.options import NewsdeskConfig, problems
 from newsdesk.adapter.render import (
     OwnPage,
     PageRenderer,
-    PreviousSite,
     Recipe,
     markdown_settings,
     markdown_setup,
     own_page,
-    read_manifest,
     site_key,
-    write_manifest,
 )
 from newsdesk.adapter.sections import sections
 from newsdesk.content.catalog import (
@@ -72,8 +72,9 @@ from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.keys import value_key
 from newsdesk.engine.lock import acquire, one_build_at_a_time, project_lock
 from newsdesk.engine.pipeline import ImageError, Prepared
-from newsdesk.engine.search import SearchIndexError, stop_runs
+from newsdesk.engine.search import BUNDLE, SearchIndexError, stop_runs
 from newsdesk.engine.snapshot import Snapshot, changes, snapshot
+from newsdesk.engine.writer import InPlace, SiteWriter, remove_from_site
 from newsdesk.newsletter.config import (
     PLATFORMS,
     NewsletterConfigError,
@@ -133,8 +134,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         self._roots: list[Path] = []
         self._next_change: datetime | None = None
         self._lock: FileLock | None = None
-        self.replacing: Path | None = None
-        """The site this build replaces (``build`` stages a new one beside it)."""
+        self._theme_html: list[str] = []
+        """The theme's pages of its own (404.html), by their path in the site."""
         self._built: tuple[MkDocsConfig, Path, dict[str, str]] | None = None
         """The last full build's configuration, site folder and own pages' fingerprints."""
         self.subscribe: Subscribe | None = None
@@ -162,7 +163,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             self._indexer = None
         gc.unfreeze()
         self.serving = False
-        self.today_override = self.replacing = None  # one command's, not the next one's
+        self.today_override = None  # one command's, not the next one's
         self._sources = self._built = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -217,15 +218,23 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             entry.rename(target / entry.name)
         staging.rmdir()
 
-    def _write_copies(self, site_dir: Path, before: Prepared) -> None:
-        """The preview's copies of images, after an update in place: the site holds those
-        of ``before`` already."""
+    def _write_files(self, site_dir: Path, before: Prepared) -> None:
+        """The preview's outputs, editions and copies of images, after an update in place:
+        the site holds those of ``before`` already; those it had and are gone are
+        deleted."""
         assert self.settings is not None and self.prepared is not None
+        prepared = self.prepared
+        files, had = pipeline.site_files(prepared), pipeline.site_files(before)
+        placed = {path: digest("bytes", data) for path, data in had.items()}
+        pipeline.write(InPlace(site_dir, placed), prepared)
         cache = BuildCache(self.settings.project_dir / CACHE_DIR)
+        copies = InPlace(site_dir, {path: copy.key for path, copy in before.copies.items()})
         try:
-            log.debug(pipeline.write_copies(site_dir, self.prepared, self.settings, cache, before))
+            log.debug(pipeline.write_copies(copies, prepared, self.settings, cache))
         except ImageError as exc:
             raise PluginError(str(exc)) from None
+        for path in (had.keys() - files.keys()) | (before.copies.keys() - prepared.copies.keys()):
+            remove_from_site(site_dir, path)
 
     def _limits(self) -> engine.Limits:
         return engine.Limits(self.config.search_shard_pages, self.config.cache_max_mb * 1024**2)
@@ -237,11 +246,21 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         cache = BuildCache(settings.project_dir / CACHE_DIR)
         items = _item_pages(self.files, prepared)
         limits = self._limits()
-        self._index_in_background(
-            lambda wanted: engine.index(
-                site_dir, settings, prepared, own, items, cache, limits, wanted
-            )
-        )
+        html = [*own, *self._theme_html]
+
+        def indexing(wanted: Callable[[], bool]) -> tuple[int, int]:
+            search = SiteWriter(site_dir, cache, only=f"{BUNDLE}/")
+            try:
+                counted = engine.index(
+                    search, settings, prepared, own, items, html, cache, limits, wanted
+                )
+                if wanted():
+                    log.debug(search.commit())
+                return counted
+            finally:
+                search.discard()
+
+        self._index_in_background(indexing)
 
     def _index_in_background(self, indexing: engine.Indexing) -> None:
         """While previewing, the search index is made in the background: the preview
@@ -305,7 +324,6 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 self.mail_settings,
                 site_dir,
                 self._limits(),
-                replacing=self.replacing,
                 last_good=last_good,
                 strict=config.strict,
                 index_later=index_later,
@@ -356,7 +374,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         site as it was; MkDocs is then handed no pages, and what the engine built is moved
         into ``site_dir`` once MkDocs is done (``on_post_build``)."""
         target = Path(config.site_dir)
-        staging = target.with_name(f".{target.name}.newsdesk-{os.getpid()}")
+        staging = target.with_name(f".{target.name}.newsdesk-staging")
         shutil.rmtree(staging, ignore_errors=True)
         serving, self.serving = self.serving, False  # MkDocs' own server: a plain build
         try:
@@ -464,7 +482,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 catalog, self.settings, self.prepared.presenter, self.prepared.chosen
             ),
         )
-        _, records = self._renderer(config).build(self._new_bodies(edited), site_dir)
+        _, records = self._renderer(config).build(self._new_bodies(edited), InPlace(site_dir))
         own = {**own, **{dest_uri: record.fingerprint for dest_uri, record in records.items()}}
         self._built = (config, site_dir, own)
         self._index(site_dir, own)
@@ -554,17 +572,16 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         for file in lost:
             assert file is not None
             self.files.remove(file)
-            pipeline.remove_from_site(site_dir, file.dest_uri)
+            remove_from_site(site_dir, file.dest_uri)
             own.pop(file.dest_uri, None)
         for file in gained:
             self.files.append(file)
         self._copy_saved(config, catalog, before.catalog, saved)
         self._new_bodies(difference.edited)
         pages = [file for file in self._own_pages() if file.src_uri in difference.shown]
-        _, records = self._renderer(config).build(pages, site_dir, placed=own)
+        _, records = self._renderer(config).build(pages, InPlace(site_dir, dict(own)))
         own.update((dest_uri, record.fingerprint) for dest_uri, record in records.items())
-        pipeline.write(site_dir, prepared, before)
-        self._write_copies(site_dir, before)
+        self._write_files(site_dir, before)
         self._built = (config, site_dir, own)
         if self.serving:
             self._generation += 1  # the last site's index is not placed any more
@@ -590,7 +607,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
                 file.copy_file()
             elif src_uri in before.files and (file := self.files.get_file_from_path(src_uri)):
                 self.files.remove(file)
-                pipeline.remove_from_site(Path(config.site_dir), file.dest_uri)
+                remove_from_site(Path(config.site_dir), file.dest_uri)
 
     def mail_settings(self) -> NewsletterSettings:
         """The newsletter options, checked; raises NewsletterConfigError naming what to set."""
@@ -687,24 +704,16 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
             file for file in self.files if isinstance(file, OwnPage)
         ]
 
-    def _render_pages(self, config: MkDocsConfig, site_dir: Path) -> dict[str, str]:
-        """Every page into ``site_dir``: from the site it replaces or the cache where
-        nothing it shows has changed, rendered (on every core) where something has.
-        Returns each page's path in the site and fingerprint."""
+    def _render_pages(self, config: MkDocsConfig, target: SiteWriter) -> dict[str, str]:
+        """Every page into ``target``: left as it is where the site holds it, from the
+        cache where nothing it shows has changed, rendered (on every core) where something
+        has. Returns each page's path in the site and fingerprint."""
         assert self.settings and self.files is not None
         assert self.nav is not None and self.env is not None
         self._markdown_setup = markdown_setup(config)
         self.site_key = site_key(config, self._markdown_setup)
         renderer = self._renderer(config)
-        pages = self._own_pages()
-        manifest = None
-        previous = None
-        if self.replacing is not None:  # the site this build replaces, and its manifest
-            manifest = digest("site", str(self.replacing))
-            previous = PreviousSite(self.replacing, read_manifest(renderer.cache, manifest))
-        stats, records = renderer.build(pages, site_dir, previous=previous)
-        if manifest is not None:
-            write_manifest(renderer.cache, manifest, records)
+        stats, records = renderer.build(self._own_pages(), target)
         log.debug(
             f"{stats.pages} pages: {stats.rendered} rendered in {stats.processes} processes, "
             f"{stats.markdown_converted} converted from Markdown"
@@ -854,19 +863,45 @@ class SiteTheme:
             plugin._adopt(prepared)
         self.files = open_site(self.config, self.inclusion)
 
-    def write_theme_files(self, site_dir: Path) -> None:
+    def write_theme_files(self, target: SiteWriter) -> None:
+        """The content's and the theme's files, as MkDocs copies them, and the theme's
+        pages of its own (404.html; its sitemap, which Newsdesk's replaces) as MkDocs'
+        ``_build_template`` makes them, put in ``target``."""
         config, plugin, files = self.config, self.plugin, self.files
         assert files is not None and plugin.env is not None and plugin.nav is not None
-        files.copy_static_files(inclusion=self.inclusion)
-        # MkDocs' own functions for the theme's pages (404.html; its sitemap, which
-        # Newsdesk's replaces), as its build() calls them: the one use of them.
-        for template in config.theme.static_templates:
-            _build_theme_template(template, plugin.env, files, config, plugin.nav)
-        for template in config.extra_templates:
-            _build_extra_template(template, files, config, plugin.nav)
+        for file in files:
+            if file.is_documentation_page() or not self.inclusion(file.inclusion):
+                continue
+            if file.generated_by or not file.abs_src_path:
+                target.put(file.dest_uri, digest("bytes", file.content_bytes), file.content_bytes)
+            else:
+                target.put_file(file.dest_uri, Path(file.abs_src_path))
+        made = []
+        for name in config.theme.static_templates:
+            try:
+                template = plugin.env.get_template(name)
+            except TemplateNotFound:
+                log.warning(f"Template skipped: '{name}' not found in theme directories.")
+                continue
+            made.append((name, _build_template(name, template, files, config, plugin.nav)))
+        for name in config.extra_templates:
+            file = files.get_file_from_path(name)
+            if file is None:
+                log.warning(f"Template skipped: '{name}' not found in docs_dir.")
+                continue
+            template = jinja2.Template(file.content_string)
+            made.append((file.dest_uri, _build_template(name, template, files, config, plugin.nav)))
+        for path, output in made:
+            if output.strip():
+                data = output.encode("utf-8")
+                target.put(path, digest("bytes", data), data)
+                if path == "sitemap.xml":
+                    gzipped = _gzipped(data, path, files)
+                    target.put(f"{path}.gz", digest("bytes", gzipped), gzipped)
+        plugin._theme_html = [path for path, _ in made if path.endswith(".html")]
 
-    def render_pages(self, site_dir: Path) -> dict[str, str]:
-        return self.plugin._render_pages(self.config, site_dir)
+    def render_pages(self, target: SiteWriter) -> dict[str, str]:
+        return self.plugin._render_pages(self.config, target)
 
     def item_pages(self) -> dict[str, str]:
         assert self.files is not None and self.plugin.prepared is not None
@@ -961,6 +996,17 @@ def _editor_settings(options: NewsdeskConfig, config: MkDocsConfig) -> EditorSet
         preview_styles=tuple(styles),
         logo=f"{path}{logo}" if (logo := config.theme.get("logo")) else None,
     )
+
+
+def _gzipped(data: bytes, name: str, files: Files) -> bytes:
+    """``data`` gzipped as MkDocs gzips its sitemap: dated as the newest page."""
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    buffer = io.BytesIO()
+    with gzip.GzipFile(
+        fileobj=buffer, filename=name, mode="wb", mtime=get_build_timestamp(pages=pages)
+    ) as zipped:
+        zipped.write(data)
+    return buffer.getvalue()
 
 
 def _tell(errors: Collection[ContentError]) -> None:

@@ -7,10 +7,10 @@ macOS, and make the renderer again from a ``Recipe`` that pickles).
 Each page has a fingerprint: a hash of everything its HTML depends on (the site's
 configuration and templates, the code, the libraries' versions, the navigation's titles,
 the page's Markdown, its view and head data). A finished page is kept in the cache under
-its fingerprint; a build links a page from the site it replaces when the last build wrote
-it with the same fingerprint, copies it from the cache when it is there, and renders the
-rest. A page is rendered with MkDocs' own machinery (plugin events, ``get_context``, the
-theme's templates), so it is byte for byte what MkDocs would write.
+its fingerprint; a build leaves a page the site holds with the same fingerprint alone
+(``engine/writer.py``), copies it from the cache when it is there, and renders the rest.
+A page is rendered with MkDocs' own machinery (plugin events, ``get_context``, the theme's
+templates), so it is byte for byte what MkDocs would write.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ from newsdesk import stage
 from newsdesk.adapter import engine, log_name
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.editor.screen import DECAP
-from newsdesk.engine.cache import BuildCache, digest, link_unchanged
+from newsdesk.engine.cache import BuildCache, digest
 from newsdesk.engine.keys import value_key
+from newsdesk.engine.writer import Target
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
@@ -209,6 +210,8 @@ def _toc_tokens(items: Sequence[AnchorLink]) -> list[dict[str, Any]]:
 class Job:
     file: File
     fingerprint: str
+    target: Path
+    """Where the page is written."""
 
 
 @dataclass
@@ -248,51 +251,40 @@ class PageRenderer:
         self._converter: Converter | None = None
 
     def build(
-        self,
-        pages: Sequence[File],
-        site_dir: Path,
-        placed: Mapping[str, str] | None = None,
-        previous: PreviousSite | None = None,
+        self, pages: Sequence[File], target: Target
     ) -> tuple[RenderStats, dict[str, PageRecord]]:
-        """Put every page in ``site_dir``, rendering those the cache lacks; returns the
-        figures and a record of each page put there (by its path in the site).
-        ``placed`` gives the fingerprint of pages already in ``site_dir``, left as they are
-        where it is still theirs; ``previous`` the site this one replaces, whose pages are
-        linked where they are what the last build put there. When many pages are to be
+        """Put every page in ``target``, rendering those the cache lacks; returns the
+        figures and a record of each page (by its path in the site). A page ``target``
+        holds with its fingerprint already is left as it is. When many pages are to be
         rendered, every core takes a share."""
         with stage.phase("rendering the pages"):
-            return self._build(pages, site_dir, placed or {}, previous)
+            return self._build(pages, target)
 
     def _build(
-        self,
-        pages: Sequence[File],
-        site_dir: Path,
-        placed: Mapping[str, str],
-        previous: PreviousSite | None,
+        self, pages: Sequence[File], target: Target
     ) -> tuple[RenderStats, dict[str, PageRecord]]:
         records: dict[str, PageRecord] = {}
         todo: list[Job] = []
-        farm = _Farm(self, site_dir)
+        farm = _Farm(self)
         docs = Path(self.config.docs_dir).name
         try:
             for file in pages:
                 stage.working_on(f"{docs}/{file.src_uri}")
                 key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
-                job = Job(file, self.fingerprint_of(file, key))
-                dest_uri, target = file.dest_uri, site_dir / file.dest_uri
-                if placed.get(dest_uri) == job.fingerprint:
-                    records[dest_uri] = PageRecord(job.fingerprint, ())
-                elif kept := previous and previous.link(dest_uri, job.fingerprint, target):
-                    records[dest_uri] = _told(kept)
-                elif (entry := self.cache.pages.read(job.fingerprint)) is not None:
-                    records[dest_uri] = _told(_write_page(target, job.fingerprint, *entry))
+                fingerprint = self.fingerprint_of(file, key)
+                dest_uri = file.dest_uri
+                path = target.want(dest_uri, fingerprint)
+                if path is None:
+                    records[dest_uri] = PageRecord(fingerprint, ())
+                elif (entry := self.cache.pages.read(fingerprint)) is not None:
+                    records[dest_uri] = _told(_write_page(path, fingerprint, *entry))
                 else:
-                    todo.append(job)
+                    todo.append(Job(file, fingerprint, path))
                     farm.offer(todo)
             if farm.started:
                 done = farm.finish(todo)
             else:
-                done = _every_page(lambda job: self._render_one(job, site_dir), todo)
+                done = _every_page(self._render_one, todo)
         finally:
             farm.close()
         stats = RenderStats(len(pages), len(todo), processes=farm.workers if farm.started else 1)
@@ -301,15 +293,14 @@ class PageRenderer:
             records[job.file.dest_uri] = _told(record)
         return stats, records
 
-    def _render_one(self, job: Job, site_dir: Path) -> tuple[PageRecord, bool]:
+    def _render_one(self, job: Job) -> tuple[PageRecord, bool]:
         """Render one page into the page cache, with the warnings rendering it raised, and
-        into ``site_dir``; returns its record and whether its Markdown was converted."""
+        to where it goes; returns its record and whether its Markdown was converted."""
         with _warnings_kept() as warnings:
             converted, html = self._render_page(job)
         meta = {"warnings": warnings}
         self.cache.pages.write(job.fingerprint, html, meta)
-        target = site_dir / job.file.dest_uri
-        return _write_page(target, job.fingerprint, meta, html), converted
+        return _write_page(job.target, job.fingerprint, meta, html), converted
 
     def _render_page(self, job: Job) -> tuple[bool, bytes]:
         config, file = self.config, job.file
@@ -406,60 +397,12 @@ class PageRecord:
 
     fingerprint: str
     warnings: tuple[LogLine, ...]
-    size: int = -1
-    modified_ns: int = -1
-    """The file as it was written, to tell whether it is still as the build left it."""
-
-
-class PreviousSite:
-    """The site a build replaces and its manifest: a page the last build wrote with the
-    same fingerprint, and still as it was written, is linked into the new site rather
-    than copied (the old site is removed once the new one is in place, and nothing ever
-    writes into a file of a site)."""
-
-    def __init__(self, folder: Path, records: Mapping[str, PageRecord]) -> None:
-        self.folder = folder
-        self.records = records
-
-    def link(self, dest_uri: str, fingerprint: str, target: Path) -> PageRecord | None:
-        record = self.records.get(dest_uri)
-        if record is None or record.fingerprint != fingerprint:
-            return None
-        source = self.folder / dest_uri
-        if not link_unchanged(source, target, record.size, record.modified_ns):
-            return None  # gone, changed, or links not allowed here: copied from the cache
-        return record
-
-
-def read_manifest(cache: BuildCache, key: str) -> dict[str, PageRecord]:
-    """What the last build put in a site (nothing, if its manifest is gone or damaged)."""
-    rows = cache.manifests.read_json(key)
-    try:
-        return {
-            dest_uri: PageRecord(fingerprint, tuple(map(tuple, told)), size, modified_ns)
-            for dest_uri, (fingerprint, told, size, modified_ns) in rows.items()
-        }
-    except (AttributeError, ValueError, TypeError):  # none, or not a manifest of pages
-        return {}
-
-
-def write_manifest(cache: BuildCache, key: str, records: Mapping[str, PageRecord]) -> None:
-    rows = {
-        dest_uri: [record.fingerprint, record.warnings, record.size, record.modified_ns]
-        for dest_uri, record in sorted(records.items())
-    }
-    cache.manifests.write_json(key, rows)
 
 
 def _write_page(target: Path, fingerprint: str, meta: dict[str, Any], html: bytes) -> PageRecord:
-    try:
-        target.write_bytes(html)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(html)
-    stat = target.stat()
+    target.write_bytes(html)
     warnings = tuple(tuple(warning) for warning in meta.get("warnings", ()))
-    return PageRecord(fingerprint, warnings, stat.st_size, stat.st_mtime_ns)  # type: ignore[arg-type]
+    return PageRecord(fingerprint, warnings)  # type: ignore[arg-type]
 
 
 def _tell(warnings: Iterable[Sequence[Any]]) -> None:
@@ -527,11 +470,10 @@ class Recipe:
 class _Farm:
     """Worker processes rendering pages while this one still works out which pages need
     rendering: once enough have turned out to, they go to the workers in batches as they
-    are found, and each worker writes its pages into the site itself."""
+    are found, and each worker writes its pages where they go itself."""
 
-    def __init__(self, renderer: PageRenderer, site_dir: Path) -> None:
+    def __init__(self, renderer: PageRenderer) -> None:
         self.renderer = renderer
-        self.site_dir = site_dir
         self.workers = worker_count()
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[list[tuple[PageRecord, bool]]]] = []
@@ -585,8 +527,8 @@ class _Farm:
 
     def _send(self, jobs: Sequence[Job]) -> None:
         assert self.pool is not None
-        share = [(job.file.src_uri, job.fingerprint) for job in jobs]
-        self.futures.append(self.pool.submit(_render_share, share, self.site_dir))
+        share = [(job.file.src_uri, job.fingerprint, str(job.target)) for job in jobs]
+        self.futures.append(self.pool.submit(_render_share, share))
         self.sent += len(jobs)
 
 
@@ -612,14 +554,14 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _render_share(share: list[tuple[str, str]], site_dir: Path) -> list[tuple[PageRecord, bool]]:
+def _render_share(share: list[tuple[str, str, str]]) -> list[tuple[PageRecord, bool]]:
     assert _WORKER is not None
     worker = _WORKER
 
-    def render(job: tuple[str, str]) -> tuple[PageRecord, bool]:
+    def render(job: tuple[str, str, str]) -> tuple[PageRecord, bool]:
         file = worker.files.get_file_from_path(job[0])
         assert file is not None, job[0]
-        return worker._render_one(Job(file, job[1]), site_dir)
+        return worker._render_one(Job(file, job[1], Path(job[2])))
 
     return _every_page(render, share)
 

@@ -1,19 +1,21 @@
 """One build of the site, read top to bottom: load, plan, outputs and editions
-(``pipeline.prepare``), then the theme's files and every page, the outputs and editions
-written, the copies of images, and the search index.
+(``pipeline.prepare``), then the theme's files and every page, the outputs and editions,
+the copies of images and the search index, each put where the site lacks it, and last
+the commit that writes what changed into the site (``writer.py``).
 
-The build date is in ``settings`` (its clock) and the previous build's state is an
-argument: the site this one replaces, whose pages, copies and shards are taken where they
-are as the last build left them. What the engine needs of MkDocs and Material, it asks of
-a ``Theme``: the adapter is one, and MkDocs' own ``build()`` is never entered (``mkdocs
-build`` reaches this function through the plugin, which hands MkDocs no pages).
+The build date is in ``settings`` (its clock) and the previous build's state is the site
+itself with its record in the cache: a file the site holds as the last build left it, with
+what this build would put there, is not touched. What the engine needs of MkDocs and
+Material, it asks of a ``Theme``: the adapter is one, and MkDocs' own ``build()`` is never
+entered (``mkdocs build`` reaches this function through the plugin, which hands MkDocs no
+pages).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +24,10 @@ from typing import Protocol
 from newsdesk import stage
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.engine import pipeline
-from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
+from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.engine.pipeline import Prepared
-from newsdesk.engine.search import ShardRecords, index_site, indexed_pages, plan_shards
+from newsdesk.engine.search import BUNDLE, index_site, indexed_pages, plan_shards
+from newsdesk.engine.writer import SiteWriter
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.settings import Settings
 
@@ -39,11 +42,12 @@ class Theme(Protocol):
         """The site's files, navigation and templates, for the pages of ``prepared``
         (``problems``: errors the preview shows on every page)."""
 
-    def write_theme_files(self, site_dir: Path) -> None:
+    def write_theme_files(self, target: SiteWriter) -> None:
         """The theme's assets and pages of its own (404.html), the content's other files."""
 
-    def render_pages(self, site_dir: Path) -> dict[str, str]:
-        """Every page into ``site_dir``; returns each one's path there and fingerprint."""
+    def render_pages(self, target: SiteWriter) -> dict[str, str]:
+        """Every page, into ``target``; returns each one's path in the site and
+        fingerprint."""
 
     def item_pages(self) -> dict[str, str]:
         """The ``src_uri`` of the item each item page shows, by the page's path in the site."""
@@ -80,21 +84,20 @@ def build(
     mail: Callable[[], NewsletterSettings],
     site_dir: Path,
     limits: Limits,
-    replacing: Path | None = None,
     last_good: Prepared | None = None,
     strict: bool = False,
     index_later: Callable[[Indexing], None] | None = None,
     log: logging.Logger = LOG,
 ) -> Built:
-    """The whole site into ``site_dir``, to take the place of the site at ``replacing``
-    (pages, copies of images and shards of the search index are linked from there where
-    they are as the last build left them). Raises ContentErrors, with every problem of
-    the content, before anything is written. With ``last_good`` (the preview), content
-    with errors builds the last good content instead, with the errors on every page; its
-    item views are reused where their files are as they were, and the search index is
-    handed to ``index_later`` rather than made before returning. The build tells what it
-    did to ``log``; a ``strict`` one fails on any warning of a logger of the program that
-    runs it (``mkdocs`` and every logger below it, for ``log`` named ``mkdocs.…``)."""
+    """The whole site into ``site_dir``, where only the files that changed are written
+    (``writer.py``). Raises ContentErrors, with every problem of the content, before
+    anything is written; nothing is written either when rendering or indexing fails.
+    With ``last_good`` (the preview), content with errors builds the last good content
+    instead, with the errors on every page; its item views are reused where their files
+    are as they were, and the search index is handed to ``index_later`` once the rest of
+    the site is written, rather than made before. The build tells what it did to
+    ``log``; a ``strict`` one fails on any warning of a logger of the program that runs it
+    (``mkdocs`` and every logger below it, for ``log`` named ``mkdocs.…``)."""
     started = time.time() - 2  # what this build uses, even on a coarse clock
     cache = BuildCache(settings.project_dir / CACHE_DIR)
     problems: tuple[ContentError, ...] = ()
@@ -106,48 +109,61 @@ def build(
             raise
         prepared, problems = last_good, exc.errors
     program = logging.getLogger(log.name.partition(".")[0])
-    with _counting_warnings(program, strict) as warned:
-        theme.open(prepared, problems)
-        theme.write_theme_files(site_dir)
-        pages = theme.render_pages(site_dir)
-        pipeline.write(site_dir, prepared)
-        log.debug(pipeline.write_copies(site_dir, prepared, settings, cache, None, replacing))
-        if warned():
-            raise StrictWarnings(warned())
-    item_pages = theme.item_pages()
+    site = SiteWriter(site_dir, cache, but=f"{BUNDLE}/" if index_later else "")
+    try:
+        with _counting_warnings(program, strict) as warned:
+            theme.open(prepared, problems)
+            theme.write_theme_files(site)
+            pages = theme.render_pages(site)
+            pipeline.write(site, prepared)
+            log.debug(pipeline.write_copies(site, prepared, settings, cache))
+            if warned():
+                raise StrictWarnings(warned())
+        item_pages = theme.item_pages()
+        html = [path for path in site.paths() if path.endswith(".html")]
 
-    def indexing(wanted: Callable[[], bool]) -> tuple[int, int]:
-        made_of = (prepared, pages, item_pages, cache, limits)
-        return index(site_dir, settings, *made_of, wanted, replacing)
+        def indexing(wanted: Callable[[], bool], into: SiteWriter | None = None) -> tuple[int, int]:
+            made_of = (prepared, pages, item_pages, html, cache, limits)
+            if into is not None:
+                return index(into, settings, *made_of, wanted)
+            search = SiteWriter(site_dir, cache, only=f"{BUNDLE}/")
+            try:
+                counted = index(search, settings, *made_of, wanted)
+                if wanted():  # no build came after, in the preview
+                    log.debug(search.commit())
+                return counted
+            finally:
+                search.discard()
 
-    if index_later is None:
-        indexing(lambda: True)
-    else:
+        if index_later is None:
+            indexing(lambda: True, into=site)
+        with stage.phase("writing the site"):
+            log.debug(site.commit())
+    finally:
+        site.discard()
+    if index_later is not None:
         index_later(indexing)
     cache.prune(limits.cache_bytes, used_since=started)
     return Built(prepared, pages, problems)
 
 
 def index(
-    site_dir: Path,
+    target: SiteWriter,
     settings: Settings,
     prepared: Prepared,
     pages: Mapping[str, str],
     item_pages: Mapping[str, str],
+    html: Iterable[str],
     cache: BuildCache,
     limits: Limits,
     wanted: Callable[[], bool] = lambda: True,
-    replacing: Path | None = None,
 ) -> tuple[int, int]:
-    """The search index of ``site_dir``, shard by shard, each linked from the site at
-    ``replacing`` or taken from the cache unless one of its pages changed. ``pages`` gives
-    the fingerprint of every page the renderer made, by its path in the site, and
-    ``item_pages`` the ``src_uri`` of the item each item page shows. Returns how many
-    shards were indexed, of how many."""
-    previous, manifest = None, ""
-    if replacing is not None:  # its shards are linked where they are the same
-        manifest = digest("search", str(replacing))
-        previous = (replacing, _shard_records(cache, manifest))
+    """The search index, shard by shard, put in ``target``: each shard the site holds
+    already stays, from the cache or made where one of its pages changed. ``pages`` gives
+    the fingerprint of every page the renderer made, by its path in the site,
+    ``item_pages`` the ``src_uri`` of the item each item page shows, and ``html`` every
+    page of the site (those of the theme among them). Returns how many shards were
+    indexed, of how many."""
     archived = prepared.catalog.archived  # their pages stay, out of the index
     items = {
         dest_uri: prepared.items[src_uri]
@@ -156,19 +172,11 @@ def index(
     }
     with stage.phase("making the search index"):
         this_year = prepared.catalog.clock.today.year
-        found = indexed_pages(site_dir, pages, items)
+        found = indexed_pages(html, lambda path: target.source(path).read_bytes(), pages, items)
         shards = plan_shards(found, this_year, limits.shard_pages)
         language = settings.locale.split("_")[0]
-        indexed, records = index_site(site_dir, language, shards, cache, wanted, previous)
-    if manifest:
-        cache.manifests.write_json(manifest, records)
+        indexed = index_site(target, language, shards, cache, wanted)
     return indexed, len(shards)
-
-
-def _shard_records(cache: BuildCache, manifest: str) -> ShardRecords:
-    """What the last build put in the search index of a site (nothing, if it is unknown)."""
-    records = cache.manifests.read_json(manifest)
-    return records if isinstance(records, dict) else {}
 
 
 class StrictWarnings(Exception):

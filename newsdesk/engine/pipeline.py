@@ -7,14 +7,18 @@
    (``newsletter``);
 5. **render**: every page, through the adapter's renderer (MkDocs' Markdown setup and
    Material's templates), each kept in the cache under its fingerprint;
-6. **write**: the editions and the outputs' files into the site, and the copies of images
-   at the sizes pages show them (each made once, then kept in the cache);
+6. **write**: the editions and the outputs' files, and the copies of images at the sizes
+   pages show them (each made once, then kept in the cache);
 7. **search**: the Pagefind index over the rendered pages, in shards.
+
+Phases 5–7 put each file where the site lacks it (``writer.py``); the site itself is
+written last, by the writer's commit, only where it changed.
 
 ``prepare`` runs phases 1–4, which need nothing but the content and the settings, and is
 all that ``check`` runs. ``engine/build.py`` runs them all, in this order, in one function:
-``prepare`` before anything is written, so an error leaves the previous site as it was,
-then the pages (asked of the adapter), then ``write``, the copies and ``index``. Nothing
+``prepare`` before anything is made, so an error leaves the previous site as it was,
+then the pages (asked of the adapter), then ``write``, the copies and ``index``, then the
+commit. Nothing
 here imports MkDocs.
 """
 
@@ -25,7 +29,6 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from newsdesk import stage
 from newsdesk.content.catalog import Catalog, load_catalog, page_url
@@ -33,8 +36,9 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
 from newsdesk.content.selection import EditionContent, choose_all
 from newsdesk.content.sources import UnreadableSource, read_bytes
-from newsdesk.engine.cache import BuildCache, digest, link_unchanged
+from newsdesk.engine.cache import BuildCache, digest
 from newsdesk.engine.search import BUNDLE
+from newsdesk.engine.writer import Target
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.newsletter.editions import render_editions
 from newsdesk.newsletter.render import RenderedEdition, edition_files
@@ -139,24 +143,11 @@ def site_files(prepared: Prepared) -> dict[str, bytes]:
     return files
 
 
-def write(site_dir: Path, prepared: Prepared, before: Prepared | None = None) -> None:
-    """The files of ``site_files`` into ``site_dir``; with ``before`` (what the site holds
-    now), only those that changed, and those ``before`` had that are gone deleted."""
-    files = site_files(prepared)
-    written = site_files(before) if before is not None else {}
+def write(target: Target, prepared: Prepared) -> None:
+    """The files of ``site_files`` put in ``target``, each known by a hash of its bytes."""
     with stage.phase("writing the site"):
-        _write_files(site_dir, files, written)
-
-
-def _write_files(site_dir: Path, files: Mapping[str, bytes], written: Mapping[str, bytes]) -> None:
-    for path, data in files.items():
-        if written.get(path) == data:
-            continue
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    for path in written.keys() - files.keys():
-        remove_from_site(site_dir, path)
+        for path, data in site_files(prepared).items():
+            target.put(path, digest("bytes", data), data)
 
 
 class ImageError(Exception):
@@ -169,49 +160,34 @@ class ImageError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class CopiesWritten:
-    """What ``write_copies`` did: how many copies the site has, and of those it put
-    there, how many were linked from the site it replaces, read from the cache, or made."""
+    """What ``write_copies`` did: how many copies the site has, and of those, how many
+    were made, read from the cache, or were in the site already."""
 
     copies: int
-    linked: int
-    cached: int
     made: int
-    records: dict[str, tuple[int, int]]
-    """Each copy in the site, by its path there: its size and time of change as written."""
+    cached: int
+    held: int
 
     def __str__(self) -> str:
         return (
             f"{self.copies} copies of images: {self.made} made, {self.cached} from the cache, "
-            f"{self.linked} from the site replaced"
+            f"{self.held} in the site already"
         )
 
 
 def write_copies(
-    site_dir: Path,
-    prepared: Prepared,
-    settings: Settings,
-    cache: BuildCache,
-    before: Prepared | None = None,
-    replacing: Path | None = None,
+    target: Target, prepared: Prepared, settings: Settings, cache: BuildCache
 ) -> CopiesWritten:
-    """The copies of images (``prepared.copies``) into ``site_dir``, each linked from the
-    site at ``replacing`` where it is still as the last build left it there (that build's
-    record of them is in the cache), else from the cache, else made from its image and
-    kept in the cache. With ``before`` (what the site holds now), only those it lacks,
-    and those ``before`` had that are gone deleted. Raises ImageError for an image whose
-    pixels cannot be read."""
-    manifest, previous = "", None
-    if replacing is not None and before is None:
-        manifest = digest("images", str(replacing))
-        previous = (replacing, _copy_records(cache, manifest))
-    present = before.copies if before is not None else {}
+    """The copies of images (``prepared.copies``) put in ``target``, each known by its key:
+    where the site lacks one, from the cache, else made from its image and kept in the
+    cache. Raises ImageError for an image whose pixels cannot be read."""
     wanted = prepared.copies
 
     def put(dest_uri: str) -> str:
-        copy, target = wanted[dest_uri], site_dir / dest_uri
-        if previous is not None and (record := previous[1].get(dest_uri)) is not None:
-            if link_unchanged(previous[0] / dest_uri, target, *record):
-                return "linked"
+        copy = wanted[dest_uri]
+        path = target.want(dest_uri, copy.key)
+        if path is None:
+            return "held"
         with stage.phase("making the images"):  # in this thread too
             entry = cache.images.read(copy.key)
             how = "cached"
@@ -220,38 +196,16 @@ def write_copies(
                 cache.images.write(copy.key, data)
             else:
                 data = entry[1]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            path.write_bytes(data)
         return how
 
     with stage.phase("making the images"):
-        for dest_uri in present.keys() - wanted.keys():
-            remove_from_site(site_dir, dest_uri)
-        todo = sorted(wanted.keys() - present.keys())
+        todo = sorted(wanted)
         workers = getattr(os, "process_cpu_count", os.cpu_count)() or 1
         with ThreadPoolExecutor(max(1, min(workers, len(todo)))) as pool:
             done = list(pool.map(put, todo))
-        records = {}
-        for dest_uri in todo:
-            stat = (site_dir / dest_uri).stat()
-            records[dest_uri] = (stat.st_size, stat.st_mtime_ns)
-    if manifest:
-        cache.manifests.write_json(manifest, records)
-    return CopiesWritten(
-        len(wanted), done.count("linked"), done.count("cached"), done.count("made"), records
-    )
-
-
-def _copy_records(cache: BuildCache, manifest: str) -> dict[str, tuple[int, int]]:
-    """The copies of images the last build put in a site, each with its size and time of
-    change (nothing, if that is unknown)."""
-    records = cache.manifests.read_json(manifest)
-    try:
-        return {
-            dest_uri: (int(size), int(changed)) for dest_uri, (size, changed) in records.items()
-        }
-    except (AttributeError, TypeError, ValueError):
-        return {}
+    counted = (done.count(how) for how in ("made", "cached", "held"))
+    return CopiesWritten(len(wanted), *counted)
 
 
 def _made(copy: Resized, settings: Settings) -> bytes:
@@ -271,16 +225,3 @@ def _made(copy: Resized, settings: Settings) -> bytes:
     except (OSError, ValueError) as exc:
         message = f"its pixels cannot be read ({exc}); save the image again"
         raise ImageError(ContentError(display, 1, message)) from None
-
-
-def remove_from_site(site_dir: Path, path: str) -> None:
-    """The file at ``path`` in the site deleted, and the folders it leaves empty."""
-    target = site_dir / path
-    target.unlink(missing_ok=True)
-    for folder in target.parents:
-        if folder == site_dir or not folder.is_relative_to(site_dir):
-            break
-        try:
-            folder.rmdir()
-        except OSError:  # not empty
-            break

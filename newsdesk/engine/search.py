@@ -18,14 +18,15 @@ collection one at a time (Pagefind sorts only within a shard) and merges what th
 
 A shard is kept in the cache (``search``, one entry of all its files) under a hash of its
 pages, so a build indexes only the shards whose pages changed; a shard from the cache is
-checked as it is read. Each shard is one run of Pagefind's own program over a folder of
-the shard's pages, writing beside the site and moved into it.
+checked as it is read, and a shard the site holds as the last build left it is not
+touched. Each shard is one run of Pagefind's own program over a folder of the shard's
+pages, in a working folder beside the site; its files reach the site through the build's
+writer (``writer.py``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -43,8 +44,9 @@ from typing import Any
 from pagefind.service import get_executable
 
 from newsdesk.content.models import Item
-from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest, files_of, link_unchanged
+from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest
 from newsdesk.engine.keys import value_key
+from newsdesk.engine.writer import SiteWriter
 
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"
@@ -144,63 +146,47 @@ def _chunks(pages: list[IndexedPage], limit: int) -> list[list[IndexedPage]]:
     return [pages[start : start + limit] for start in range(0, len(pages), limit)]
 
 
-ShardRecords = dict[str, dict[str, Any]]
-"""Shard name → the key it was made of and the size and time of change of each of its
-files, as a build put them in a site."""
-
-
 def index_site(
-    site_dir: Path,
+    target: SiteWriter,
     language: str,
     shards: Sequence[Shard],
     cache: BuildCache,
     wanted: Callable[[], bool] = lambda: True,
-    previous: tuple[Path, ShardRecords] | None = None,
-) -> tuple[int, ShardRecords]:
-    """Index ``shards`` of ``site_dir`` into ``site_dir/pagefind/``. Shards the cache
-    lacks are made (and kept there), then every shard is put into the site if it is still
-    ``wanted`` (a preview may have moved on meanwhile): linked from the ``previous`` site
-    where the last build put the same shard there and it is as it was left, else the one
-    just made, else the cache's; a shard found damaged on the way is made again. Returns
-    how many were indexed, and what was put in the site."""
+) -> int:
+    """Index ``shards`` of the site ``target`` writes into its ``pagefind/``. A shard the
+    site holds as the last build left it stays; the others are made where the cache lacks
+    them (and kept there), then put in the site, unless the index is no longer ``wanted``
+    (a preview may have moved on meanwhile); a shard found damaged on the way is made
+    again. Returns how many shards were indexed."""
     store = cache.search
-    keys = [shard.key(language) for shard in shards]
-    pairs = list(zip(shards, keys, strict=True))
-    work = site_dir / f"{TEMPORARY}pagefind-{os.getpid()}-{threading.get_ident()}"
+    pairs = [
+        (shard, key)
+        for shard in shards
+        if target.kept(f"{BUNDLE}/{shard.name}/", key := shard.key(language)) is None
+    ]
+    work = target.work.with_name(f"{target.work.name}-index")
     shutil.rmtree(work, ignore_errors=True)
+    made: dict[str, tuple[dict[str, Any], bytes]] = {}
     try:
         missing = [(shard, key) for shard, key in pairs if not store.held(key)]
         missing.sort(key=lambda job: len(job[0].pages), reverse=True)  # no large one left last
         if missing:  # each thread waits on a run of Pagefind's program
             with ThreadPoolExecutor(min(AT_ONCE, len(missing))) as pool:
-                jobs = [(shard, key, work / key) for shard, key in missing]
 
-                def make(job: tuple[Shard, str, Path]) -> None:
+                def make(job: tuple[Shard, str]) -> None:
                     if not wanted():  # a preview that moved on, or closed
                         raise SearchIndexError("the index is no longer wanted")
-                    _make_shard(site_dir, language, *job, store)
+                    shard, key = job
+                    made[key] = _make_shard(target, language, shard, key, work / key, store)
 
-                list(pool.map(make, jobs))
+                list(pool.map(make, missing))
         indexed = len(missing)
-        records: ShardRecords = {}
-        if not wanted():
-            return indexed, records
-        target = site_dir / BUNDLE
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
         for shard, key in pairs:
-            if previous is not None:
-                folder, before = previous
-                old = before.get(shard.name)
-                if _link_shard(folder / BUNDLE / shard.name, old, key, target / shard.name):
-                    records[shard.name] = {"key": key, "files": old["files"]}  # type: ignore[index]
-                    continue
-            made = work / key
-            if not made.is_dir() and not _unpack(store.read(key), made):
-                _make_shard(site_dir, language, shard, key, made, store)
+            entry = made.get(key) or store.read(key)
+            if entry is None or not _unpacked(entry, target, f"{BUNDLE}/{shard.name}/", key):
+                entry = _make_shard(target, language, shard, key, work / key, store)
+                _unpacked(entry, target, f"{BUNDLE}/{shard.name}/", key)
                 indexed += 1
-            made.rename(target / shard.name)
-            records[shard.name] = {"key": key, "files": files_of(target / shard.name)}
         manifest = [
             {
                 "path": f"{shard.name}/",
@@ -210,51 +196,40 @@ def index_site(
             }
             for shard in shards
         ]
-        (target / MANIFEST).write_text(json.dumps({"shards": manifest}) + "\n", encoding="utf-8")
-        return indexed, records
+        listing = (json.dumps({"shards": manifest}) + "\n").encode("utf-8")
+        target.put(f"{BUNDLE}/{MANIFEST}", digest("bytes", listing), listing)
+        return indexed
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _link_shard(source: Path, record: dict[str, Any] | None, key: str, target: Path) -> bool:
-    """Link the shard at ``source`` (in the site being replaced) to ``target``, if it is
-    the one of ``key`` and every file of it is as the last build left it."""
-    if record is None or record.get("key") != key:
-        return False
-    try:
-        files = record["files"].items()
-        if all(link_unchanged(source / name, target / name, *state) for name, state in files):
-            return True
-    except (ValueError, TypeError, AttributeError):  # a manifest of another shape
-        pass
-    shutil.rmtree(target, ignore_errors=True)
-    return False
-
-
 def _make_shard(
-    site_dir: Path, language: str, shard: Shard, key: str, folder: Path, store: Store
-) -> None:
-    """Index the shard's pages of ``site_dir`` into ``folder``, and keep it in ``store``
-    under ``key``, all its files in one entry."""
-    index_shard(site_dir, language, shard, folder)
+    site: SiteWriter, language: str, shard: Shard, key: str, folder: Path, store: Store
+) -> tuple[dict[str, Any], bytes]:
+    """Index the shard's pages of ``site`` into ``folder``, and keep it in ``store``
+    under ``key``, all its files in one entry; returns that entry."""
+    index_shard(lambda path: site.source(path).read_bytes(), language, shard, folder)
     names = sorted(path for path in folder.rglob("*") if path.is_file())
     contents = [path.read_bytes() for path in names]
     sizes = [
         [path.relative_to(folder).as_posix(), len(data)]
         for path, data in zip(names, contents, strict=True)
     ]
-    store.write(key, b"".join(contents), {"files": sizes})
+    payload = b"".join(contents)
+    store.write(key, payload, {"files": sizes})
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"files": sizes}, payload
 
 
-def index_shard(site_dir: Path, language: str, shard: Shard, folder: Path) -> None:
-    """The shard's bundle, made of its pages of ``site_dir``, in ``folder`` (a new
-    folder): Pagefind's program run over what it reads of them, in a working folder
-    beside ``folder``."""
+def index_shard(read: Callable[[str], bytes], language: str, shard: Shard, folder: Path) -> None:
+    """The shard's bundle, made of its pages (``read`` gives one by its path in the
+    site), in ``folder`` (a new folder): Pagefind's program run over what it reads of
+    them, in a working folder beside ``folder``."""
     shutil.rmtree(folder, ignore_errors=True)
     work = folder.with_name(f"{folder.name}-run")
     work.mkdir(parents=True)
     try:
-        _feed(site_dir, shard, work / "site")
+        _feed(read, shard, work / "site")
         _run_pagefind(work / "site", shard, language, work)
         bundle = work / "index"
         for entry in bundle.iterdir():
@@ -265,34 +240,32 @@ def index_shard(site_dir: Path, language: str, shard: Shard, folder: Path) -> No
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _unpack(entry: tuple[dict[str, Any], bytes] | None, folder: Path) -> bool:
-    """A shard's files from its entry in the cache (checked as it was read) into
-    ``folder``; False if there is none, or it is not of this shape."""
-    if entry is None:
-        return False
+def _unpacked(
+    entry: tuple[dict[str, Any], bytes], target: SiteWriter, folder: str, key: str
+) -> bool:
+    """A shard's files from its entry in the cache (checked as it was read) put in
+    ``target`` under ``folder``; False if the entry is not of this shape."""
     meta, payload = entry
     try:
-        offset = 0
-        for name, size in meta["files"]:
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload[offset : offset + size])
-            offset += size
-        if offset != len(payload):
-            raise ValueError("the shard's entry holds more than its files")
+        files = [(str(name), int(size)) for name, size in meta["files"]]
     except (KeyError, TypeError, ValueError):
-        shutil.rmtree(folder, ignore_errors=True)
         return False
+    if sum(size for _, size in files) != len(payload):
+        return False
+    offset = 0
+    for name, size in files:
+        target.put(f"{folder}{name}", key, payload[offset : offset + size])
+        offset += size
     return True
 
 
-def _feed(site_dir: Path, shard: Shard, folder: Path) -> None:
-    """What Pagefind reads of the shard's pages of ``site_dir``, at the same paths in
-    ``folder``, so their addresses come out as in the site."""
+def _feed(read: Callable[[str], bytes], shard: Shard, folder: Path) -> None:
+    """What Pagefind reads of the shard's pages, at the same paths in ``folder``, so
+    their addresses come out as in the site."""
     for page in shard.pages:
         target = folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(indexed_part((site_dir / page.path).read_bytes()))
+        target.write_bytes(indexed_part(read(page.path)))
 
 
 _MARK = b"data-pagefind-body"
@@ -449,30 +422,29 @@ def _run_while_building(command: list[str], cwd: Path) -> tuple[int, str]:
 
 
 def indexed_pages(
-    site_dir: Path, pages: Mapping[str, str], items: Mapping[str, Item]
+    html: Iterable[str],
+    read: Callable[[str], bytes],
+    pages: Mapping[str, str],
+    items: Mapping[str, Item],
 ) -> list[IndexedPage]:
-    """Every page of the site that Pagefind indexes, with its collection and month.
-    ``pages`` gives the fingerprint of each page the renderer made, and ``items`` the item
-    each item page shows; other pages (the theme's own, such as 404.html) are read to see
-    whether they are indexed."""
+    """Every page of the site that Pagefind indexes, with its collection and month, of
+    the site's ``.html`` files (``read`` gives one by its path). ``pages`` gives the
+    fingerprint of each page the renderer made, and ``items`` the item each item page
+    shows; other pages (the theme's own, such as 404.html) are read to see whether they
+    are indexed."""
     found = []
-    for folder, subfolders, names in os.walk(site_dir):
-        if folder == str(site_dir):  # not the index, nor what a run making it reads
-            subfolders[:] = [name for name in subfolders if _of_the_site(name)]
-        for name in names:
-            if not name.endswith(".html"):
-                continue
-            path = os.path.join(folder, name)
-            relative = Path(path).relative_to(site_dir).as_posix()
-            item = items.get(relative)
-            fingerprint = pages.get(relative)
-            if item is not None and fingerprint is not None:
-                month = f"{item.sort_date:%Y-%m}"
-                found.append(IndexedPage(relative, item.collection, month, fingerprint))
-                continue
-            data = Path(path).read_bytes()
-            if b"data-pagefind-body" in data:  # a plain page; not a listing, tag or facet page
-                found.append(IndexedPage(relative, PAGES, "", fingerprint or digest(data)))
+    for path in sorted(html):
+        if not _of_the_site(path.split("/", 1)[0]):
+            continue
+        item = items.get(path)
+        fingerprint = pages.get(path)
+        if item is not None and fingerprint is not None:
+            month = f"{item.sort_date:%Y-%m}"
+            found.append(IndexedPage(path, item.collection, month, fingerprint))
+            continue
+        data = read(path)
+        if b"data-pagefind-body" in data:  # a plain page; not a listing, tag or facet page
+            found.append(IndexedPage(path, PAGES, "", fingerprint or digest(data)))
     return found
 
 
