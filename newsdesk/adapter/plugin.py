@@ -870,7 +870,9 @@ class SiteTheme:
         config, plugin, files = self.config, self.plugin, self.files
         assert files is not None and plugin.env is not None and plugin.nav is not None
         for file in files:
-            if file.is_documentation_page() or not self.inclusion(file.inclusion):
+            if isinstance(file, OwnPage) or file.is_documentation_page():
+                continue  # pages: ``render_pages`` puts them
+            if not self.inclusion(file.inclusion):
                 continue
             if file.generated_by or not file.abs_src_path:
                 target.put(file.dest_uri, digest("bytes", file.content_bytes), file.content_bytes)

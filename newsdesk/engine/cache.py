@@ -42,7 +42,6 @@ DATABASE = "cache.sqlite3"
 MAX_BYTES = 2 * 1024**3
 MAGIC = b"newsdesk-cache-2 "
 """Starts every entry, before the hex SHA-256 of its key and what follows the first line."""
-TEMPORARY = ".tmp-"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     store TEXT NOT NULL,
@@ -108,24 +107,6 @@ def files_of(folder: Path) -> dict[str, list[int]]:
                     stat = entry.stat()
                     found[f"{prefix}{entry.name}"] = [stat.st_size, stat.st_mtime_ns]
     return dict(sorted(found.items()))
-
-
-def link_unchanged(source: Path, target: Path, size: int, modified_ns: int) -> bool:
-    """Hard-link ``source`` (a file of the site being replaced) to ``target`` if it is
-    still as the last build left it (``size`` bytes, changed at ``modified_ns``); False if
-    it is not, is gone, or links are not allowed here (the caller copies it instead)."""
-    try:
-        stat = source.stat()
-        if (stat.st_size, stat.st_mtime_ns) != (size, modified_ns):
-            return False
-        try:
-            os.link(source, target)
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
-    except OSError:
-        return False
-    return True
 
 
 class Database:

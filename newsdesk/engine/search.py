@@ -44,7 +44,7 @@ from typing import Any
 from pagefind.service import get_executable
 
 from newsdesk.content.models import Item
-from newsdesk.engine.cache import TEMPORARY, BuildCache, Store, digest
+from newsdesk.engine.cache import BuildCache, Store, digest
 from newsdesk.engine.keys import value_key
 from newsdesk.engine.writer import SiteWriter
 
@@ -450,4 +450,4 @@ def indexed_pages(
 
 def _of_the_site(name: str) -> bool:
     """Whether a folder at the top of the site holds pages of the site."""
-    return name != BUNDLE and not name.startswith(TEMPORARY)
+    return name != BUNDLE
