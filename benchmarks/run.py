@@ -277,7 +277,7 @@ def measure(size: int, work: Path, pairs: int) -> Row:
     plain_build = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
     runs = []
     for number in range(pairs + 1):  # the last pair for memory alone
-        for leftover in ("site", ".cache", ".site.building", *project.glob(".site.previous*")):
+        for leftover in ("site", ".cache", *project.glob(".site.newsdesk-work-*")):
             shutil.rmtree(project / leftover, ignore_errors=True)
         shutil.rmtree(plain_dir / "site", ignore_errors=True)
         what = f"({number + 1})" if number < pairs else "(for memory)"
