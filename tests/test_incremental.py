@@ -4,11 +4,13 @@ exactly the site a clean build makes."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from newsdesk.adapter import log_name
 from newsdesk.clock import make_clock
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
@@ -260,3 +262,39 @@ def test_an_edit_to_the_project_s_templates_shows_in_the_next_build_of_the_same_
     item.write_text(item.read_text().replace("{% block content %}", "{% block content %}Edited"))
     build(project)
     assert "Edited" in project.page("news/a")
+
+
+def told_by(project: Project, phrase: str) -> str:
+    """What ``build`` tells (with --debug) on its line that says ``phrase``."""
+    logger = logging.getLogger(f"{log_name()}.plugins.newsdesk")
+    told: list[str] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: told.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        build(project)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    (line,) = [line for line in told if phrase in line]
+    return line.split(phrase)[1]
+
+
+def test_a_new_build_makes_again_only_the_views_an_edit_changes(tmp_path: Path):
+    """The views of the last build are kept in the cache: a build after one edit, in a
+    process of its own, makes again only those of the edited item and of the pages that
+    show it beside others (its related items'), and writes what a clean build writes."""
+    project = sample_project(tmp_path / "newsroom")
+    first = told_by(project, "views of items: ")
+    made, _, kept = first.partition(" made, of ")
+    assert kept == "0 the last made" and int(made) > 400
+    edit(project, EDITED, "\n---\n", "\n---\nOne more paragraph first.\n\n")
+    made, _, kept = told_by(project, "views of items: ").partition(" made, of ")
+    assert 0 < int(made) <= 12, made  # the item's own views, and pages relating to it
+    assert int(kept.split()[0]) > 400
+    clean = tmp_path / "clean"
+    shutil.rmtree(project.root / CACHE_DIR)
+    build(project, clean)
+    assert site_files(project.site) == site_files(clean)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Protocol
 
 from newsdesk import stage
 from newsdesk.content.errors import ContentError, ContentErrors
-from newsdesk.engine import pipeline
+from newsdesk.engine import kept, pipeline
 from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.engine.pipeline import Prepared
 from newsdesk.engine.search import BUNDLE, index_site, indexed_pages, plan_shards
@@ -102,8 +103,10 @@ def build(
     cache = BuildCache(settings.project_dir / CACHE_DIR)
     problems: tuple[ContentError, ...] = ()
     views = last_good.presenter if last_good is not None else None
+    with stage.phase("reading the last build's views"):
+        made = kept.read(cache, settings) if views is None else None
     try:
-        prepared = pipeline.prepare(settings, mail, views=views)
+        prepared = pipeline.prepare(settings, mail, views=views, kept=made)
     except ContentErrors as exc:
         if last_good is None:
             raise
@@ -135,14 +138,22 @@ def build(
             finally:
                 search.discard()
 
-        if index_later is None:
-            indexing(lambda: True, into=site)
+        with ThreadPoolExecutor(1) as keeping:  # while Pagefind's program runs
+            kept_views = None
+            if views is None and not problems:  # for the next build, in a new process
+                kept_views = keeping.submit(kept.keep, cache, settings, prepared.presenter)
+            if index_later is None:
+                indexing(lambda: True, into=site)
+            if kept_views is not None:
+                kept_views.result()
         with stage.phase("writing the site"):
             log.debug(site.commit())
     finally:
         site.discard()
     if index_later is not None:
         index_later(indexing)
+    presenter = prepared.presenter
+    log.debug(f"views of items: {presenter.remade} made, of {presenter.reused} the last made")
     cache.prune(limits.cache_bytes, used_since=started)
     return Built(prepared, pages, problems)
 

@@ -25,7 +25,7 @@ import hashlib
 import inspect
 import sys
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from pathlib import PurePath
 from typing import Any
 
@@ -67,6 +67,8 @@ def _write(value: Any, out: list[str]) -> None:
         out.append(f"dt:{value.isoformat()} {zone};")
     elif isinstance(value, date | time):
         out.append(f"{kind.__name__}:{value.isoformat()};")
+    elif isinstance(value, tzinfo):  # a zone by its name, as date-times above
+        out.append(f"zone:{getattr(value, 'key', None) or value};")
     elif isinstance(value, enum.Enum):
         out.append(f"enum:{kind.__qualname__}.{value.name};")
     elif isinstance(value, PurePath):

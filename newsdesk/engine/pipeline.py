@@ -36,6 +36,7 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
 from newsdesk.content.selection import EditionContent, choose_all
 from newsdesk.content.sources import UnreadableSource, read_bytes
+from newsdesk.engine import kept as kept_views
 from newsdesk.engine.cache import BuildCache, digest
 from newsdesk.engine.search import BUNDLE
 from newsdesk.engine.writer import Target
@@ -74,11 +75,13 @@ def prepare(
     catalog: Catalog | None = None,
     previous: Prepared | None = None,
     views: Presenter | None = None,
+    kept: tuple[str, kept_views.Made] | None = None,
 ) -> Prepared:
     """Load (unless ``catalog`` is given), plan, and make the outputs and editions. With
     ``previous`` (made of the same configuration and templates), what it made that still
     holds is kept: item views, and editions made of the same files' versions. With only
-    ``views``, the views of items whose files are as they were. Raises ContentErrors for
+    ``views`` (or ``kept``: the views a last build made, and the key of their settings),
+    the views of items whose files are as they were. Raises ContentErrors for
     the content (an edition that fails its quality gate among them), NewsletterConfigError
     for the newsletter's settings."""
     if catalog is None:
@@ -87,7 +90,10 @@ def prepare(
     with stage.phase("planning the pages"):
         chosen = choose_all(catalog, settings.closing_soon_days)
         earlier = previous.presenter if previous else views
-        presenter = Presenter(catalog, settings, earlier, chosen)
+        made = None
+        if kept is not None and kept[0] == kept_views.views_key(catalog, settings):
+            made = kept[1]
+        presenter = Presenter(catalog, settings, earlier, chosen, made)
         plan = plan_site(catalog, settings, chosen, presenter)
         copies = images.wanted(catalog, settings)
     editions: tuple[RenderedEdition, ...] = ()

@@ -254,7 +254,9 @@ class Presenter:
     pages, the home page and editions. A view depends on the item alone, given the
     catalog's clock, taxonomy and stored files, and the item on its file's text: a
     presenter for a catalog with the same settings as the ``previous`` one's keeps the
-    views of every item whose file's version is the same."""
+    views of every item whose file's version is the same, and so does one given what a
+    presenter of the same settings made (``kept``: the engine keeps it for the next
+    process)."""
 
     def __init__(
         self,
@@ -262,6 +264,7 @@ class Presenter:
         settings: Settings,
         previous: Presenter | None = None,
         chosen: Mapping[str, EditionContent] | None = None,
+        kept: dict[tuple[str, str], tuple[Hashable, Any]] | None = None,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
@@ -274,6 +277,18 @@ class Presenter:
         and the view; (kind, "") → what a view of the whole catalog is made of, and it."""
         if previous is not None and _same_setting(previous, self):
             self._made = previous._made
+        elif kept is not None:  # a last build's views, made under the same settings
+            self._made = kept
+        self.reused = len(self._made)
+        """How many views (of an item, or of the whole catalog) this presenter was given."""
+        self.remade = 0
+        """How many views of an item it has made since."""
+
+    def made(self) -> dict[tuple[str, str], tuple[Hashable, Any]]:
+        """What this presenter made, for a presenter of a later build (``kept``): the
+        views of the items the catalog has, and those of the whole catalog."""
+        versions = self.catalog.versions
+        return {key: made for key, made in self._made.items() if not key[1] or key[1] in versions}
 
     def once(
         self, kind: str, item: Item, make: Callable[[Item], T], showing: Sequence[Item] = ()
@@ -291,6 +306,7 @@ class Presenter:
             return made[1]
         view = make(item)
         self._made[(kind, item.src_uri)] = (key, view)
+        self.remade += 1
         return view
 
     def whole(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
