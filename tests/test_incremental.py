@@ -298,3 +298,28 @@ def test_a_new_build_makes_again_only_the_views_an_edit_changes(tmp_path: Path):
     shutil.rmtree(project.root / CACHE_DIR)
     build(project, clean)
     assert site_files(project.site) == site_files(clean)
+
+
+def test_a_fresh_checkout_with_the_cache_restored_reads_what_changed_alone(tmp_path: Path):
+    """A checkout elsewhere, with the cache restored and every file's time of change new,
+    is recognised by the hashes of its files: the views are the last build's."""
+    project = sample_project(tmp_path / "newsroom")
+    build(project)
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    for name in ("mkdocs.yml", "templates", CACHE_DIR):
+        source = project.root / name
+        if source.is_symlink():
+            (clone / name).symlink_to(source.readlink())
+        elif source.is_dir():
+            shutil.copytree(source, clone / name)
+        else:
+            shutil.copy(source, clone / name)
+    shutil.copytree(project.root / "content", clone / "content", copy_function=shutil.copy)
+    assert (clone / "content" / EDITED).stat().st_mtime_ns != (
+        project.root / "content" / EDITED
+    ).stat().st_mtime_ns
+    again = Project(clone)
+    made, _, kept = told_by(again, "views of items: ").partition(" made, of ")
+    assert int(made) == 0 and int(kept.split()[0]) > 400
+    assert site_files(again.site) == site_files(project.site)

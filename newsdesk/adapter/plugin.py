@@ -722,14 +722,24 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
 
     def _fingerprint(self, file: File, markdown_key: str) -> str:
         """A hash of everything the page's HTML depends on (see render.py)."""
-        spec = self.prepared.plan.get(file.src_uri) if self.prepared else None
-        head = self._head(file.src_uri, file.url, spec, ("", None))
+        assert self.prepared is not None
+        spec = self.prepared.plan.get(file.src_uri)
+
+        def view_key() -> str:
+            return value_key(spec, self._head(file.src_uri, file.url, spec, ("", None)))
+
+        item = self.prepared.items.get(file.src_uri)
+        if item is not None and spec is not None:  # the same key while the same views
+            parts = (spec, self._item_head(item))
+            view = self.prepared.presenter.same("view key", item, parts, view_key)
+        else:
+            view = view_key()
         return digest(
             self.site_key,
             self._nav_key,
             file.src_uri,
             markdown_key,
-            value_key(spec, head),
+            view,
             "\n".join(str(error) for error in self.problems),
             self.problems_summary,
             "preview" if self.serving else "",
@@ -820,6 +830,17 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         context["nd_serving"] = self.serving
         return context
 
+    def _item_head(self, item: Item) -> HeadData:
+        """An item's sharing tags and JSON-LD, made once: for the page's fingerprint, then
+        for the page."""
+        assert self.settings is not None and self.prepared is not None
+        catalog, presenter, site = (
+            self.prepared.catalog,
+            self.prepared.presenter,
+            self.settings.site,
+        )
+        return presenter.once("head", item, lambda i: item_head(i, catalog, site, presenter))
+
     def _head(
         self, src_uri: str, url: str, spec: PageSpec | None, written: tuple[str, str | None]
     ) -> HeadData:
@@ -828,9 +849,8 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
         assert self.settings is not None and self.prepared is not None
         site = self.settings.site
         item = self.prepared.items.get(src_uri)
-        if item is not None:  # made once: for the page's fingerprint, then for the page
-            catalog, presenter = self.prepared.catalog, self.prepared.presenter
-            head = presenter.once("head", item, lambda i: item_head(i, catalog, site, presenter))
+        if item is not None:
+            head = self._item_head(item)
         else:
             top = src_uri.split("/", 1)[0]
             title = spec.title if spec else (written[0] or site.name)

@@ -25,9 +25,10 @@ from typing import Protocol
 from newsdesk import stage
 from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.engine import kept, pipeline
-from newsdesk.engine.cache import CACHE_DIR, BuildCache
+from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.pipeline import Prepared
 from newsdesk.engine.search import BUNDLE, index_site, indexed_pages, plan_shards
+from newsdesk.engine.snapshot import snapshot
 from newsdesk.engine.writer import SiteWriter
 from newsdesk.newsletter.config import NewsletterSettings
 from newsdesk.settings import Settings
@@ -103,10 +104,11 @@ def build(
     cache = BuildCache(settings.project_dir / CACHE_DIR)
     problems: tuple[ContentError, ...] = ()
     views = last_good.presenter if last_good is not None else None
-    with stage.phase("reading the last build's views"):
-        made = kept.read(cache, settings) if views is None else None
+    files = snapshot([settings.docs_dir])  # as they stand before the build reads them
+    with stage.phase("reading what the last build kept"):
+        last = kept.read(cache, settings, files) if views is None else None
     try:
-        prepared = pipeline.prepare(settings, mail, views=views, kept=made)
+        prepared = pipeline.prepare(settings, mail, views=views, last=last)
     except ContentErrors as exc:
         if last_good is None:
             raise
@@ -141,7 +143,8 @@ def build(
         with ThreadPoolExecutor(1) as keeping:  # while Pagefind's program runs
             kept_views = None
             if views is None and not problems:  # for the next build, in a new process
-                kept_views = keeping.submit(kept.keep, cache, settings, prepared.presenter)
+                presenter = prepared.presenter
+                kept_views = keeping.submit(kept.keep, cache, settings, presenter, files)
             if index_later is None:
                 indexing(lambda: True, into=site)
             if kept_views is not None:
@@ -176,6 +179,7 @@ def index(
     page of the site (those of the theme among them). Returns how many shards were
     indexed, of how many."""
     archived = prepared.catalog.archived  # their pages stay, out of the index
+    fingerprints = set(pages.values())
     items = {
         dest_uri: prepared.items[src_uri]
         for dest_uri, src_uri in item_pages.items()
@@ -183,7 +187,15 @@ def index(
     }
     with stage.phase("making the search index"):
         this_year = prepared.catalog.clock.today.year
-        found = indexed_pages(html, lambda path: target.source(path).read_bytes(), pages, items)
+        # Which pages carry no part to index, by fingerprint: read once, not each build.
+        unmarked = digest("pages without a part to index", str(settings.project_dir))
+        marked = dict.fromkeys(cache.manifests.read_json(unmarked) or (), False)
+        read = lambda path: target.source(path).read_bytes()  # noqa: E731
+        found = indexed_pages(html, read, pages, items, marked)
+        cache.manifests.write_json(
+            unmarked,
+            sorted(key for key, mark in marked.items() if not mark and key in fingerprints),
+        )
         shards = plan_shards(found, this_year, limits.shard_pages)
         language = settings.locale.split("_")[0]
         indexed = index_site(target, language, shards, cache, wanted)

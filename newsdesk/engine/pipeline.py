@@ -36,8 +36,8 @@ from newsdesk.content.errors import ContentError, ContentErrors
 from newsdesk.content.models import Item
 from newsdesk.content.selection import EditionContent, choose_all
 from newsdesk.content.sources import UnreadableSource, read_bytes
-from newsdesk.engine import kept as kept_views
 from newsdesk.engine.cache import BuildCache, digest
+from newsdesk.engine.kept import Last, views_key
 from newsdesk.engine.search import BUNDLE
 from newsdesk.engine.writer import Target
 from newsdesk.newsletter.config import NewsletterSettings
@@ -75,24 +75,28 @@ def prepare(
     catalog: Catalog | None = None,
     previous: Prepared | None = None,
     views: Presenter | None = None,
-    kept: tuple[str, kept_views.Made] | None = None,
+    last: Last | None = None,
 ) -> Prepared:
     """Load (unless ``catalog`` is given), plan, and make the outputs and editions. With
     ``previous`` (made of the same configuration and templates), what it made that still
     holds is kept: item views, and editions made of the same files' versions. With only
-    ``views`` (or ``kept``: the views a last build made, and the key of their settings),
-    the views of items whose files are as they were. Raises ContentErrors for
+    ``views`` (or ``last``: what the last build kept in the cache), the views of items
+    whose files are as they were, and with ``last``, its catalog's reading of every file
+    not written since. Raises ContentErrors for
     the content (an edition that fails its quality gate among them), NewsletterConfigError
     for the newsletter's settings."""
     if catalog is None:
         with stage.phase("loading the content"):
-            catalog = load_catalog(settings)
+            if last is not None and last.catalog is not None:
+                catalog = load_catalog(settings, last.catalog, last.changed)
+            else:
+                catalog = load_catalog(settings)
     with stage.phase("planning the pages"):
         chosen = choose_all(catalog, settings.closing_soon_days)
         earlier = previous.presenter if previous else views
         made = None
-        if kept is not None and kept[0] == kept_views.views_key(catalog, settings):
-            made = kept[1]
+        if last is not None and last.views[0] == views_key(catalog, settings):
+            made = last.views[1]
         presenter = Presenter(catalog, settings, earlier, chosen, made)
         plan = plan_site(catalog, settings, chosen, presenter)
         copies = images.wanted(catalog, settings)

@@ -426,12 +426,15 @@ def indexed_pages(
     read: Callable[[str], bytes],
     pages: Mapping[str, str],
     items: Mapping[str, Item],
+    marked: dict[str, bool] | None = None,
 ) -> list[IndexedPage]:
     """Every page of the site that Pagefind indexes, with its collection and month, of
     the site's ``.html`` files (``read`` gives one by its path). ``pages`` gives the
     fingerprint of each page the renderer made, and ``items`` the item each item page
     shows; other pages (the theme's own, such as 404.html) are read to see whether they
-    are indexed."""
+    are indexed, unless ``marked`` tells it by the page's fingerprint (what is read is
+    added to it)."""
+    marked = {} if marked is None else marked
     found = []
     for path in sorted(html):
         if not _of_the_site(path.split("/", 1)[0]):
@@ -442,8 +445,12 @@ def indexed_pages(
             month = f"{item.sort_date:%Y-%m}"
             found.append(IndexedPage(path, item.collection, month, fingerprint))
             continue
+        if fingerprint is not None and marked.get(fingerprint) is False:
+            continue
         data = read(path)
-        if b"data-pagefind-body" in data:  # a plain page; not a listing, tag or facet page
+        if fingerprint is not None:
+            marked[fingerprint] = _MARK in data
+        if _MARK in data:  # a plain page; not a listing, tag or facet page
             found.append(IndexedPage(path, PAGES, "", fingerprint or digest(data)))
     return found
 

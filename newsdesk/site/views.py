@@ -309,6 +309,18 @@ class Presenter:
         self.remade += 1
         return view
 
+    def same(self, kind: str, item: Item, parts: tuple[object, ...], make: Callable[[], T]) -> T:
+        """``make()``, made again only when one of ``parts`` (views of the item, which
+        this presenter keeps) is not the very object it was made of last time: for what
+        is made of views, such as their key."""
+        made = self._made.get((kind, item.src_uri))
+        if made is not None and len(made[0]) == len(parts):
+            if all(then is now for then, now in zip(made[0], parts, strict=True)):
+                return made[1]
+        value = make()
+        self._made[(kind, item.src_uri)] = (parts, value)
+        return value
+
     def whole(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, made again only when ``key`` (what it is made of) changes: for what
         is made of the whole catalog."""
