@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import logging
 import re
 import shutil
 import textwrap
@@ -113,6 +114,31 @@ def make_project(root: Path, page_size: int = 20, shard_pages: int = 1000) -> Pr
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "newsroom")
+
+
+@contextlib.contextmanager
+def debug_told() -> Iterator[list[str]]:
+    """What the plugin tells at the debug level meanwhile (``build --debug`` prints it)."""
+    from newsdesk.adapter import log_name
+
+    logger = logging.getLogger(f"{log_name()}.plugins.newsdesk")
+    told: list[str] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: told.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield told
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def told_after(told: list[str], phrase: str) -> str:
+    """What follows ``phrase`` on the one line of ``told`` that says it."""
+    (line,) = [line for line in told if phrase in line]
+    return line.split(phrase)[1]
 
 
 def error_lines(result: Result) -> list[str]:

@@ -6,7 +6,6 @@ every page; and images that cannot be shown, told on their lines."""
 from __future__ import annotations
 
 import io
-import logging
 import re
 import struct
 import zlib
@@ -15,10 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from newsdesk.adapter import log_name
 from newsdesk.content.image_files import NotAnImage, read_image
 from newsdesk.site.images import WIDTHS, copies, resized
-from tests.conftest import Project, error_lines, make_project
+from tests.conftest import Project, debug_told, error_lines, make_project, told_after
 
 SITE = "https://news.example.org/"
 
@@ -250,23 +248,12 @@ def test_an_svg_drawing_is_shown_as_it_is_and_pages_share_the_default_instead(tm
 
 def test_an_image_is_resized_once_then_reused(tmp_path: Path):
     project = illustrated(tmp_path)
-    logger = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
     def built(site: Path) -> str:
         """What the build says of the copies of images (it tells it with --debug)."""
-        told: list[str] = []
-        handler = logging.Handler(logging.DEBUG)
-        handler.emit = lambda record: told.append(record.getMessage())  # type: ignore[method-assign]
-        logger.addHandler(handler)
-        level = logger.level
-        logger.setLevel(logging.DEBUG)
-        try:
+        with debug_told() as told:
             assert project.run("build", "--site-dir", str(site)).exit_code == 0
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-        (line,) = [line for line in told if "copies of images" in line]
-        return line.split("copies of images: ")[1]
+        return told_after(told, "copies of images: ")
 
     assert built(project.site) == "5 made, 0 from the cache, 0 in the site already"
     made = {path: path.read_bytes() for path in project.site.rglob("*-*w-*.*")}

@@ -4,19 +4,25 @@ exactly the site a clean build makes."""
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from newsdesk.adapter import log_name
 from newsdesk.clock import make_clock
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.errors import ContentErrors
 from newsdesk.engine.cache import CACHE_DIR, BuildCache
 from newsdesk.settings import Settings
-from tests.conftest import REPO, SAMPLE_TODAY, Project, make_project, site_files
+from tests.conftest import (
+    REPO,
+    SAMPLE_TODAY,
+    Project,
+    debug_told,
+    make_project,
+    site_files,
+    told_after,
+)
 
 
 def sample_project(root: Path) -> Project:
@@ -266,20 +272,9 @@ def test_an_edit_to_the_project_s_templates_shows_in_the_next_build_of_the_same_
 
 def told_by(project: Project, phrase: str) -> str:
     """What ``build`` tells (with --debug) on its line that says ``phrase``."""
-    logger = logging.getLogger(f"{log_name()}.plugins.newsdesk")
-    told: list[str] = []
-    handler = logging.Handler(logging.DEBUG)
-    handler.emit = lambda record: told.append(record.getMessage())  # type: ignore[method-assign]
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    try:
+    with debug_told() as told:
         build(project)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    (line,) = [line for line in told if phrase in line]
-    return line.split(phrase)[1]
+    return told_after(told, phrase)
 
 
 def test_a_new_build_makes_again_only_the_views_an_edit_changes(tmp_path: Path):
