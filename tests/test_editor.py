@@ -20,7 +20,7 @@ import yaml
 from newsdesk.content.models import FILE_FIELDS, MODELS
 from newsdesk.editor.config import LEFT_OUT
 from tests.conftest import AXE, REPO, Project, keep_local, make_project
-from tests.test_serve import fetch, free_port, wait_for
+from tests.test_serve import fetch, free_port, started_on_a_free_port, wait_for
 
 NEWS = """\
 ---
@@ -162,13 +162,12 @@ def test_edit_says_what_to_do_when_the_local_backend_cannot_run(project: Project
 
 def _edit(project: Project, tmp_path: Path) -> Iterator[str]:
     """``python build.py edit`` on ``project``; yields the editing screen's address."""
-    port, backend = free_port(), free_port()
-    _local_port(project, backend)
+    _local_port(project, free_port())
     (project.root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     temporary = tmp_path / "temporary"
     temporary.mkdir()
-    server = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "edit", "-a", f"127.0.0.1:{port}"],
+    server, port = started_on_a_free_port(
+        lambda port: [sys.executable, str(REPO / "build.py"), "edit", "-a", f"127.0.0.1:{port}"],
         cwd=project.root,
         env={**os.environ, "TMPDIR": str(temporary), "TEMP": str(temporary)},
         stdout=subprocess.PIPE,

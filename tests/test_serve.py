@@ -4,6 +4,7 @@ alone, in place, and the preview still ends in the bytes of a clean build."""
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -13,9 +14,10 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.config import load_config
@@ -44,6 +46,37 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def started_on_a_free_port(
+    command: Callable[[int], list[str]], **options: Any
+) -> tuple[subprocess.Popen[str], int]:
+    """``command(port)`` started on a port no one uses: a server another test started
+    meanwhile may take the port ``free_port`` found, and the preview then says so and
+    stops at once; it is started again on another."""
+    for _ in range(5):
+        port = free_port()
+        server = subprocess.Popen(command(port), **options)
+        if not _stopped_for_its_port(server, port):
+            return server, port
+    raise AssertionError("five free ports in a row were taken before the preview bound them")
+
+
+def _stopped_for_its_port(server: subprocess.Popen[str], port: int) -> bool:
+    """Whether ``server`` stopped because ``port`` was taken; waits until it listens, stops
+    or 30 s pass (what it printed stays for ``communicate``)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            assert server.stdout is not None
+            printed = server.stdout.read()
+            server.stdout = io.StringIO(printed)
+            return "Address already in use" in printed or "is taken" in printed
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return False
+        time.sleep(0.1)
+    return False
+
+
 def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -68,11 +101,10 @@ def serving_preview(
 ) -> Iterator[tuple[str, list[str]]]:
     """``python build.py serve`` on ``project``; yields its address and, once it has
     stopped, what it printed. It must leave no folder behind."""
-    port = free_port()
     temporary = tmp_path / "temporary"  # where the preview keeps its folders
     temporary.mkdir()
-    server = subprocess.Popen(
-        [
+    server, port = started_on_a_free_port(
+        lambda port: [
             sys.executable,
             str(REPO / "build.py"),
             "serve",
