@@ -104,9 +104,11 @@ def build(
     cache = BuildCache(settings.project_dir / CACHE_DIR)
     problems: tuple[ContentError, ...] = ()
     views = last_good.presenter if last_good is not None else None
-    files = snapshot([settings.docs_dir])  # as they stand before the build reads them
-    with stage.phase("reading what the last build kept"):
-        last = kept.read(cache, settings, files) if views is None else None
+    last, files = None, {}
+    if views is None:  # a new process: what the last build kept, if it holds
+        files = snapshot([settings.docs_dir])  # as they stand before the build reads them
+        with stage.phase("reading what the last build kept"):
+            last = kept.read(cache, settings, files)
     try:
         prepared = pipeline.prepare(settings, mail, views=views, last=last)
     except ContentErrors as exc:
