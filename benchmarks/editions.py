@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
+from newsdesk.adapter.project import read_project
 from newsdesk.content.catalog import load_catalog
 from newsdesk.content.models import Edition
 from newsdesk.content.selection import choose
@@ -27,12 +28,10 @@ def main() -> None:
     parser.add_argument("--config-file", default=str(REPO / "mkdocs.yml"))
     args = parser.parse_args()
 
-    config = load_config(args.config_file)
-    plugin = config.plugins["newsdesk"]
-    config.plugins.on_config(config)
-    settings = plugin.settings
+    project = read_project(load_config(args.config_file))
+    settings = project.settings
     catalog = load_catalog(settings)
-    renderer = EditionRenderer(catalog, settings, plugin.mail_settings())
+    renderer = EditionRenderer(catalog, settings, project.mail_settings())
     print(
         f"{'edition':<10} {'email.html':>11} {'email.txt':>10} {'.eml':>9} {'render (median)':>16}"
     )

@@ -58,7 +58,7 @@ def _setup_logging(level: int) -> None:
 
 
 def _load(config_file: str, today: str | None):
-    """The site's configuration and the newsdesk plugin, with ``--today`` handed to it."""
+    """The site's configuration, and Newsdesk's settings of it built on ``--today``."""
     try:
         adapter.check_versions()
     except adapter.UnsupportedVersion as exc:
@@ -80,11 +80,11 @@ def _content_errors(exc: ContentErrors) -> click.ClickException:
     return click.ClickException(exc.summary())
 
 
-def _settings(config, plugin) -> Settings:
+def _settings(config, project) -> Settings:
     from newsdesk.adapter import commands
 
     try:
-        return commands.settings(config, plugin)
+        return commands.settings(config, project)
     except commands.BuildStopped as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -142,23 +142,23 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
     """Build the site into site/, writing only what changed; on any error the previous
     site stays as it was."""
     _setup_logging(logging.WARNING)
-    config, plugin = _load(config_file, today)
+    config, project = _load(config_file, today)
     from newsdesk.adapter import commands
 
     project_dir = Path(config_file).resolve().parent
     target = Path(site_dir or commands.site_dir(config)).resolve()
-    _settings(config, plugin)
+    _settings(config, project)
     with one_build_at_a_time(project_dir, lambda message: click.echo(message, err=True)):
         remove_unfinished(target)  # left by a build that was killed: none runs now
-        key = commands.inputs_key(config, plugin)
-        if commands.unchanged(config, plugin, target, key):
+        key = commands.inputs_key(config, project)
+        if commands.unchanged(project, target, key):
             click.echo(f"{target} is up to date: nothing it is made of has changed")
             return
         try:
-            commands.build(config, target)
+            commands.build(config, project, target)
         except commands.BuildStopped as exc:
             raise click.ClickException(str(exc)) from None
-        commands.remember(config, plugin, target, key)
+        commands.remember(project, target, key)
     click.echo(f"built {target}")
 
 
@@ -168,11 +168,11 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
 def check(config_file: str, today: str | None) -> None:
     """Validate all content and report every problem; write nothing."""
     _setup_logging(logging.WARNING)
-    config, plugin = _load(config_file, today)
-    settings = _settings(config, plugin)
+    config, project = _load(config_file, today)
+    settings = _settings(config, project)
     try:
         catalog = load_catalog(settings)
-        pipeline.prepare(settings, plugin.mail_settings, catalog)  # the editions' gate too
+        pipeline.prepare(settings, project.mail_settings, catalog)  # the editions' gate too
     except ContentErrors as exc:
         raise _content_errors(exc) from None
     except NewsletterConfigError as exc:
@@ -228,7 +228,7 @@ def serve(config_file: str, today: str | None, dev_addr: str) -> None:
     from newsdesk.adapter import commands
 
     try:
-        commands.serve(config_file, dev_addr)
+        commands.serve(config_file, dev_addr, today)
     except commands.BuildStopped as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -242,8 +242,8 @@ def edit(config_file: str, today: str | None, dev_addr: str) -> None:
     preview shows each save, or its mistakes, as it does an editor's.
     """
     _setup_logging(logging.INFO)
-    config, plugin = _load(config_file, today)
-    settings = _settings(config, plugin)
+    config, project = _load(config_file, today)
+    settings = _settings(config, project)
     assert settings.editor is not None
     from newsdesk.adapter import commands
     from newsdesk.editor.backend import BackendError, local_backend
@@ -252,7 +252,7 @@ def edit(config_file: str, today: str | None, dev_addr: str) -> None:
     try:
         with local_backend(settings.project_dir, settings.editor.local_port):
             click.echo(f"The editing screen: http://{host}:{port}/admin/", err=True)
-            commands.serve(config_file, dev_addr)
+            commands.serve(config_file, dev_addr, today)
     except (BackendError, commands.BuildStopped) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -288,8 +288,8 @@ def schema(config_file: str) -> None:
     too; this writes them even while the content has errors.
     """
     _setup_logging(logging.WARNING)
-    config, plugin = _load(config_file, None)
-    settings = _settings(config, plugin)
+    config, project = _load(config_file, None)
+    settings = _settings(config, project)
     if errors := _write_schemas(settings):
         raise _content_errors(ContentErrors(errors))
     for collection in MODELS:
@@ -320,14 +320,14 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
     NEWSDESK_SMTP_PASSWORD.
     """
     _setup_logging(logging.WARNING)
-    config, plugin = _load(config_file, today)
-    settings = _settings(config, plugin)
+    config, project = _load(config_file, today)
+    settings = _settings(config, project)
     try:
         catalog = load_catalog(settings)
-        mail = plugin.mail_settings()
+        mail = project.mail_settings()
         page_urls = pipeline.page_urls(catalog, plan_site(catalog, settings))
         rendered = render_for_proof(catalog, settings, mail, page_urls, edition)
-        smtp = smtp_settings(plugin.config.newsletter.smtp, os.environ)
+        smtp = smtp_settings(project.options.newsletter.smtp, os.environ)
         message = proof_message(rendered, recipients, mail, datetime.now(settings.clock.tz))
         send(message, smtp)
     except ContentErrors as exc:
@@ -352,7 +352,7 @@ def next_change_command(config_file: str, today: str | None, due: bool) -> None:
     scheduled or future-dated item goes live, or an item expires; and how many items are
     still to be published or archived."""
     _setup_logging(logging.WARNING)
-    config, plugin = _load(config_file, today)
+    config, project = _load(config_file, today)
     if due:
         record = Path(config["site_dir"]) / "build.json"
         if not record.is_file():
@@ -361,7 +361,7 @@ def next_change_command(config_file: str, today: str | None, due: bool) -> None:
         if moment is None or datetime.now(UTC) < datetime.fromisoformat(moment):
             sys.exit(1)
         return
-    settings = _settings(config, plugin)
+    settings = _settings(config, project)
     try:
         catalog = load_catalog(settings)
     except ContentErrors as exc:

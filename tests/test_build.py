@@ -11,8 +11,8 @@ from pathlib import Path
 
 import mkdocs.commands.build
 import pytest
-from mkdocs.config import load_config
 
+from newsdesk.adapter import commands
 from newsdesk.site.plan import page_window
 from tests.conftest import REPO, Project, error_lines, make_project, site_files
 
@@ -324,14 +324,8 @@ def test_newsdesk_builds_without_entering_mkdocs_build(
     assert result.exit_code == 0, result.output
     assert project.run("check").exit_code == 0
     preview = tmp_path / "preview"
-    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(preview))
-    plugin = config.plugins["newsdesk"]
-    plugin.today_override = None  # not an earlier test's --today
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        plugin.build_site(config.plugins.on_config(config), preview)
-    finally:
-        config.plugins.on_shutdown()
+    config, read = commands.load(str(project.root / "mkdocs.yml"), None)
+    commands.build(config, read, preview)
     assert "calls/c/index.html" in site_files(project.site)
     assert site_files(project.site) == site_files(tmp_path / "before") == site_files(preview)
 

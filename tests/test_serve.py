@@ -30,6 +30,8 @@ from newsdesk.adapter.commands import (
     notices_work,
     preview_builder,
 )
+from newsdesk.adapter.preview import Preview
+from newsdesk.adapter.project import read_project
 from newsdesk.engine.writer import WORK
 from tests.conftest import REPO, SAMPLE_TODAY, Project, site_files
 from tests.test_incremental import EDITED, edit, sample_project
@@ -209,26 +211,26 @@ def preview(project: Project, folder: Path) -> Iterator[LiveReloadServer]:
     under ``folder``, then ``server.builder()`` for each round of edits, as the file
     watcher calls it. What a reader sees is under ``Path(server.root)``."""
 
+    shown = Preview(None)
+
     def full_build(site_dir: str) -> None:
         config = load_config(str(project.root / "mkdocs.yml"), site_dir=site_dir)
-        config.plugins["newsdesk"].build_site(config.plugins.on_config(config), Path(site_dir))
+        config = config.plugins.on_config(config)
+        shown.build(read_project(config), Path(site_dir), "http://127.0.0.1:8000/")
 
-    first = load_config(str(project.root / "mkdocs.yml"), site_dir=str(folder))
-    first.plugins["newsdesk"].today_override = None  # not an earlier test's --today
-    first.plugins.on_startup(command="serve", dirty=False)
     folders = PreviewFolders(folder)
-    builder = preview_builder(first.plugins["newsdesk"], folders, full_build)
+    builder = preview_builder(shown, folders, full_build)
     server = LiveReloadServer(builder=builder, host="127.0.0.1", port=0, root=str(folder))
-    folders.serve_with(first.plugins["newsdesk"], server)
+    folders.serve_with(shown, server)
     try:
         folders.build(full_build)
-        yield first.plugins.on_serve(server, config=first, builder=builder)
+        yield server
     finally:
         server.server_close()
         for thread in threading.enumerate():  # the search index, made in the background
             if thread.name == "newsdesk-search":
                 thread.join()
-        first.plugins.on_shutdown()
+        shown.stop()
 
 
 PANEL = "news/industry-days-cross-sectoral-cluster-panel.md"

@@ -7,18 +7,16 @@ that reads ``mkdocs.yml`` is a change to this package alone.
 
 Private names of MkDocs used here, each for want of a public one:
 
-- ``mkdocs.commands.build._populate_page`` (plugin.py): a render worker reads MkDocs' own
-  pages as MkDocs' build does before it renders any, so that their titles label the
-  navigation as in the build that started it;
+- ``mkdocs.commands.build._build_template`` (site.py): the theme's own pages (404.html)
+  and ``extra_templates``, made as MkDocs makes them;
 - ``mkdocs.structure.pages._RelativePathTreeprocessor`` and ``_ExtractTitleTreeprocessor``
   (render.py): one Python-Markdown serves every page, with MkDocs' link rewriting and title
   extraction, instead of a new one per page;
-- ``config._current_page`` and ``page._title_from_render`` (render.py): what MkDocs' own
-  page loop sets, so that plugins and templates see the page being rendered.
+- ``config._current_page`` and ``page._title_from_render`` (render.py, site.py): what
+  MkDocs' own page loop sets, so that plugins and templates see the page being rendered.
 
-Beside them, one use of a public name against its grain: while MkDocs' page loop runs, its
-own pages are marked excluded (``InclusionLevel.EXCLUDED``) so that Newsdesk's renderer,
-which renders every page, is the only one to (plugin.py, ``on_env``).
+MkDocs' ``build()`` is never entered by Newsdesk's commands; under ``mkdocs build`` the
+plugin (plugin.py) has the engine build the site and hands MkDocs no pages.
 """
 
 from __future__ import annotations

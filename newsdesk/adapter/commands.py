@@ -43,7 +43,10 @@ from newsdesk import stage
 from newsdesk.adapter import log_name
 from newsdesk.adapter.options import problems
 from newsdesk.adapter.plugin import NewsdeskPlugin
+from newsdesk.adapter.preview import Preview
+from newsdesk.adapter.project import Project, read_project
 from newsdesk.adapter.render import markdown_setup, site_key
+from newsdesk.adapter.site import MkDocsSite, build_site
 from newsdesk.content.errors import ContentError
 from newsdesk.editor.screen import DECAP, SCREEN_TEMPLATES
 from newsdesk.editor.screen import FOLDER as SCREEN
@@ -73,8 +76,9 @@ class PreviewServer(LiveReloadServer):
     request_queue_size = 1024
 
 
-def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlugin]:
-    """The site's configuration, with ``--today`` handed to the plugin."""
+def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, Project]:
+    """The site's configuration, and Newsdesk's settings of it built on ``today``
+    (``--today``; None: mkdocs.yml's ``today``, else now)."""
     if os.path.lexists(config_file):  # else MkDocs says that it is missing
         if found := problems(Path(config_file)):
             count = f"{len(found)} error{'s' if len(found) != 1 else ''}"
@@ -82,45 +86,37 @@ def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, NewsdeskPlu
             raise BuildStopped(f"{count} in {where}; nothing was written", tuple(found))
     try:
         config = load_config(config_file)
+        if not isinstance(config.plugins.get("newsdesk"), NewsdeskPlugin):
+            raise BuildStopped(f"{config_file} does not list the 'newsdesk' plugin")
+        return config, read_project(config, today, checked=True)
     except MkDocsException as exc:
         raise BuildStopped(str(exc)) from None
-    plugin = config.plugins.get("newsdesk")
-    if not isinstance(plugin, NewsdeskPlugin):
-        raise BuildStopped(f"{config_file} does not list the 'newsdesk' plugin")
-    plugin.today_override = today
-    return config, plugin
 
 
-def settings(config: MkDocsConfig, plugin: NewsdeskPlugin) -> Settings:
-    """Newsdesk's settings, as the plugin reads them from the configuration."""
-    try:
-        config.plugins.on_config(config)
-    except MkDocsException as exc:
-        raise BuildStopped(str(exc)) from None
-    assert plugin.settings is not None
-    return plugin.settings
+def settings(config: MkDocsConfig, project: Project) -> Settings:
+    """Newsdesk's settings, as ``load`` read them from the configuration."""
+    return project.settings
 
 
 def site_dir(config: MkDocsConfig) -> Path:
     return Path(config.site_dir)
 
 
-def build(config: MkDocsConfig, site_dir: Path) -> None:
-    """The whole site into ``site_dir``, where only what changed is written."""
-    config["site_dir"] = str(site_dir)
-    plugin = config.plugins["newsdesk"]
-    assert isinstance(plugin, NewsdeskPlugin)
+def build(config: MkDocsConfig, project: Project, site_dir: Path) -> None:
+    """The whole site into ``site_dir``, where only what changed is written. The other
+    plugins of mkdocs.yml see the events MkDocs gives them around a build."""
     config.plugins.on_startup(command="build", dirty=False)
     try:
         config = config.plugins.on_config(config)
-        plugin.build_site(config, site_dir)
+        site = MkDocsSite(config, project.settings, project.subscribe)
+        build_site(project, site, site_dir)
     except (Abort, MkDocsException) as exc:
         raise BuildStopped(str(exc)) from None
     finally:
         config.plugins.on_shutdown()
 
 
-def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
+def inputs_key(config: MkDocsConfig, project: Project) -> str:
     """Everything a build is made of, as one hash: each file of the content folder, the
     site's and the email's templates (with the theme's own assets), any folder ``watch``
     adds and, with the editing screen, the Decap CMS it copies into the site, by path,
@@ -128,8 +124,7 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     sees them) and permissions; the configuration, Newsdesk's code, the versions of every
     library it uses, and the build date. Two builds with the same key write the same
     site."""
-    settings = plugin.settings
-    assert settings is not None
+    settings = project.settings
     roots = [settings.docs_dir, settings.project_dir / EMAIL_TEMPLATES]
     roots.append(settings.project_dir / SCREEN_TEMPLATES)
     if settings.editor is not None:
@@ -145,10 +140,10 @@ def inputs_key(config: MkDocsConfig, plugin: NewsdeskPlugin) -> str:
     )
 
 
-def unchanged(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> bool:
+def unchanged(project: Project, target: Path, key: str) -> bool:
     """Whether the site at ``target`` is what a build of ``key`` writes: the last build
     there had that key, and every file of the site is still as it left it."""
-    cache = _cache(plugin)
+    cache = _cache(project)
     if any(cache.root.glob("journal-*.json")):  # a build was stopped while writing
         return False
     recorded = cache.manifests.read_json(_whole(target))
@@ -157,15 +152,14 @@ def unchanged(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: s
     return recorded.get("files") == files_of(target)
 
 
-def remember(config: MkDocsConfig, plugin: NewsdeskPlugin, target: Path, key: str) -> None:
+def remember(project: Project, target: Path, key: str) -> None:
     """Note that the site now at ``target`` is what a build of ``key`` writes."""
     record = {"key": key, "files": files_of(target)}
-    _cache(plugin).manifests.write_json(_whole(target), record)
+    _cache(project).manifests.write_json(_whole(target), record)
 
 
-def _cache(plugin: NewsdeskPlugin) -> BuildCache:
-    assert plugin.settings is not None
-    return BuildCache(plugin.settings.project_dir / CACHE_DIR)
+def _cache(project: Project) -> BuildCache:
+    return BuildCache(project.settings.project_dir / CACHE_DIR)
 
 
 def _whole(target: Path) -> str:
@@ -191,18 +185,18 @@ def _requirements() -> list[str]:
     return sorted(names)
 
 
-def serve(config_file: str, dev_addr: str) -> None:
+def serve(config_file: str, dev_addr: str, today: str | None = None) -> None:
     """The live preview, until interrupted: MkDocs' live-reload server over folders of its
-    own (``PreviewFolders``), each round of edits shown in place where the plugin can
-    (``update_preview``), by a full build into a new folder where it cannot. MkDocs keeps
-    one instance of a plugin that has ``on_startup`` for every configuration it loads in a
-    process, so the build date ``load`` gave the plugin holds for every rebuild."""
+    own (``PreviewFolders``), each round of edits shown in place where it can be
+    (``Preview.update``), by a full build into a new folder where it cannot, every build
+    on ``today`` (``--today``). ``mkdocs serve`` itself still works, with a full build for
+    every round."""
     with _ended_as_by_ctrl_c():
         folders = PreviewFolders(Path(tempfile.mkdtemp(prefix="newsdesk-preview-")))
-        _serve(config_file, dev_addr, folders)
+        _serve(config_file, dev_addr, folders, Preview(today))
 
 
-def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
+def _serve(config_file: str, dev_addr: str, folders: PreviewFolders, preview: Preview) -> None:
     try:
         config = load_config(config_file, site_dir=str(folders.root), dev_addr=dev_addr)
         host, port = config.dev_addr
@@ -214,20 +208,18 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
             config = load_config(config_file, site_dir=site_dir, dev_addr=dev_addr)
             config.site_url = url
             config = config.plugins.on_config(config)
-            plugin.build_site(config, Path(site_dir), serve_url=url)
+            preview.build(read_project(config, preview.today), Path(site_dir), url)
 
         config.plugins.on_startup(command="serve", dirty=False)
-        plugin = config.plugins["newsdesk"]
-        assert isinstance(plugin, NewsdeskPlugin)
         _port_free(host, port)  # before building, not after
         server = PreviewServer(
-            builder=preview_builder(plugin, folders, full_build),
+            builder=preview_builder(preview, folders, full_build),
             host=host,
             port=port,
             root=str(folders.root),
             mount_path=mount_path,
         )
-        folders.serve_with(plugin, server)
+        folders.serve_with(preview, server)
         _screen_not_reloaded(server, mount_path)
         if notices_work(Path(config.docs_dir)):
             server.observer = SavesObserver()  # saves seen at once, and nothing polls
@@ -236,6 +228,8 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
             for watched in (config.docs_dir, config.config_file_path, *config.watch):
                 if watched:
                     server.watch(watched)
+            if config.theme.custom_dir:
+                server.watch(config.theme.custom_dir)
             server = config.plugins.on_serve(server, config=config, builder=server.builder)
             try:
                 server.serve()
@@ -246,6 +240,7 @@ def _serve(config_file: str, dev_addr: str, folders: PreviewFolders) -> None:
             finally:
                 server.shutdown()
         finally:
+            preview.stop()
             config.plugins.on_shutdown()
     except (Abort, MkDocsException) as exc:
         raise BuildStopped(str(exc)) from None
@@ -292,8 +287,8 @@ class PreviewFolders:
         self._numbers = itertools.count()
         self._server: LiveReloadServer | None = None
 
-    def serve_with(self, plugin: NewsdeskPlugin, server: LiveReloadServer) -> None:
-        plugin.show = self.show
+    def serve_with(self, preview: Preview, server: LiveReloadServer) -> None:
+        preview.show = self.show
         self._server = server
         server.error_handler = self._error_page
 
@@ -369,14 +364,14 @@ def _port_taken(host: str, port: int, exc: OSError) -> str:
 
 
 def preview_builder(
-    plugin: NewsdeskPlugin, folders: PreviewFolders, full_build: Callable[[str], None]
+    preview: Preview, folders: PreviewFolders, full_build: Callable[[str], None]
 ) -> Callable[[], None]:
     """What the preview does after each round of edits: update in place, else build into
     a new folder (``full_build`` of its path)."""
 
     def build() -> None:
         try:
-            if not plugin.update_preview():
+            if not preview.update():
                 folders.build(full_build)
         except (Abort, MkDocsException):
             raise  # MkDocs' own: it tells them

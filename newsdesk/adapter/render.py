@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import markdown
 from jinja2 import Environment
@@ -222,8 +222,22 @@ class RenderStats:
     processes: int = 1
 
 
+class Pages(Protocol):
+    """What Newsdesk does to a page, beside MkDocs' plugin events (``site.py``)."""
+
+    def fingerprint(self, file: File, markdown_key: str) -> str:
+        """A hash of everything the page's HTML depends on, from its file and the key of
+        its Markdown."""
+
+    def page_markdown(self, markdown: str, page: Page) -> str: ...
+
+    def page_content(self, html: str, page: Page) -> str: ...
+
+    def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]: ...
+
+
 class PageRenderer:
-    """Renders ``OwnPage`` files through MkDocs' plugin events and the theme."""
+    """Renders pages through MkDocs' plugin events, Newsdesk's ``Pages`` and the theme."""
 
     def __init__(
         self,
@@ -232,7 +246,7 @@ class PageRenderer:
         nav: Navigation,
         env: Environment,
         cache: BuildCache,
-        fingerprint_of: Callable[[File, str], str],
+        pages: Pages,
         markdown: str,
         recipe: Callable[[], Recipe | None] | None = None,
     ) -> None:
@@ -241,8 +255,7 @@ class PageRenderer:
         self.nav = nav
         self.env = env
         self.cache = cache
-        self.fingerprint_of = fingerprint_of
-        """The page's fingerprint from its file and Markdown key."""
+        self.pages = pages
         self.recipe = recipe
         """How to make this renderer again in another process; None: render in this one."""
         self.doc_files = files.documentation_pages()
@@ -271,7 +284,7 @@ class PageRenderer:
             for file in pages:
                 stage.working_on(f"{docs}/{file.src_uri}")
                 key = markdown_key(self.markdown_setup, file.src_uri, file.content_string)
-                fingerprint = self.fingerprint_of(file, key)
+                fingerprint = self.pages.fingerprint(file, key)
                 dest_uri = file.dest_uri
                 path = target.want(dest_uri, fingerprint)
                 if path is None:
@@ -312,19 +325,22 @@ class PageRenderer:
             page = config.plugins.on_pre_page(page, config=config, files=self.files)
             page.read_source(config)
             assert page.markdown is not None
-            page.markdown = config.plugins.on_page_markdown(
+            markdown = config.plugins.on_page_markdown(
                 page.markdown, page=page, config=config, files=self.files
             )
+            page.markdown = self.pages.page_markdown(markdown, page)
             converted = self._convert(page)
-            page.content = config.plugins.on_page_content(
+            content = config.plugins.on_page_content(
                 page.content, page=page, config=config, files=self.files
             )
+            page.content = self.pages.page_content(content, page)
             page.active = True
             context = get_context(self.nav, self.doc_files, config, page)
             template = self.env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(
                 context, page=page, config=config, nav=self.nav
             )
+            context = self.pages.page_context(context, page)
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
             return converted, output.encode("utf-8", errors="xmlcharrefreplace")
@@ -538,7 +554,7 @@ _WORKER: PageRenderer | None = None
 
 def _start_worker(recipe: Recipe) -> None:
     global _WORKER
-    from newsdesk.adapter.plugin import renderer_for_worker  # the plugin imports this module
+    from newsdesk.adapter.site import renderer_for_worker  # which imports this module
 
     threading.Thread(target=_end_with_parent, name="newsdesk-parent", daemon=True).start()
     _WORKER = renderer_for_worker(recipe)

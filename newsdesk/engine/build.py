@@ -24,6 +24,7 @@ from typing import Protocol
 
 from newsdesk import stage
 from newsdesk.content.errors import ContentError, ContentErrors
+from newsdesk.content.schema import write_schemas
 from newsdesk.engine import kept, pipeline
 from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.pipeline import Prepared
@@ -115,6 +116,8 @@ def build(
         if last_good is None:
             raise
         prepared, problems = last_good, exc.errors
+    else:  # editors' editors check front matter against these (``check`` writes nothing)
+        write_schemas(settings.project_dir, prepared.catalog.taxonomy)
     program = logging.getLogger(log.name.partition(".")[0])
     site = SiteWriter(site_dir, cache, but=f"{BUNDLE}/" if index_later else "")
     try:
