@@ -33,7 +33,6 @@ from newsdesk.content.image_files import (
     TooLarge,
     read_image,
 )
-from newsdesk.content.links import attributes_set, links_in
 from newsdesk.content.models import IMAGE_FIELDS, MODELS, Call, Event, Item, PageMeta, Reference
 from newsdesk.content.sources import (
     UnreadableSource,
@@ -574,7 +573,7 @@ class _Loader:
         """Links to content files must land on one (from a public page, on a public one);
         images must be stored in the content folder, so no page loads from elsewhere; an
         attribute list may not replace an address or add an event handler."""
-        for attribute in attributes_set(document):
+        for attribute in document.attributes:
             name = attribute.name
             if name in ("src", "href", "srcset"):
                 problem = (
@@ -590,7 +589,7 @@ class _Loader:
             else:
                 continue
             self.errors.append(ContentError(document.display_path, attribute.line, problem))
-        for link in links_in(document):
+        for link in document.links:
             try:
                 parts = urlsplit(link.target)
             except ValueError:  # brackets that make no host, say

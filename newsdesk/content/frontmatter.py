@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from newsdesk.content.errors import ContentError
+from newsdesk.content.links import Attribute, Link, attributes_set, links_in
 
 KeyPath = tuple[str | int, ...]
 """Where a value sits in the front matter: ``("deadlines", 1, "date")``."""
@@ -75,6 +76,12 @@ class Document:
     """File line on which the body starts."""
     version: Version = field(default_factory=lambda: Version("", ""))
     """What the file's text is, as hashes: what is made of it changes only when they do."""
+    links: tuple[Link, ...] = ()
+    """Every link and image of the body, with its line (``links.py``): read with the
+    file, so that a build that reuses the file checks its links without reading the body
+    again."""
+    attributes: tuple[Attribute, ...] = ()
+    """Every attribute the body's attribute lists set, with its line."""
 
     def line_of(self, path: KeyPath) -> int:
         """The file line of a value, or of its closest enclosing value."""
@@ -97,7 +104,8 @@ def parse_document(text: str, src_uri: str, display_path: str) -> Document:
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     opening = _FENCE.match(text)
     if not opening:
-        return Document(src_uri, display_path, {}, {(): 1}, text, 1, Version.of(text, ""))
+        version = Version.of(text, "")
+        return Document(src_uri, display_path, {}, {(): 1}, text, 1, version, *_marks(text, 1))
     closing = _CLOSE.search(text, opening.end())
     if not closing:
         raise FrontMatterError(
@@ -109,7 +117,12 @@ def parse_document(text: str, src_uri: str, display_path: str) -> Document:
     body_line = text.count("\n", 0, closing.end()) + 2
     meta, lines = _load_yaml(yaml_text, display_path, first_line=2)
     version = Version.of(text, yaml_text)
-    return Document(src_uri, display_path, meta, lines, body, body_line, version)
+    marks = _marks(body, body_line)
+    return Document(src_uri, display_path, meta, lines, body, body_line, version, *marks)
+
+
+def _marks(body: str, first_line: int) -> tuple[tuple[Link, ...], tuple[Attribute, ...]]:
+    return tuple(links_in(body, first_line)), tuple(attributes_set(body, first_line))
 
 
 def parse_yaml_file(text: str, display_path: str) -> tuple[dict[str, Any], dict[KeyPath, int]]:

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import takewhile
 
-from newsdesk.content.frontmatter import Document
-
 _INLINE = re.compile(r"(!?)\[[^\]]*\]\(\s*(?:<([^>]*)>|((?:[^\s()]|\([^\s()]*\))+))")
 """An inline link or image; its address may hold a pair of brackets, as Markdown allows."""
 _REFERENCE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(?:<([^>]*)>|(\S+))")
@@ -49,20 +47,20 @@ class Attribute:
     name: str
 
 
-def attributes_set(document: Document) -> Iterator[Attribute]:
-    """Every attribute the body's attribute lists set, with its line (names in lower
-    case, as HTML reads them)."""
-    for line, text in _visible_lines(document):
+def attributes_set(body: str, first_line: int) -> Iterator[Attribute]:
+    """Every attribute the attribute lists of ``body`` (whose first line is the file's
+    ``first_line``) set, with its line (names in lower case, as HTML reads them)."""
+    for line, text in _visible_lines(body, first_line):
         for block in _ATTRIBUTE_LIST.finditer(text):
             for match in _ATTRIBUTE_KEY.finditer(_QUOTED.sub(" ", block.group(1))):
                 yield Attribute(line, match.group(1).lower())
 
 
-def links_in(document: Document) -> Iterator[Link]:
-    """Every link and image of the body, with its line: inline ones, reference-style ones
-    (an image's definition counts as an image), and HTML images, a tag over several lines
-    among them."""
-    visible = list(_visible_lines(document))
+def links_in(body: str, first_line: int) -> Iterator[Link]:
+    """Every link and image of ``body`` (whose first line is the file's ``first_line``),
+    with its line: inline ones, reference-style ones (an image's definition counts as an
+    image), and HTML images, a tag over several lines among them."""
+    visible = list(_visible_lines(body, first_line))
     definitions: dict[str, Link] = {}
     as_images: set[str] = set()
     for line, text in visible:
@@ -81,16 +79,16 @@ def links_in(document: Document) -> Iterator[Link]:
         yield Link(lines[joined.count("\n", 0, match.start())], match.group(1), True)
 
 
-def _visible_lines(document: Document) -> Iterator[tuple[int, str]]:
+def _visible_lines(body_text: str, first_line: int) -> Iterator[tuple[int, str]]:
     """The body's lines as Markdown renders them into links: fenced code, code spans and
     HTML comments taken out."""
     fence: str | None = None
     in_comment = in_tag = False
-    body = document.body.splitlines()
+    body = body_text.splitlines()
     for offset, text in enumerate(body):
         if not (in_comment or in_tag) and not _MARKUP.search(text):
             continue
-        line = document.body_line + offset
+        line = first_line + offset
         opener = _FENCE.match(text)
         if fence is not None:
             if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):

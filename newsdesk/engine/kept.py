@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import io
 import pickle
@@ -72,10 +73,15 @@ def read(cache: BuildCache, settings: Settings, files: Snapshot) -> Last | None:
     if entry is None:
         return None
     meta, payload = entry
+    collecting = gc.isenabled()
+    gc.disable()  # nothing to collect among the objects being made
     try:
         catalog, made, then = pickle.loads(payload)  # noqa: S301 - own cache, checksummed
     except Exception:  # noqa: BLE001 - any damage or change of shape: no entry
         return None
+    finally:
+        if collecting:
+            gc.enable()
     key = meta.get("views")
     if not isinstance(key, str) or not isinstance(made, dict) or not isinstance(then, dict):
         return None
