@@ -115,7 +115,7 @@ def reindex_seconds(site: Path, shard: dict, language: str) -> tuple[float, int]
     again = Shard(shard["path"].rstrip("/"), (), (), pages)
     before = _cpu()
     with tempfile.TemporaryDirectory(dir=site.parent) as work:
-        index_shard(site, language, again, Path(work) / "bundle")
+        index_shard(lambda path: (site / path).read_bytes(), language, again, Path(work) / "bundle")
     return _cpu() - before, len(pages)
 
 
@@ -129,6 +129,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--query", default="cluster policy")
+    parser.add_argument(
+        "--rare", default="zeppelin", help="a word no page holds: every shard is asked"
+    )
     parser.add_argument("--filters", default="kind=report&kind=guide&territorial_validity=regional")
     parser.add_argument("--language", default="en")
     args = parser.parse_args()
@@ -136,12 +139,14 @@ def main() -> None:
     shards = shards_of(args.site)
     print(f"index: {size / 1024 / 1024:.1f} MB in {count} files, {len(shards)} shards")
     query = f"search/?q={args.query.replace(' ', '+')}"
+    rare = f"search/?q={args.rare.replace(' ', '+')}"
     filters = f"knowledge/?{args.filters}"
     done = {
         query: ".nd-search-page__results .nd-result",
+        rare: ".nd-search-page__status:not(:empty)",
         filters: "[data-nd-facets][data-state=ready]",
     }
-    for path, total, files, asked in fetched(args.site, [query, filters], done):
+    for path, total, files, asked in fetched(args.site, [query, rare, filters], done):
         print(f"{path}: {total / 1024:.0f} KB from /pagefind/ in {files} requests, {asked} shards")
     newest = next(shard for shard in shards if "news" in collections_of(shard))
     largest = max(shards, key=lambda shard: page_count(args.site, shard))

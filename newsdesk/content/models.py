@@ -460,8 +460,9 @@ class Item(_Strict):
     def stored_files(self) -> Iterator[tuple[KeyPath, str]]:
         """Files in the content folder its front matter names (relative to its folder),
         with where."""
+        fields = type(self).model_fields  # asking for a field a model lacks costs an exception
         for name in STORED_FILE_FIELDS:
-            if value := getattr(self, name, None):
+            if name in fields and (value := getattr(self, name)):
                 yield (name,), value
 
     def problems(self) -> Iterator[tuple[KeyPath, str]]:

@@ -26,6 +26,7 @@ writer (``writer.py``).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -88,7 +89,7 @@ class Shard:
     pages: tuple[IndexedPage, ...]
 
     def key(self, language: str) -> str:
-        parts = [metadata.version("pagefind"), language, value_key(EXCLUDED), FED]
+        parts = [_pagefind_version(), language, value_key(EXCLUDED), FED]
         for page in self.pages:
             parts += [page.path, page.fingerprint]
         return digest(*parts)
@@ -140,6 +141,12 @@ def _runs(months: list[str], pages: Mapping[str, list[IndexedPage]], limit: int)
         runs[-1].append(month)
         size += len(pages[month])
     return runs
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    """Looked up once: the lookup reads every installed package's metadata."""
+    return metadata.version("pagefind")
 
 
 def _chunks(pages: list[IndexedPage], limit: int) -> list[list[IndexedPage]]:
