@@ -80,15 +80,6 @@ def _content_errors(exc: ContentErrors) -> click.ClickException:
     return click.ClickException(exc.summary())
 
 
-def _settings(config, project) -> Settings:
-    from newsdesk.adapter import commands
-
-    try:
-        return commands.settings(config, project)
-    except commands.BuildStopped as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 DEBUG = "--debug"
 """Anywhere on the command line: a failure nobody foresaw shows its traceback."""
 UNFORESEEN = 2
@@ -147,7 +138,6 @@ def build(config_file: str, today: str | None, site_dir: str | None) -> None:
 
     project_dir = Path(config_file).resolve().parent
     target = Path(site_dir or commands.site_dir(config)).resolve()
-    _settings(config, project)
     with one_build_at_a_time(project_dir, lambda message: click.echo(message, err=True)):
         remove_unfinished(target)  # left by a build that was killed: none runs now
         key = commands.inputs_key(config, project)
@@ -169,7 +159,7 @@ def check(config_file: str, today: str | None) -> None:
     """Validate all content and report every problem; write nothing."""
     _setup_logging(logging.WARNING)
     config, project = _load(config_file, today)
-    settings = _settings(config, project)
+    settings = project.settings
     try:
         catalog = load_catalog(settings)
         pipeline.prepare(settings, project.mail_settings, catalog)  # the editions' gate too
@@ -243,7 +233,7 @@ def edit(config_file: str, today: str | None, dev_addr: str) -> None:
     """
     _setup_logging(logging.INFO)
     config, project = _load(config_file, today)
-    settings = _settings(config, project)
+    settings = project.settings
     assert settings.editor is not None
     from newsdesk.adapter import commands
     from newsdesk.editor.backend import BackendError, local_backend
@@ -269,7 +259,7 @@ def new(collection: str, title: str, config_file: str, today: str | None) -> Non
     the real date), so it shows on the next build once it is no longer a draft.
     """
     _setup_logging(logging.WARNING)
-    settings = _settings(*_load(config_file, today))
+    settings = _load(config_file, today)[1].settings
     try:
         written = write_scaffold(settings, collection, title)
     except ScaffoldError as exc:
@@ -289,7 +279,7 @@ def schema(config_file: str) -> None:
     """
     _setup_logging(logging.WARNING)
     config, project = _load(config_file, None)
-    settings = _settings(config, project)
+    settings = project.settings
     if errors := _write_schemas(settings):
         raise _content_errors(ContentErrors(errors))
     for collection in MODELS:
@@ -321,7 +311,7 @@ def proof(edition: str, recipients: tuple[str, ...], config_file: str, today: st
     """
     _setup_logging(logging.WARNING)
     config, project = _load(config_file, today)
-    settings = _settings(config, project)
+    settings = project.settings
     try:
         catalog = load_catalog(settings)
         mail = project.mail_settings()
@@ -361,7 +351,7 @@ def next_change_command(config_file: str, today: str | None, due: bool) -> None:
         if moment is None or datetime.now(UTC) < datetime.fromisoformat(moment):
             sys.exit(1)
         return
-    settings = _settings(config, project)
+    settings = project.settings
     try:
         catalog = load_catalog(settings)
     except ContentErrors as exc:

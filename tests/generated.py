@@ -380,8 +380,8 @@ class Harness:
         (root / "mkdocs.yml").write_text(config, encoding="utf-8")
         (root / "content" / "taxonomy.yml").write_text(taxonomy, encoding="utf-8")
         self.root = root
-        config_obj, self.plugin = commands.load(str(root / "mkdocs.yml"), None)
-        self.settings: Settings = commands.settings(config_obj, self.plugin)
+        config_obj, self.project = commands.load(str(root / "mkdocs.yml"), None)
+        self.settings: Settings = self.project.settings
 
     def run(self, src_uri: str, text: str) -> str:
         """Load, plan, make the editions and outputs of the content with ``text`` at
@@ -396,7 +396,7 @@ class Harness:
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         try:
             catalog = load_catalog(self.settings)
-            prepared = pipeline.prepare(self.settings, self.plugin.mail_settings, catalog)
+            prepared = pipeline.prepare(self.settings, self.project.mail_settings, catalog)
         except ContentErrors as exc:
             for error in exc.errors:  # each one an editor can act on
                 assert error.display_path.startswith("content/") and error.line >= 1

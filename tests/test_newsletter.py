@@ -409,11 +409,11 @@ def sample_editions(root: Path, platform: str) -> tuple[RenderedEdition, ...]:
         front = re.sub(r"^(title|summary|image_alt|venue): (.+)$", said, front, flags=re.M)
         body += f"\n\n{written}\n\n[{written}](https://partner.example.com/?to=*|EMAIL|*)\n"
         path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
-    config, plugin = commands.load(str(root / "mkdocs.yml"), None)
-    settings = commands.settings(config, plugin)
+    config, project = commands.load(str(root / "mkdocs.yml"), None)
+    settings = project.settings
     catalog = load_catalog(settings)
     page_urls = pipeline.page_urls(catalog, plan_site(catalog, settings))
-    return render_editions(catalog, settings, plugin.mail_settings(), page_urls)
+    return render_editions(catalog, settings, project.mail_settings(), page_urls)
 
 
 def runs(source: str, platform: str) -> set[str]:

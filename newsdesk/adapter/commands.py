@@ -54,7 +54,6 @@ from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest, files_of
 from newsdesk.engine.search import BUNDLE
 from newsdesk.engine.snapshot import snapshot
 from newsdesk.newsletter.render import EMAIL_TEMPLATES
-from newsdesk.settings import Settings
 
 log = logging.getLogger(f"{log_name()}.plugins.newsdesk")
 
@@ -91,11 +90,6 @@ def load(config_file: str, today: str | None) -> tuple[MkDocsConfig, Project]:
         return config, read_project(config, today, checked=True)
     except MkDocsException as exc:
         raise BuildStopped(str(exc)) from None
-
-
-def settings(config: MkDocsConfig, project: Project) -> Settings:
-    """Newsdesk's settings, as ``load`` read them from the configuration."""
-    return project.settings
 
 
 def site_dir(config: MkDocsConfig) -> Path:

@@ -22,13 +22,14 @@ from mkdocs.structure.files import Files
 from newsdesk.adapter.options import NewsdeskConfig
 from newsdesk.adapter.project import read_project
 from newsdesk.adapter.site import MkDocsSite, build_site, theme_environment
+from newsdesk.newsletter.config import Subscribe
 
 
 class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def __init__(self) -> None:
         self._built: Path | None = None
         """What the engine built, to take the place of what MkDocs writes."""
-        self._subscribe: object = None
+        self._subscribe: Subscribe | None = None
         self._not_found = logging.WARNING
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -54,7 +55,7 @@ class NewsdeskPlugin(BasePlugin[NewsdeskConfig]):
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         if self._built is None:
             return env
-        return theme_environment(env, config, self._subscribe)  # type: ignore[arg-type]
+        return theme_environment(env, config, self._subscribe)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         built, self._built = self._built, None

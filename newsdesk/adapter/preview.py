@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
@@ -31,9 +32,9 @@ from newsdesk.engine import pipeline, update
 from newsdesk.engine.cache import CACHE_DIR, BuildCache, digest
 from newsdesk.engine.lock import one_build_at_a_time
 from newsdesk.engine.pipeline import ImageError, Prepared
-from newsdesk.engine.search import BUNDLE, SearchIndexError, stop_runs
+from newsdesk.engine.search import SearchIndexError, stop_runs
 from newsdesk.engine.snapshot import Snapshot, changes, snapshot
-from newsdesk.engine.writer import InPlace, SiteWriter, remove_from_site
+from newsdesk.engine.writer import InPlace, remove_from_site
 from newsdesk.outputs.schedule import next_change
 from newsdesk.settings import build_clock
 from newsdesk.site.views import Presenter
@@ -302,16 +303,8 @@ class Preview:
         html = [*own, *site.theme_html]
 
         def indexing(wanted: Callable[[], bool]) -> tuple[int, int]:
-            search = SiteWriter(site_dir, cache, only=f"{BUNDLE}/")
-            try:
-                counted = engine.index(
-                    search, settings, prepared, own, items, html, cache, limits, wanted
-                )
-                if wanted():
-                    log.debug(search.commit())
-                return counted
-            finally:
-                search.discard()
+            made_of = (prepared, own, items, html, cache, limits)
+            return engine.index_into(site_dir, settings, *made_of, wanted, log)
 
         self._index_in_background(indexing)
 
@@ -354,7 +347,7 @@ def _settle() -> None:
     gc.freeze()
 
 
-def _sources_of(config) -> list[Path]:  # type: ignore[no-untyped-def]
+def _sources_of(config: MkDocsConfig) -> list[Path]:
     """What a build reads and the preview watches: the content, the configuration file,
     the templates and any folder ``watch`` adds."""
     roots = [config.docs_dir, config.config_file_path, config.theme.custom_dir, *config.watch]

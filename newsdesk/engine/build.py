@@ -136,14 +136,7 @@ def build(
             made_of = (prepared, pages, item_pages, html, cache, limits)
             if into is not None:
                 return index(into, settings, *made_of, wanted)
-            search = SiteWriter(site_dir, cache, only=f"{BUNDLE}/")
-            try:
-                counted = index(search, settings, *made_of, wanted)
-                if wanted():  # no build came after, in the preview
-                    log.debug(search.commit())
-                return counted
-            finally:
-                search.discard()
+            return index_into(site_dir, settings, *made_of, wanted, log)
 
         with ThreadPoolExecutor(1) as keeping:  # while Pagefind's program runs
             kept_views = None
@@ -205,6 +198,30 @@ def index(
         language = settings.locale.split("_")[0]
         indexed = index_site(target, language, shards, cache, wanted)
     return indexed, len(shards)
+
+
+def index_into(
+    site_dir: Path,
+    settings: Settings,
+    prepared: Prepared,
+    pages: Mapping[str, str],
+    item_pages: Mapping[str, str],
+    html: Iterable[str],
+    cache: BuildCache,
+    limits: Limits,
+    wanted: Callable[[], bool],
+    log: logging.Logger = LOG,
+) -> tuple[int, int]:
+    """The search index (see ``index``) of the site in ``site_dir``, committed there on
+    its own unless it is no longer ``wanted`` by then (a preview that moved on)."""
+    search = SiteWriter(site_dir, cache, only=f"{BUNDLE}/")
+    try:
+        counted = index(search, settings, prepared, pages, item_pages, html, cache, limits, wanted)
+        if wanted():
+            log.debug(search.commit())
+        return counted
+    finally:
+        search.discard()
 
 
 class StrictWarnings(Exception):

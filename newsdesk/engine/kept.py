@@ -69,7 +69,7 @@ def _settings_key(settings: Settings) -> str:
 def read(cache: BuildCache, settings: Settings, files: Snapshot) -> Last | None:
     """What the last build of this project kept, with which of its ``files`` (the content
     folder's, as this build begins) changed since."""
-    entry = cache.manifests.read(_name(settings))
+    entry = cache.manifests.read(_name())
     if entry is None:
         return None
     meta, payload = entry
@@ -99,7 +99,7 @@ def keep(cache: BuildCache, settings: Settings, presenter: Presenter, files: Sna
         (presenter.catalog, presenter.made(), _relative(files, settings.docs_dir))
     )
     meta = {"settings": _settings_key(settings), "views": views_key(presenter.catalog, settings)}
-    cache.manifests.write(_name(settings), buffer.getvalue(), meta)
+    cache.manifests.write(_name(), buffer.getvalue(), meta)
 
 
 def _relative(files: Snapshot, docs_dir: Path) -> Snapshot:
@@ -131,7 +131,7 @@ def _changed(catalog: Catalog, settings: Settings, then: Snapshot, now: Snapshot
     return changed
 
 
-def _name(settings: Settings) -> str:
+def _name() -> str:
     """The entry's name: the cache is the project's own, wherever the project is."""
     return digest("what the last build kept", _code())
 
